@@ -1,0 +1,116 @@
+package dev.lakeforge.core.error;
+
+import java.nio.file.Path;
+
+/**
+ * The error catalog. Each message has the shape "Cannot X: because Y. Fix: Z" so a user can act on the
+ * one line the command line prints.
+ */
+public final class Errors {
+  private Errors() {}
+
+  public static LakeforgeException configFileMissing(Path file) {
+    return new LakeforgeException(ErrorKind.CONFIG,
+        "Cannot load config " + file + ": the file does not exist. Fix: pass an existing YAML file with --config, "
+            + "e.g. conf/pipelines/flights.yaml.", null);
+  }
+
+  public static LakeforgeException configSyntax(String where, String problem, Throwable cause) {
+    return new LakeforgeException(ErrorKind.CONFIG,
+        "Cannot parse config " + where + ": " + problem + ". Fix: correct the YAML at that position.", cause);
+  }
+
+  public static LakeforgeException configUnknownKey(String where, String key, String known) {
+    return new LakeforgeException(ErrorKind.CONFIG,
+        "Cannot load config " + where + ": unknown key '" + key + "'. Fix: remove it or use one of: " + known + ".",
+        null);
+  }
+
+  public static LakeforgeException configWrongType(String where, String key, String expected, Throwable cause) {
+    return new LakeforgeException(ErrorKind.CONFIG,
+        "Cannot load config " + where + ": key '" + key + "' must be " + expected + ". Fix: change its value.", cause);
+  }
+
+  public static LakeforgeException configInvalid(String where, String problem) {
+    return new LakeforgeException(ErrorKind.CONFIG,
+        "Cannot load config " + where + ": " + problem + ".", null);
+  }
+
+  public static LakeforgeException configEnvMissing(String where, String name) {
+    return new LakeforgeException(ErrorKind.CONFIG,
+        "Cannot load config " + where + ": environment variable " + name + " is not set. Fix: export " + name
+            + " or write ${env:" + name + ":-default} to give a default.", null);
+  }
+
+  public static LakeforgeException badOverride(String override, String problem) {
+    return new LakeforgeException(ErrorKind.USAGE,
+        "Cannot apply --set " + override + ": " + problem + ". Fix: write --set section.key=value with a key the "
+            + "config has.", null);
+  }
+
+  public static LakeforgeException usage(String problem, String fix) {
+    return new LakeforgeException(ErrorKind.USAGE, problem + ". Fix: " + fix + ".", null);
+  }
+
+  public static LakeforgeException inputMissing(String what, String path, String fix) {
+    return new LakeforgeException(ErrorKind.INPUT,
+        "Cannot read " + what + " at " + path + ": it does not exist. Fix: " + fix + ".", null);
+  }
+
+  public static LakeforgeException inputUnreadable(String what, String path, String reason, Throwable cause) {
+    return new LakeforgeException(ErrorKind.INPUT,
+        "Cannot read " + what + " at " + path + ": " + reason + ". Fix: check the file, or re-fetch it.", cause);
+  }
+
+  public static LakeforgeException tableMissing(String table, String path, String producer) {
+    return new LakeforgeException(ErrorKind.INPUT,
+        "Cannot read table " + table + " at " + path + ": it does not exist yet. Fix: run `lakeforge " + producer
+            + "` for this run date first.", null);
+  }
+
+  public static LakeforgeException stageOutputMissing(String stage, String fromDir, String needed) {
+    return new LakeforgeException(ErrorKind.INPUT,
+        "Cannot find the " + needed + " of stage '" + stage + "' in " + fromDir
+            + ": that stage has not run for this pipeline and run date. Fix: run `lakeforge " + stage
+            + "` with the same --run-date first.", null);
+  }
+
+  public static LakeforgeException sqlExpression(String where, String expression, String reason, Throwable cause) {
+    return new LakeforgeException(ErrorKind.CONFIG,
+        "Cannot compile " + where + " expression '" + expression + "': " + reason
+            + ". Fix: correct the Spark SQL expression in the pipeline config.", cause);
+  }
+
+  public static LakeforgeException dataQualityGate(String entity, String detail) {
+    return new LakeforgeException(ErrorKind.DATA_QUALITY,
+        "Data-quality gate failed for " + entity + ": " + detail
+            + ". Fix: inspect quarantine." + entity + " (column _failed_rules), correct the source, then rerun.",
+        null);
+  }
+
+  public static LakeforgeException modelGate(String model, String reasons) {
+    return new LakeforgeException(ErrorKind.MODEL_GATE,
+        "Model gate failed for " + model + ": " + reasons
+            + ". The model stays on disk and is not promoted. Fix: improve the model or adjust evaluation.gates.",
+        null);
+  }
+
+  public static LakeforgeException serviceUnavailable(String service, String target, String reason, int attempts,
+      String fix, Throwable cause) {
+    return new LakeforgeException(ErrorKind.SERVICE_UNAVAILABLE,
+        "Cannot reach " + service + " at " + target + " after " + attempts + " attempts: " + reason + ". Fix: "
+            + fix + ".", cause);
+  }
+
+  public static LakeforgeException serviceRejected(String service, String call, String reason) {
+    return new LakeforgeException(ErrorKind.UNEXPECTED,
+        "Cannot complete " + call + " on " + service + ": " + reason + ".", null);
+  }
+
+  public static LakeforgeException gpuUnavailable(String reason) {
+    return new LakeforgeException(ErrorKind.CONFIG,
+        "Cannot use the gpu profile: " + reason
+            + ". Fix: run on executors with NVIDIA GPUs and pass the RAPIDS jar with --jars, or use --profile local.",
+        null);
+  }
+}

@@ -1,0 +1,68 @@
+package dev.lakeforge.core.run;
+
+import dev.lakeforge.core.table.TableVersion;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a stage did: tables@versions read and written, its metrics (row counts, model metrics), and named outputs
+ * (e.g. the model directory) later stages pick up from the run manifest.
+ */
+public record StageResult(String stage, String runId, String runDate, String configHash, String gitRevision,
+    List<TableVersion> reads, List<TableVersion> writes, Map<String, Object> metrics, Map<String, String> outputs,
+    long millis) {
+
+  public StageResult {
+    reads = List.copyOf(reads);
+    writes = List.copyOf(writes);
+    metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+    outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+  }
+
+  public String output(String key) {
+    return outputs.get(key);
+  }
+
+  /** Collects a stage's result as it runs. */
+  public static final class Builder {
+    private final RunContext context;
+    private final String stage;
+    private final long started = System.nanoTime();
+    private final List<TableVersion> reads = new ArrayList<>();
+    private final List<TableVersion> writes = new ArrayList<>();
+    private final Map<String, Object> metrics = new LinkedHashMap<>();
+    private final Map<String, String> outputs = new LinkedHashMap<>();
+
+    public Builder(RunContext context, String stage) {
+      this.context = context;
+      this.stage = stage;
+    }
+
+    public Builder read(TableVersion table) {
+      reads.add(table);
+      return this;
+    }
+
+    public Builder wrote(TableVersion table) {
+      writes.add(table);
+      return this;
+    }
+
+    public Builder metric(String name, Object value) {
+      metrics.put(name, value);
+      return this;
+    }
+
+    public Builder output(String name, String value) {
+      outputs.put(name, value);
+      return this;
+    }
+
+    public StageResult build() {
+      return new StageResult(stage, context.runId(), context.runDate().toString(), context.configHash(),
+          context.gitRevision(), reads, writes, metrics, outputs, (System.nanoTime() - started) / 1_000_000);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.lakeforge.core.table;
+
+import dev.lakeforge.core.error.Errors;
+import io.delta.tables.DeltaTable;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import scala.collection.JavaConverters;
+
+/**
+ * Delta tables under one root: {@code layer.name} lives at {@code root/layer/name}. Reads pin the version they
+ * resolved, so the recorded lineage is exactly what was read; writes carry the run's commit metadata.
+ */
+public final class Lake {
+  private final SparkSession spark;
+  private final String root;
+
+  public Lake(SparkSession spark, String root) {
+    this.spark = spark;
+    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String path(TableRef ref) {
+    return root + "/" + ref.layer() + "/" + ref.name();
+  }
+
+  public boolean exists(TableRef ref) {
+    return DeltaTable.isDeltaTable(spark, path(ref));
+  }
+
+  /**
+   * Reads a table at its pinned version, or at the latest version, which is then recorded.
+   *
+   * @param producer the stage that writes this table, named in the error when it is missing
+   */
+  public VersionedFrame read(TableRef ref, String producer) {
+    String path = path(ref);
+    if (!exists(ref)) {
+      throw Errors.tableMissing(ref.table(), path, producer);
+    }
+    long version = ref.version() != null ? ref.version() : latestVersion(path);
+    Dataset<Row> rows = spark.read().format("delta").option("versionAsOf", version).load(path);
+    return new VersionedFrame(rows, new TableVersion(ref.table(), version));
+  }
+
+  /** Replaces the whole table (schema may change; older versions stay readable by time travel). */
+  public WriteResult overwrite(Dataset<Row> rows, TableRef ref, String commitMetadata) {
+    return write(rows, ref, SaveMode.Overwrite, null, commitMetadata);
+  }
+
+  /** Replaces only the rows matching {@code predicate} (e.g. one run date), atomically. */
+  public WriteResult replaceWhere(Dataset<Row> rows, TableRef ref, String predicate, String commitMetadata) {
+    return write(rows, ref, SaveMode.Overwrite, predicate, commitMetadata);
+  }
+
+  public WriteResult append(Dataset<Row> rows, TableRef ref, String commitMetadata) {
+    return write(rows, ref, SaveMode.Append, null, commitMetadata);
+  }
+
+  private WriteResult write(Dataset<Row> rows, TableRef ref, SaveMode mode, String replaceWhere, String metadata) {
+    String path = path(ref);
+    var writer = rows.write().format("delta").mode(mode).option("userMetadata", metadata);
+    if (replaceWhere != null && exists(ref)) {
+      writer = writer.option("replaceWhere", replaceWhere);
+    } else if (mode == SaveMode.Overwrite) {
+      writer = writer.option("overwriteSchema", "true");
+    }
+    writer.save(path);
+    Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
+    Map<String, String> metrics = JavaConverters.mapAsJavaMap(last.<scala.collection.Map<String, String>>getAs(1));
+    long written = Long.parseLong(metrics.getOrDefault("numOutputRows", "0"));
+    return new WriteResult(new TableVersion(ref.table(), last.getLong(0)), written);
+  }
+
+  private long latestVersion(String path) {
+    return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+  }
+
+  /** The version a write produced and the rows it wrote, from Delta's own operation metrics. */
+  public record WriteResult(TableVersion version, long rowsWritten) {}
+}

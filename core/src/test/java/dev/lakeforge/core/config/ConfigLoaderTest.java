@@ -1,0 +1,158 @@
+package dev.lakeforge.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeforge.core.error.ErrorKind;
+import dev.lakeforge.core.error.LakeforgeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  static final String MINIMAL = """
+      pipeline: demo
+      sources:
+        events:
+          format: parquet
+          path: /data/events.parquet
+      validation:
+        events:
+          source: events
+          rules:
+            - {name: id_present, kind: not_null, column: id}
+      features:
+        name: demo_features
+        source: silver.events
+        event_time: ts
+        label: "cast(y > 0 as int)"
+        features:
+          - {name: x2, expr: "x * 2"}
+      training:
+        split: {column: ts, validate_from: "2020-06-01"}
+        params: {num_round: 10, max_depth: 3}
+      registry:
+        tracking_uri: ${env:TRACKING:-http://127.0.0.1:5000}
+        experiment: demo
+        model_name: demo_model
+      scoring:
+        output: /tmp/out
+      """;
+
+  @TempDir
+  Path dir;
+
+  Path write(String text) throws IOException {
+    Path file = dir.resolve("p.yaml");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  LakeforgeException failure(String text, Map<String, String> env, List<String> overrides) throws IOException {
+    Path file = write(text);
+    return assertThrows(LakeforgeException.class, () -> new ConfigLoader(env).loadPipeline(file, overrides));
+  }
+
+  @Test
+  void loadsRecordsWithDefaultsAndEnvDefault() throws IOException {
+    LoadedConfig loaded = new ConfigLoader(Map.of()).loadPipeline(write(MINIMAL), List.of());
+    PipelineConfig c = loaded.config();
+    assertEquals("demo", c.pipeline());
+    assertEquals("data/lake", c.lake().root());
+    assertEquals("full", c.sources().get("events").load());
+    assertEquals(0.05, c.validation().get("events").maxQuarantineFraction());
+    assertEquals("error", c.validation().get("events").rules().get(0).severity());
+    assertEquals(10, c.training().params().get("num_round"));
+    assertEquals("http://127.0.0.1:5000", c.registry().trackingUri());
+    assertEquals("champion", c.registry().alias());
+    assertEquals(64, loaded.hash().length());
+  }
+
+  @Test
+  void envValueWinsOverDefault() throws IOException {
+    LoadedConfig loaded = new ConfigLoader(Map.of("TRACKING", "http://mlflow:5000")).loadPipeline(write(MINIMAL), List.of());
+    assertEquals("http://mlflow:5000", loaded.config().registry().trackingUri());
+  }
+
+  @Test
+  void missingEnvWithoutDefaultNamesLineAndVariable() throws IOException {
+    var e = failure(MINIMAL.replace("${env:TRACKING:-http://127.0.0.1:5000}", "${env:NOPE}"), Map.of(), List.of());
+    assertEquals(ErrorKind.CONFIG, e.kind());
+    assertTrue(e.getMessage().contains("p.yaml:22"), e.getMessage());
+    assertTrue(e.getMessage().contains("NOPE is not set"), e.getMessage());
+  }
+
+  @Test
+  void unknownKeyNamesFileLineAndKey() throws IOException {
+    var e = failure(MINIMAL.replace("  params:", "  parms: {}\n  params:"), Map.of(), List.of());
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("p.yaml:20"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown key 'training.parms'"), e.getMessage());
+    assertTrue(e.getMessage().contains("threads_per_worker"), e.getMessage());
+  }
+
+  @Test
+  void wrongTypeNamesLineAndKey() throws IOException {
+    var e = failure(MINIMAL.replace("max_quarantine_fraction", "x").replace("source: events",
+        "source: events\n    max_quarantine_fraction: lots"), Map.of(), List.of());
+    assertTrue(e.getMessage().contains("p.yaml:9"), e.getMessage());
+    assertTrue(e.getMessage().contains("'validation.events.max_quarantine_fraction' must be a number"),
+        e.getMessage());
+  }
+
+  @Test
+  void missingRequiredKeyIsNamed() throws IOException {
+    var e = failure(MINIMAL.replace("  model_name: demo_model\n", ""), Map.of(), List.of());
+    assertTrue(e.getMessage().contains("key 'model_name' is required"), e.getMessage());
+  }
+
+  @Test
+  void badYamlSyntaxIsAConfigError() throws IOException {
+    var e = failure(MINIMAL + "  - broken: [\n", Map.of(), List.of());
+    assertEquals(ErrorKind.CONFIG, e.kind());
+    assertTrue(e.getMessage().startsWith("Cannot parse config"), e.getMessage());
+  }
+
+  @Test
+  void missingFileSaysWhichFile() {
+    var e = assertThrows(LakeforgeException.class,
+        () -> new ConfigLoader(Map.of()).loadPipeline(dir.resolve("nope.yaml"), List.of()));
+    assertTrue(e.getMessage().contains("nope.yaml: the file does not exist"), e.getMessage());
+  }
+
+  @Test
+  void overridesApplyAndChangeTheHash() throws IOException {
+    Path file = write(MINIMAL);
+    LoadedConfig base = new ConfigLoader(Map.of()).loadPipeline(file, List.of());
+    LoadedConfig changed = new ConfigLoader(Map.of()).loadPipeline(file,
+        List.of("training.params.max_depth=8", "sources.events.path=/other.parquet", "lake.root=/lake"));
+    assertEquals(8, changed.config().training().params().get("max_depth"));
+    assertEquals("/other.parquet", changed.config().sources().get("events").path());
+    assertEquals("/lake", changed.config().lake().root());
+    assertNotEquals(base.hash(), changed.hash());
+  }
+
+  @Test
+  void overrideOfUnknownKeyIsNamedAsOverride() throws IOException {
+    var e = failure(MINIMAL, Map.of(), List.of("training.depth=3"));
+    assertTrue(e.getMessage().contains("--set training.depth=3"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown key 'training.depth'"), e.getMessage());
+  }
+
+  @Test
+  void secretsAreRedactedInParamsAndHash() throws IOException {
+    String withSecret = MINIMAL.replace("    path: /data/events.parquet",
+        "    path: /data/events.parquet\n    options: {password: \"${env:PW}\"}");
+    LoadedConfig a = new ConfigLoader(Map.of("PW", "hunter2")).loadPipeline(write(withSecret), List.of());
+    LoadedConfig b = new ConfigLoader(Map.of("PW", "other")).loadPipeline(write(withSecret), List.of());
+    assertEquals("***", a.flattened().get("sources.events.options.password"));
+    assertTrue(a.flattened().values().stream().noneMatch(v -> v.contains("hunter2")));
+    assertEquals(a.hash(), b.hash());
+  }
+}
