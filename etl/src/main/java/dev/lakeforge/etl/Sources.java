@@ -1,0 +1,37 @@
+package dev.lakeforge.etl;
+
+import dev.lakeforge.core.error.Errors;
+import java.io.IOException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** File checks done before Spark touches a source, so a missing file is one clear line, not a stack trace. */
+final class Sources {
+  private Sources() {}
+
+  static void requireExists(SparkSession spark, String name, String location) {
+    try {
+      Path path = new Path(location);
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] matches = fs.globStatus(path);
+      if (matches == null || matches.length == 0) {
+        throw Errors.inputMissing("source '" + name + "'", location,
+            "fetch the data (scripts/fetch-data.sh for the demo) or correct sources." + name + ".path");
+      }
+    } catch (IOException e) {
+      throw Errors.inputUnreadable("source '" + name + "'", location, e.getMessage(), e);
+    }
+  }
+
+  /** The innermost message of a failure, which is the one that says what is wrong with the file. */
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return msg.lines().findFirst().orElse(msg);
+  }
+}

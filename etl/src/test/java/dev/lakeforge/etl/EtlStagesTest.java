@@ -1,0 +1,151 @@
+package dev.lakeforge.etl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeforge.core.error.ErrorKind;
+import dev.lakeforge.core.error.LakeforgeException;
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+class EtlStagesTest {
+  static String pipeline(String maxFraction) {
+    return """
+        pipeline: trips
+        lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+        sources:
+          trips:
+            format: csv
+            path: "${TMP}/trips.csv"
+            options: {header: "true"}
+            schema: "id INT, city STRING, km DOUBLE"
+        validation:
+          trips:
+            source: trips
+            max_quarantine_fraction: %s
+            rules:
+              - {name: id_present, kind: not_null, column: id}
+              - {name: km_range, kind: range, column: km, min: 0, max: 100}
+              - {name: city_code, kind: pattern, column: city, pattern: "[A-Z]{3}"}
+              - {name: short_trip, kind: range, column: km, max: 50, severity: warn}
+        features:
+          name: f
+          source: silver.trips
+          event_time: id
+          label: "km > 1"
+          features: [{name: km2, expr: "km * 2"}]
+        training: {split: {column: id, validate_from: "5"}}
+        registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
+        scoring: {output: "${TMP}/out"}
+        """.formatted(maxFraction);
+  }
+
+  static final String CSV = """
+      id,city,km
+      1,NYC,10.5
+      2,BOS,60
+      3,sf,5
+      4,LAX,-1
+      ,SEA,3
+      6,CHI,not-a-number
+      7,DEN,7,extra
+      8,ATL,100
+      """;
+
+  RunContext contextWithCsv(String maxFraction) throws Exception {
+    RunContext ctx = SharedSpark.context(pipeline(maxFraction), "2026-11-01");
+    Path csv = Path.of(ctx.config().sources().get("trips").path());
+    Files.writeString(csv, CSV);
+    return ctx;
+  }
+
+  @Test
+  void ingestKeepsGoodLinesAndQuarantinesMalformedOnes() throws Exception {
+    RunContext ctx = contextWithCsv("1.0");
+    StageResult result = new IngestStage().run(ctx);
+    assertEquals(6L, result.metrics().get("trips.rows_bronze"));
+    assertEquals(2L, result.metrics().get("trips.rows_malformed"));
+    assertEquals(8L, result.metrics().get("trips.rows_in"));
+    List<Row> raw = ctx.lake().read(TableRef.parse("quarantine.trips_raw"), "ingest").rows()
+        .orderBy("_raw_line").collectAsList();
+    assertEquals(List.of("6,CHI,not-a-number", "7,DEN,7,extra"),
+        raw.stream().map(r -> r.getString(0)).collect(Collectors.toList()));
+    Row bronze = ctx.lake().read(TableRef.parse("bronze.trips"), "ingest").rows().filter("id = 1").head();
+    assertEquals("test-run", bronze.getAs(IngestStage.BATCH_ID));
+    assertEquals("2026-11-01", bronze.getAs(IngestStage.RUN_DATE));
+    assertTrue(bronze.<String>getAs(IngestStage.SOURCE_FILE).endsWith("trips.csv"));
+  }
+
+  @Test
+  void validateSplitsRowsByErrorRulesAndCountsEveryRule() throws Exception {
+    RunContext ctx = contextWithCsv("1.0");
+    new IngestStage().run(ctx);
+    StageResult result = new ValidateStage().run(ctx);
+    // bronze has ids 1,2,3,4,null,8: 3 (pattern), 4 (range) and null id fail; 2 and 8 only warn.
+    assertEquals(6L, result.metrics().get("trips.rows_in"));
+    assertEquals(3L, result.metrics().get("trips.rows_kept"));
+    assertEquals(3L, result.metrics().get("trips.rows_quarantined"));
+    assertEquals(1L, result.metrics().get("trips.rule.id_present.error"));
+    assertEquals(1L, result.metrics().get("trips.rule.km_range.error"));
+    assertEquals(1L, result.metrics().get("trips.rule.city_code.error"));
+    assertEquals(2L, result.metrics().get("trips.rule.short_trip.warn"));
+    List<Integer> kept = ctx.lake().read(TableRef.parse("silver.trips"), "validate").rows()
+        .orderBy("id").collectAsList().stream().map(r -> r.<Integer>getAs("id")).toList();
+    assertEquals(List.of(1, 2, 8), kept);
+    List<String> reasons = ctx.lake().read(TableRef.parse("quarantine.trips"), "validate").rows()
+        .orderBy("km").collectAsList().stream().map(r -> r.<String>getAs(ValidateStage.REASON)).toList();
+    assertEquals(List.of("km_range: km=-1.0 outside [0, 100]", "id_present: id is null",
+        "city_code: city='sf' does not match [A-Z]{3}"), reasons);
+  }
+
+  @Test
+  void rerunForTheSameRunDateDoesNotDuplicateQuarantine() throws Exception {
+    RunContext ctx = contextWithCsv("1.0");
+    new IngestStage().run(ctx);
+    new ValidateStage().run(ctx);
+    new IngestStage().run(ctx);
+    new ValidateStage().run(ctx);
+    assertEquals(3, ctx.lake().read(TableRef.parse("quarantine.trips"), "validate").rows().count());
+    assertEquals(3, ctx.lake().read(TableRef.parse("silver.trips"), "validate").rows().count());
+    assertEquals(2, ctx.lake().read(TableRef.parse("quarantine.trips_raw"), "ingest").rows().count());
+  }
+
+  @Test
+  void tooManyQuarantinedRowsFailsTheGateWithExit3() throws Exception {
+    RunContext ctx = contextWithCsv("0.1");
+    new IngestStage().run(ctx);
+    var e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(ctx));
+    assertEquals(ErrorKind.DATA_QUALITY, e.kind());
+    assertEquals(3, e.exitCode());
+    assertTrue(e.getMessage().contains("3 of 6 rows"), e.getMessage());
+    assertTrue(!ctx.lake().exists(TableRef.parse("silver.trips")), "silver must not be published");
+  }
+
+  @Test
+  void missingSourceFileIsAnInputError() {
+    RunContext ctx = SharedSpark.context(pipeline("1.0"), "2026-11-01");
+    var e = assertThrows(LakeforgeException.class, () -> new IngestStage().run(ctx));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("trips.csv: it does not exist"), e.getMessage());
+  }
+
+  @Test
+  void ruleOnUnknownColumnNamesTheColumn() throws Exception {
+    RunContext base = contextWithCsv("1.0");
+    new IngestStage().run(base);
+    String yaml = pipeline("1.0").replace("column: city,", "column: town,");
+    RunContext ctx = SharedSpark.context(yaml.replace("${TMP}", Path.of(base.config().lake().root()).getParent().toString()),
+        "2026-11-01");
+    var e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(ctx));
+    assertTrue(e.getMessage().contains("column 'town' is not in bronze.trips"), e.getMessage());
+  }
+}
