@@ -1,0 +1,262 @@
+package dev.lakeforge.app;
+
+import dev.lakeforge.core.config.ConfigLoader;
+import dev.lakeforge.core.config.LoadedConfig;
+import dev.lakeforge.core.error.ErrorKind;
+import dev.lakeforge.core.error.LakeforgeException;
+import dev.lakeforge.core.run.BuildInfo;
+import dev.lakeforge.core.run.Stage;
+import dev.lakeforge.core.spark.SparkSessions;
+import dev.lakeforge.etl.IngestStage;
+import dev.lakeforge.etl.ValidateStage;
+import dev.lakeforge.evaluation.EvaluateStage;
+import dev.lakeforge.features.FeaturesStage;
+import dev.lakeforge.registry.RegisterStage;
+import dev.lakeforge.scoring.ScoreStage;
+import dev.lakeforge.training.TrainStage;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The {@code lakeforge} command line: one subcommand per stage, {@code run} for all, {@code config check}. */
+@Command(name = "lakeforge", mixinStandardHelpOptions = true, versionProvider = LakeforgeMain.Version.class,
+    description = "Batch machine learning on Spark and Delta: ingest, validate, features, train, evaluate, "
+        + "register, score.",
+    subcommands = {LakeforgeMain.Ingest.class, LakeforgeMain.Validate.class, LakeforgeMain.Features.class,
+        LakeforgeMain.Train.class, LakeforgeMain.Evaluate.class, LakeforgeMain.Register.class,
+        LakeforgeMain.Score.class, LakeforgeMain.Run.class, LakeforgeMain.ConfigCommand.class},
+    footer = {"", "Exit codes: 0 ok, 1 unexpected, 2 usage or config, 3 data-quality gate, 4 model gate, "
+        + "5 external service unavailable."})
+public final class LakeforgeMain implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(LakeforgeMain.class);
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    int code = execute(args, System.out, System.err);
+    System.exit(code);
+  }
+
+  /** Runs a command and returns its exit code; never lets a stack trace reach the console. */
+  public static int execute(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new LakeforgeMain());
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      Throwable cause = unwrap(e);
+      if (cause instanceof LakeforgeException le) {
+        LOG.debug("lakeforge failed", le);
+        err.println("lakeforge: " + le.kind().label() + ": " + le.getMessage());
+        return le.exitCode();
+      }
+      LOG.error("lakeforge failed unexpectedly", cause);
+      err.println("lakeforge: " + ErrorKind.UNEXPECTED.label() + ": " + cause.getClass().getSimpleName() + ": "
+          + firstLine(cause.getMessage()) + " (stack trace in " + logFile() + ")");
+      return ErrorKind.UNEXPECTED.exitCode();
+    });
+    cli.setParameterExceptionHandler((e, args2) -> {
+      err.println("lakeforge: usage error: " + e.getMessage());
+      e.getCommandLine().usage(err);
+      return ErrorKind.USAGE.exitCode();
+    });
+    return cli.execute(args);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    for (int i = 0; i < 10 && t != null; i++) {
+      if (t instanceof LakeforgeException) {
+        return t;
+      }
+      t = t.getCause();
+    }
+    return e;
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
+  }
+
+  private static String logFile() {
+    return System.getProperty("lakeforge.log.dir", "logs") + "/lakeforge.log";
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"lakeforge " + BuildInfo.version() + " (git " + BuildInfo.gitRevision() + ")"};
+    }
+  }
+
+  /** A subcommand that runs a fixed list of stages. */
+  abstract static class StageCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions options;
+
+    abstract List<Stage> stages(LoadedConfig loaded);
+
+    @Override
+    public Integer call() {
+      new StageRunner(System.out).run(options, this::stages);
+      return 0;
+    }
+  }
+
+  @Command(name = "ingest", mixinStandardHelpOptions = true,
+      description = "Load every configured source into bronze.<source> Delta tables.")
+  static final class Ingest extends StageCommand {
+    @Override
+    List<Stage> stages(LoadedConfig loaded) {
+      return List.of(new IngestStage());
+    }
+  }
+
+  @Command(name = "validate", mixinStandardHelpOptions = true,
+      description = "Apply the rules: passing rows to silver.<entity>, failing rows to quarantine.<entity>.")
+  static final class Validate extends StageCommand {
+    @Override
+    List<Stage> stages(LoadedConfig loaded) {
+      return List.of(new ValidateStage());
+    }
+  }
+
+  @Command(name = "features", mixinStandardHelpOptions = true,
+      description = "Compute the feature set into features.<name>.")
+  static final class Features extends StageCommand {
+    @Override
+    List<Stage> stages(LoadedConfig loaded) {
+      return List.of(new FeaturesStage());
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train the model on the rows before the split time; writes a model directory.")
+  static final class Train extends StageCommand {
+    @Override
+    List<Stage> stages(LoadedConfig loaded) {
+      return List.of(new TrainStage());
+    }
+  }
+
+  @Command(name = "evaluate", mixinStandardHelpOptions = true,
+      description = "Compute validation metrics and apply the gates (exit 4 when not blessed).")
+  static final class Evaluate extends StageCommand {
+    @Override
+    List<Stage> stages(LoadedConfig loaded) {
+      return List.of(new EvaluateStage());
+    }
+  }
+
+  @Command(name = "register", mixinStandardHelpOptions = true,
+      description = "Log the model to MLflow, register a version and move the alias when blessed.")
+  static final class Register extends StageCommand {
+    @Option(names = "--from", paramLabel = "DIR", description = "Register this model directory instead of the "
+        + "run date's trained model")
+    Path from;
+
+    @Option(names = "--force", description = "Move the alias even if the model was not blessed")
+    boolean force;
+
+    @Override
+    List<Stage> stages(LoadedConfig loaded) {
+      return List.of(new RegisterStage(Optional.ofNullable(from), force, System.getenv()));
+    }
+  }
+
+  @Command(name = "score", mixinStandardHelpOptions = true,
+      description = "Score a day's features with the aliased model; writes a Parquet export.")
+  static final class Score extends StageCommand {
+    @Override
+    List<Stage> stages(LoadedConfig loaded) {
+      return List.of(new ScoreStage(System.getenv()));
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run all stages in order in one process: ingest, validate, features, train, evaluate, "
+          + "register, score.")
+  static final class Run extends StageCommand {
+    @Override
+    List<Stage> stages(LoadedConfig loaded) {
+      return pipeline();
+    }
+
+    @Override
+    public Integer call() {
+      var results = new StageRunner(System.out).run(options, this::stages);
+      var config = results.isEmpty() ? null : ConfigLoader.fromSystemEnv().loadPipeline(options.config,
+          options.overrides).config();
+      if (config != null) {
+        var register = results.stream().filter(r -> r.stage().equals(RegisterStage.NAME)).findFirst();
+        var score = results.stream().filter(r -> r.stage().equals(ScoreStage.NAME)).findFirst();
+        System.out.println();
+        System.out.println("Tables:   " + Path.of(config.lake().root()).toAbsolutePath() + " (bronze, silver, "
+            + "quarantine, features)");
+        score.ifPresent(s -> System.out.println("Export:   " + Path.of(s.output(ScoreStage.EXPORT)).toAbsolutePath()));
+        register.ifPresent(r -> System.out.println("MLflow:   " + r.output("tracking_uri") + "/#/models/"
+            + config.registry().modelName() + " (" + r.output("model_uri") + ", alias " + r.output("alias") + ")"));
+        System.out.printf("Total:    %.1f s%n", results.stream().mapToLong(r -> r.millis()).sum() / 1000.0);
+      }
+      return 0;
+    }
+  }
+
+  static List<Stage> pipeline() {
+    return List.of(new IngestStage(), new ValidateStage(), new FeaturesStage(), new TrainStage(),
+        new EvaluateStage(), new RegisterStage(Optional.empty(), false, System.getenv()),
+        new ScoreStage(System.getenv()));
+  }
+
+  @Command(name = "config", mixinStandardHelpOptions = true, description = "Work with pipeline configs.",
+      subcommands = {ConfigCheck.class})
+  static final class ConfigCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
+  }
+
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = "Load and check a pipeline config and its Spark profile without starting Spark.")
+  static final class ConfigCheck implements Callable<Integer> {
+    @Mixin
+    CommonOptions options;
+
+    @Override
+    public Integer call() {
+      ConfigLoader loader = ConfigLoader.fromSystemEnv();
+      LoadedConfig loaded = loader.loadPipeline(options.config, options.overrides);
+      SparkSessions.loadProfile(options.profile, options.confDir(), loader);
+      var c = loaded.config();
+      System.out.printf("config ok: %s (pipeline %s, sha256 %s)%n", options.config, c.pipeline(), loaded.hash());
+      System.out.printf("  sources: %s; validation: %s; features: %s (%d); model: %s; profile: %s%n",
+          String.join(", ", new java.util.TreeSet<>(c.sources().keySet())),
+          String.join(", ", new java.util.TreeSet<>(c.validation().keySet())), c.features().name(),
+          c.features().features().size(), c.registry().modelName(), options.profile);
+      return 0;
+    }
+  }
+
+  /** For tests: the stage list of a subcommand. */
+  static Function<LoadedConfig, List<Stage>> pipelineStages() {
+    return loaded -> pipeline();
+  }
+}

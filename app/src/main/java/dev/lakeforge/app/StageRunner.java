@@ -1,0 +1,62 @@
+package dev.lakeforge.app;
+
+import dev.lakeforge.core.config.ConfigLoader;
+import dev.lakeforge.core.config.LoadedConfig;
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.run.Stage;
+import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.spark.SparkProfile;
+import dev.lakeforge.core.spark.SparkSessions;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+
+/** Loads the config, starts Spark once, runs stages in order, saves each manifest and prints a summary. */
+final class StageRunner {
+  private final PrintStream out;
+
+  StageRunner(PrintStream out) {
+    this.out = out;
+  }
+
+  List<StageResult> run(CommonOptions options, Function<LoadedConfig, List<Stage>> stagesFor) {
+    ConfigLoader loader = ConfigLoader.fromSystemEnv();
+    LoadedConfig loaded = loader.loadPipeline(options.config, options.overrides);
+    SparkProfile profile = SparkSessions.loadProfile(options.profile, options.confDir(), loader);
+    List<Stage> stages = stagesFor.apply(loaded);
+    String runId = options.runId != null ? options.runId : UUID.randomUUID().toString();
+    SparkSession spark = SparkSessions.start("lakeforge-" + loaded.config().pipeline(), profile);
+    if (System.getProperty("log4j2.configurationFile") == null) {
+      spark.sparkContext().setLogLevel("WARN");
+    }
+    RunContext context = RunContext.create(runId, options.runDateOrToday(), options.profile, loaded, spark);
+    out.printf("lakeforge %s: pipeline %s, run date %s, run id %s, config %s (sha256 %s)%n",
+        stages.stream().map(Stage::name).collect(Collectors.joining(",")), loaded.config().pipeline(),
+        context.runDate(), runId, options.config, loaded.hash().substring(0, 12));
+    List<StageResult> results = new java.util.ArrayList<>();
+    for (Stage stage : stages) {
+      StageResult result = stage.run(context);
+      context.manifests().save(result);
+      results.add(result);
+      print(result);
+    }
+    return results;
+  }
+
+  private void print(StageResult r) {
+    out.printf("  %-9s %7.1f s", r.stage(), r.millis() / 1000.0);
+    if (!r.writes().isEmpty()) {
+      out.print("  wrote " + r.writes().stream().map(Object::toString).collect(Collectors.joining(", ")));
+    }
+    out.println();
+    if (!r.reads().isEmpty()) {
+      out.println("            read  " + r.reads().stream().map(Object::toString).collect(Collectors.joining(", ")));
+    }
+    r.metrics().forEach((k, v) -> out.printf("            %s = %s%n", k,
+        v instanceof Double d ? String.format("%.4f", d) : v));
+    r.outputs().forEach((k, v) -> out.printf("            %s: %s%n", k, v));
+  }
+}

@@ -1,0 +1,342 @@
+package dev.lakeforge.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lakeforge.core.config.RegistryConfig;
+import dev.lakeforge.core.error.Errors;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MLflow's REST API in plain Java: tracking, the model registry with aliases, and artifacts through the tracking
+ * server's proxied artifact API ({@code mlflow server --serve-artifacts}), so no Python runs on the driver.
+ * Connection errors, 429 and 5xx are retried with exponential backoff; after the last attempt the call fails with
+ * exit code 5. Credentials come only from the environment and are never logged.
+ */
+public final class MlflowClient {
+  private static final Logger LOG = LoggerFactory.getLogger(MlflowClient.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String API = "/api/2.0/mlflow/";
+  private static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
+
+  private final URI base;
+  private final HttpClient http;
+  private final Optional<String> authorization;
+  private final int maxAttempts;
+  private final long initialBackoffMs;
+
+  public MlflowClient(RegistryConfig config, Map<String, String> env) {
+    String uri = config.trackingUri().endsWith("/") ? config.trackingUri().substring(0, config.trackingUri().length() - 1)
+        : config.trackingUri();
+    if (!uri.startsWith("http://") && !uri.startsWith("https://")) {
+      throw Errors.configInvalid("registry.tracking_uri", "'" + uri + "' is not an http(s) URL of an MLflow server");
+    }
+    this.base = URI.create(uri);
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.authorization = authorization(env);
+    this.maxAttempts = config.maxAttempts();
+    this.initialBackoffMs = config.initialBackoffMs();
+  }
+
+  static Optional<String> authorization(Map<String, String> env) {
+    String token = env.get("MLFLOW_TRACKING_TOKEN");
+    if (token != null && !token.isBlank()) {
+      return Optional.of("Bearer " + token);
+    }
+    String user = env.get("MLFLOW_TRACKING_USERNAME");
+    String password = env.get("MLFLOW_TRACKING_PASSWORD");
+    if (user != null && password != null) {
+      return Optional.of("Basic " + Base64.getEncoder()
+          .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+    return Optional.empty();
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  // ---- experiments and runs ----
+
+  public String experimentId(String name) {
+    Optional<JsonNode> found = getOptional(API + "experiments/get-by-name?experiment_name=" + encode(name));
+    if (found.isPresent()) {
+      return found.get().path("experiment").path("experiment_id").asText();
+    }
+    return post("experiments/create", JSON.createObjectNode().put("name", name)).path("experiment_id").asText();
+  }
+
+  /** The first run in the experiment whose tag {@code key} equals {@code value}. */
+  public Optional<JsonNode> findRunByTag(String experimentId, String key, String value) {
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("experiment_ids").add(experimentId);
+    body.put("filter", "tags.`" + key + "` = '" + value.replace("'", "\\'") + "'");
+    body.put("max_results", 1);
+    JsonNode runs = post("runs/search", body).path("runs");
+    return runs.isArray() && runs.size() > 0 ? Optional.of(runs.get(0)) : Optional.empty();
+  }
+
+  public JsonNode createRun(String experimentId, String runName, Map<String, String> tags) {
+    ObjectNode body = JSON.createObjectNode().put("experiment_id", experimentId).put("run_name", runName)
+        .put("start_time", System.currentTimeMillis());
+    ArrayNode tagArray = body.putArray("tags");
+    tags.forEach((k, v) -> tagArray.addObject().put("key", k).put("value", v));
+    return post("runs/create", body).path("run");
+  }
+
+  /** Logs params, metrics and tags in batches within MLflow's per-request limits. */
+  public void logBatch(String runId, Map<String, String> params, Map<String, Double> metrics, Map<String, String> tags) {
+    long now = System.currentTimeMillis();
+    List<Map.Entry<String, String>> paramList = new ArrayList<>(params.entrySet());
+    for (int i = 0; i < paramList.size(); i += 100) {
+      ObjectNode body = JSON.createObjectNode().put("run_id", runId);
+      ArrayNode array = body.putArray("params");
+      paramList.subList(i, Math.min(i + 100, paramList.size())).forEach(e -> array.addObject()
+          .put("key", truncate(e.getKey(), 250)).put("value", truncate(e.getValue(), 6000)));
+      post("runs/log-batch", body);
+    }
+    ObjectNode body = JSON.createObjectNode().put("run_id", runId);
+    ArrayNode metricArray = body.putArray("metrics");
+    metrics.forEach((k, v) -> {
+      if (Double.isFinite(v)) {
+        metricArray.addObject().put("key", k).put("value", v).put("timestamp", now).put("step", 0);
+      }
+    });
+    ArrayNode tagArray = body.putArray("tags");
+    tags.forEach((k, v) -> tagArray.addObject().put("key", k).put("value", truncate(v, 5000)));
+    post("runs/log-batch", body);
+  }
+
+  public void finishRun(String runId) {
+    post("runs/update", JSON.createObjectNode().put("run_id", runId).put("status", "FINISHED")
+        .put("end_time", System.currentTimeMillis()));
+  }
+
+  // ---- artifacts (proxied through the tracking server) ----
+
+  /** Uploads every file under {@code dir} to {@code <run artifact root>/<artifactPath>/...}. */
+  public void uploadDirectory(String artifactUri, String artifactPath, Path dir) {
+    try (var files = Files.walk(dir)) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        String relative = dir.relativize(file).toString().replace('\\', '/');
+        uploadFile(artifactUri, artifactPath + "/" + relative, file);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("Cannot list " + dir, e);
+    }
+  }
+
+  public void uploadFile(String artifactUri, String artifactPath, Path file) {
+    String url = ARTIFACTS + "/" + proxiedRoot(artifactUri) + "/" + encodePath(artifactPath);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("Cannot read " + file, e);
+    }
+    send("PUT " + artifactPath, () -> HttpRequest.newBuilder(base.resolve(url))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).header("Content-Type", "application/octet-stream"));
+  }
+
+  /** Downloads {@code <run artifact root>/<artifactPath>} (a directory) into {@code target}. */
+  public void downloadDirectory(String artifactUri, String artifactPath, Path target) {
+    String root = proxiedRoot(artifactUri);
+    JsonNode listing = send("list " + artifactPath, () -> HttpRequest.newBuilder(
+        base.resolve(ARTIFACTS + "?path=" + encode(root + "/" + artifactPath))).GET());
+    try {
+      Files.createDirectories(target);
+      for (JsonNode f : listing.path("files")) {
+        String name = f.path("path").asText();
+        String child = artifactPath + "/" + name;
+        if (f.path("is_dir").asBoolean()) {
+          downloadDirectory(artifactUri, child, target.resolve(name));
+        } else {
+          byte[] bytes = sendBytes("GET " + child, () -> HttpRequest.newBuilder(
+              base.resolve(ARTIFACTS + "/" + root + "/" + encodePath(child))).GET());
+          Files.write(target.resolve(name), bytes);
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("Cannot write download to " + target, e);
+    }
+  }
+
+  private static String proxiedRoot(String artifactUri) {
+    if (!artifactUri.startsWith("mlflow-artifacts:")) {
+      throw Errors.configInvalid("registry.tracking_uri", "the server gives runs the artifact location '"
+          + artifactUri + "', which Lakeforge cannot upload to without Python. Fix: start mlflow server with "
+          + "--serve-artifacts (scripts/mlflow-server.sh does)");
+    }
+    String path = URI.create(artifactUri).getPath();
+    return path.startsWith("/") ? path.substring(1) : path;
+  }
+
+  // ---- registry ----
+
+  public void ensureRegisteredModel(String name, String description) {
+    if (getOptional(API + "registered-models/get?name=" + encode(name)).isEmpty()) {
+      post("registered-models/create", JSON.createObjectNode().put("name", name).put("description", description));
+    }
+  }
+
+  public Optional<JsonNode> findVersionOfRun(String name, String runId) {
+    JsonNode found = get(API + "model-versions/search?filter=" + encode("run_id='" + runId + "'"));
+    for (JsonNode v : found.path("model_versions")) {
+      if (v.path("name").asText().equals(name)) {
+        return Optional.of(v);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public JsonNode createModelVersion(String name, String source, String runId, String description,
+      Map<String, String> tags) {
+    ObjectNode body = JSON.createObjectNode().put("name", name).put("source", source).put("run_id", runId)
+        .put("description", description);
+    ArrayNode tagArray = body.putArray("tags");
+    tags.forEach((k, v) -> tagArray.addObject().put("key", k).put("value", v));
+    return post("model-versions/create", body).path("model_version");
+  }
+
+  public void setAlias(String name, String alias, String version) {
+    post("registered-models/alias", JSON.createObjectNode().put("name", name).put("alias", alias)
+        .put("version", version));
+  }
+
+  public Optional<JsonNode> versionByAlias(String name, String alias) {
+    return getOptional(API + "registered-models/alias?name=" + encode(name) + "&alias=" + encode(alias))
+        .map(n -> n.path("model_version"));
+  }
+
+  public JsonNode getRun(String runId) {
+    return get(API + "runs/get?run_id=" + encode(runId)).path("run");
+  }
+
+  // ---- transport ----
+
+  private JsonNode post(String method, ObjectNode body) {
+    return send("POST " + method, () -> HttpRequest.newBuilder(base.resolve(API + method))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+  }
+
+  private JsonNode get(String pathAndQuery) {
+    return send("GET " + pathAndQuery, () -> HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET());
+  }
+
+  private Optional<JsonNode> getOptional(String pathAndQuery) {
+    HttpResponse<byte[]> response = exchange("GET " + pathAndQuery,
+        () -> HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET());
+    if (response.statusCode() == 404) {
+      return Optional.empty();
+    }
+    return Optional.of(parse("GET " + pathAndQuery, response));
+  }
+
+  private JsonNode send(String call, java.util.function.Supplier<HttpRequest.Builder> request) {
+    return parse(call, exchange(call, request));
+  }
+
+  private byte[] sendBytes(String call, java.util.function.Supplier<HttpRequest.Builder> request) {
+    HttpResponse<byte[]> response = exchange(call, request);
+    if (response.statusCode() / 100 != 2) {
+      parse(call, response);
+    }
+    return response.body();
+  }
+
+  private JsonNode parse(String call, HttpResponse<byte[]> response) {
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    if (response.statusCode() / 100 != 2) {
+      String detail = text;
+      try {
+        JsonNode err = JSON.readTree(text);
+        detail = err.path("error_code").asText("HTTP " + response.statusCode()) + ": " + err.path("message").asText(text);
+      } catch (IOException ignored) {
+        detail = "HTTP " + response.statusCode() + " " + truncate(text, 200);
+      }
+      throw Errors.serviceRejected("MLflow at " + base, call.replaceAll("\\?.*", ""), detail);
+    }
+    try {
+      return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+    } catch (IOException e) {
+      throw Errors.serviceRejected("MLflow at " + base, call, "the answer is not JSON: " + truncate(text, 200));
+    }
+  }
+
+  /** One call with retries on connection failures, 429 and 5xx. */
+  private HttpResponse<byte[]> exchange(String call, java.util.function.Supplier<HttpRequest.Builder> request) {
+    long backoff = initialBackoffMs;
+    String lastProblem = "";
+    Exception lastError = null;
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      try {
+        HttpRequest.Builder builder = request.get().timeout(Duration.ofSeconds(120));
+        authorization.ifPresent(a -> builder.header("Authorization", a));
+        HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        int status = response.statusCode();
+        if (status != 429 && status < 500) {
+          return response;
+        }
+        lastProblem = "HTTP " + status;
+      } catch (IOException e) {
+        lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+        lastError = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw Errors.serviceUnavailable("MLflow", base.toString(), "interrupted", attempt, "rerun the command", e);
+      }
+      if (attempt < maxAttempts) {
+        LOG.warn("MLflow call {} failed ({}), retry {} of {} in {} ms", call.replaceAll("\\?.*", ""), lastProblem,
+            attempt, maxAttempts - 1, backoff);
+        sleep(backoff);
+        backoff *= 2;
+      }
+    }
+    throw Errors.serviceUnavailable("MLflow", base.toString(), lastProblem, maxAttempts,
+        "start the server (scripts/mlflow-server.sh) or set registry.tracking_uri; what was trained stays on disk "
+            + "and `lakeforge register` can be rerun", lastError);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String encodePath(String path) {
+    String[] parts = path.split("/");
+    List<String> encoded = new ArrayList<>();
+    for (String p : parts) {
+      encoded.add(encode(p));
+    }
+    return String.join("/", encoded);
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.lakeforge.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.lakeforge.training.ModelDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Lays out a trained model as an MLflow model directory: an {@code MLmodel} file with the {@code xgboost} flavor
+ * (the native UBJ booster) and the {@code python_function} flavor, with an input signature, so Python users can
+ * {@code mlflow.pyfunc.load_model("models:/name@champion")}.
+ */
+final class MlflowModelLayout {
+  static final String ARTIFACT_PATH = "model";
+  /** The xgboost Python package that reads the UBJ booster xgboost4j 3.4 writes. */
+  static final String XGBOOST_PY = "xgboost>=3.0";
+
+  private MlflowModelLayout() {}
+
+  static Path write(ModelDirectory model, String mlflowRunId, String mlflowVersion, Path target) {
+    ModelDirectory.Info info = model.info();
+    ObjectMapper json = new ObjectMapper();
+    ArrayNode inputs = json.createArrayNode();
+    info.features().forEach(f -> inputs.addObject().put("type", "double").put("name", f).put("required", true));
+    String mlmodel = """
+        artifact_path: %s
+        flavors:
+          python_function:
+            data: %s
+            env:
+              virtualenv: python_env.yaml
+            loader_module: mlflow.xgboost
+            python_version: 3.11.7
+          xgboost:
+            code: null
+            data: %s
+            model_class: xgboost.core.Booster
+            model_format: ubj
+            xgb_version: 3.0.0
+        mlflow_version: %s
+        model_uuid: %s
+        run_id: %s
+        signature:
+          inputs: '%s'
+          outputs: null
+          params: null
+        utc_time_created: '%s'
+        """.formatted(ARTIFACT_PATH, ModelDirectory.BOOSTER_UBJ, ModelDirectory.BOOSTER_UBJ, mlflowVersion,
+        UUID.randomUUID().toString().replace("-", ""), mlflowRunId, inputs.toString().replace("'", "''"),
+        Instant.now().toString().replace("T", " ").replace("Z", ""));
+    try {
+      Files.createDirectories(target);
+      Files.writeString(target.resolve("MLmodel"), mlmodel);
+      Files.writeString(target.resolve("requirements.txt"), "mlflow==" + mlflowVersion + "\n" + XGBOOST_PY + "\n");
+      Files.writeString(target.resolve("python_env.yaml"), """
+          python: 3.11.7
+          build_dependencies:
+          - pip
+          dependencies:
+          - -r requirements.txt
+          """);
+      Files.copy(model.file(ModelDirectory.BOOSTER_UBJ), target.resolve(ModelDirectory.BOOSTER_UBJ),
+          StandardCopyOption.REPLACE_EXISTING);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot lay out the MLflow model in " + target, e);
+    }
+  }
+}

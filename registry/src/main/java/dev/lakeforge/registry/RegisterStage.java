@@ -1,0 +1,141 @@
+package dev.lakeforge.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakeforge.core.config.RegistryConfig;
+import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.run.BuildInfo;
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.run.Stage;
+import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.TableVersion;
+import dev.lakeforge.evaluation.EvaluateStage;
+import dev.lakeforge.training.ModelDirectory;
+import dev.lakeforge.training.TrainStage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Records the trained model in MLflow: a run with the effective config as params (secrets redacted), the
+ * evaluation metrics, lineage tags and the model artifacts; then a registered model version linked to that run,
+ * and the alias moved to it when evaluation blessed it. Registering the same model again reuses its run and
+ * version.
+ */
+public final class RegisterStage implements Stage {
+  public static final String NAME = "register";
+  public static final String MODEL_VERSION = "model_version";
+  public static final String MLFLOW_RUN_ID = "mlflow_run_id";
+  static final String TAG_MODEL_DIR = "lakeforge.model_dir";
+  static final String MLFLOW_VERSION = "2.22.1";
+
+  private final Optional<Path> fromDir;
+  private final boolean force;
+  private final Map<String, String> env;
+
+  /**
+   * @param fromDir a model directory to register instead of this run date's trained model
+   * @param force   move the alias even when the model was not blessed
+   */
+  public RegisterStage(Optional<Path> fromDir, boolean force, Map<String, String> env) {
+    this.fromDir = fromDir;
+    this.force = force;
+    this.env = env;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StageResult run(RunContext context) {
+    RegistryConfig config = context.config().registry();
+    ModelDirectory model = new ModelDirectory(fromDir.orElseGet(() -> Path.of(
+        context.manifests().require(TrainStage.NAME, "model directory").output(TrainStage.MODEL_DIR))));
+    if (!Files.isRegularFile(model.file(ModelDirectory.INFO))) {
+      throw Errors.inputMissing("model directory", model.root().toString(),
+          "pass a directory written by `lakeforge train` (it holds " + ModelDirectory.INFO + ")");
+    }
+    EvaluateStage.Evaluation evaluation = Files.isRegularFile(model.file(ModelDirectory.EVALUATION))
+        ? model.readJson(ModelDirectory.EVALUATION, EvaluateStage.Evaluation.class) : null;
+    ModelDirectory.Info info = model.info();
+    StageResult.Builder result = context.result(NAME);
+
+    MlflowClient mlflow = new MlflowClient(config, env);
+    String experimentId = mlflow.experimentId(config.experiment());
+    String modelDir = model.root().toAbsolutePath().toString();
+    Map<String, String> tags = tags(context, info);
+    Optional<JsonNode> existing = mlflow.findRunByTag(experimentId, TAG_MODEL_DIR, modelDir);
+    String runId;
+    if (existing.isPresent()) {
+      runId = existing.get().path("info").path("run_id").asText();
+    } else {
+      Map<String, String> runTags = new LinkedHashMap<>(tags);
+      runTags.put(TAG_MODEL_DIR, modelDir);
+      runTags.put("mlflow.runName", config.modelName() + "-" + context.runDate());
+      JsonNode run = mlflow.createRun(experimentId, config.modelName() + "-" + context.runDate(), runTags);
+      runId = run.path("info").path("run_id").asText();
+      String artifactUri = run.path("info").path("artifact_uri").asText();
+      Map<String, String> params = new TreeMap<>(context.loaded().flattened());
+      info.params().forEach((k, v) -> params.put("xgboost." + k, String.valueOf(v)));
+      mlflow.logBatch(runId, params, evaluation == null ? Map.of() : evaluation.metrics(), Map.of());
+      Path staging = model.root().resolve("mlflow-model");
+      mlflow.uploadDirectory(artifactUri, MlflowModelLayout.ARTIFACT_PATH,
+          MlflowModelLayout.write(model, runId, MLFLOW_VERSION, staging));
+      mlflow.uploadDirectory(artifactUri, "spark-model", model.sparkModel());
+      for (String file : List.of(ModelDirectory.INFO, ModelDirectory.IMPORTANCE, ModelDirectory.EVALUATION,
+          ModelDirectory.BOOSTER_JSON)) {
+        if (Files.isRegularFile(model.file(file))) {
+          mlflow.uploadFile(artifactUri, "lakeforge/" + file, model.file(file));
+        }
+      }
+      mlflow.finishRun(runId);
+    }
+
+    mlflow.ensureRegisteredModel(config.modelName(), "Registered by Lakeforge pipeline " + context.config().pipeline());
+    String artifactUri = mlflow.getRun(runId).path("info").path("artifact_uri").asText();
+    JsonNode version = mlflow.findVersionOfRun(config.modelName(), runId).orElseGet(() ->
+        mlflow.createModelVersion(config.modelName(), artifactUri + "/" + MlflowModelLayout.ARTIFACT_PATH, runId,
+            "Trained on " + info.trainingSet() + " by Lakeforge run " + info.runId(), tags));
+    String versionNumber = version.path("version").asText();
+
+    boolean blessed = evaluation != null && evaluation.blessed();
+    boolean promoted = blessed || force;
+    if (promoted) {
+      mlflow.setAlias(config.modelName(), config.alias(), versionNumber);
+    }
+    return result.metric("promoted", promoted)
+        .output(MODEL_VERSION, versionNumber)
+        .output(MLFLOW_RUN_ID, runId)
+        .output("model_uri", "models:/" + config.modelName() + "/" + versionNumber)
+        .output("alias", promoted ? config.alias() : "")
+        .output("tracking_uri", mlflow.base().toString())
+        .build();
+  }
+
+  /** Identity and lineage: every table@version the model's data came through, from the run manifests. */
+  private static Map<String, String> tags(RunContext context, ModelDirectory.Info info) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("lakeforge.version", BuildInfo.version());
+    tags.put("lakeforge.run_id", info.runId());
+    tags.put("lakeforge.run_date", context.runDate().toString());
+    tags.put("lakeforge.config_hash", info.configHash());
+    tags.put("lakeforge.profile", context.profile());
+    tags.put("mlflow.source.git.commit", context.gitRevision());
+    tags.put("git_revision", context.gitRevision());
+    tags.put("spark_version", context.spark().version());
+    tags.put("training_set", info.trainingSet());
+    for (String stage : List.of("ingest", "validate", "features", TrainStage.NAME)) {
+      context.manifests().find(stage).ifPresent(r -> {
+        for (TableVersion t : r.reads()) {
+          tags.put("lineage." + t.table(), "v" + t.version());
+        }
+      });
+    }
+    return tags;
+  }
+}

@@ -1,0 +1,111 @@
+package dev.lakeforge.scoring;
+
+import static org.apache.spark.ml.functions.vector_to_array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_date;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakeforge.core.config.PipelineConfig;
+import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.run.Stage;
+import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.VersionedFrame;
+import dev.lakeforge.features.FeatureTable;
+import dev.lakeforge.features.FeaturesStage;
+import dev.lakeforge.registry.MlflowClient;
+import dev.lakeforge.training.ModelDirectory;
+import dev.lakeforge.training.TrainStage;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import ml.dmlc.xgboost4j.scala.spark.XGBoostClassificationModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Scores one day of the feature table with the model the registry alias points at and writes a Parquet export
+ * to {@code <output>/day=<day>}, replacing an earlier export of the same day. Each row carries its prediction,
+ * probability, and the model name, version and MLflow run id that produced it.
+ */
+public final class ScoreStage implements Stage {
+  public static final String NAME = "score";
+  public static final String EXPORT = "export";
+
+  private final Map<String, String> env;
+
+  public ScoreStage(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StageResult run(RunContext context) {
+    PipelineConfig config = context.config();
+    String alias = config.scoring().alias() != null ? config.scoring().alias() : config.registry().alias();
+    String modelName = config.registry().modelName();
+    LocalDate day = day(config, context.runDate());
+    StageResult.Builder result = context.result(NAME);
+
+    MlflowClient mlflow = new MlflowClient(config.registry(), env);
+    JsonNode version = mlflow.versionByAlias(modelName, alias).orElseThrow(() -> Errors.usage(
+        "Cannot score with models:/" + modelName + "@" + alias + ": the registry has no such alias",
+        "run `lakeforge register` for a blessed model first, or set scoring.alias"));
+    String versionNumber = version.path("version").asText();
+    String mlflowRunId = version.path("run_id").asText();
+    String artifactUri = mlflow.getRun(mlflowRunId).path("info").path("artifact_uri").asText();
+    Path local = Path.of(config.lake().models(), config.pipeline(), "registry", modelName + "-v" + versionNumber);
+    mlflow.downloadDirectory(artifactUri, "spark-model", local.resolve(ModelDirectory.SPARK_MODEL));
+    mlflow.downloadDirectory(artifactUri, "lakeforge", local);
+    ModelDirectory model = new ModelDirectory(local);
+    ModelDirectory.Info info = model.info();
+
+    VersionedFrame table = context.lake().read(TableRef.of(FeatureTable.LAYER, config.features().name()),
+        FeaturesStage.NAME);
+    result.read(table.version());
+    Dataset<Row> rows = TrainStage.withMissingAsNaN(table.rows(), info.features())
+        .filter(to_date(col(info.eventTime())).equalTo(lit(day.toString()).cast("date")));
+    var sparkModel = (XGBoostClassificationModel) XGBoostClassificationModel.load(model.sparkModel().toString());
+    List<Column> out = new ArrayList<>();
+    config.features().keys().forEach(k -> out.add(col(k)));
+    if (!config.features().keys().contains(info.eventTime())) {
+      out.add(col(info.eventTime()));
+    }
+    out.add(col("prediction"));
+    out.add(vector_to_array(col("probability"), "float64").getItem(1).as("probability"));
+    out.add(lit(modelName).as("model_name"));
+    out.add(lit(versionNumber).as("model_version"));
+    out.add(lit(mlflowRunId).as("mlflow_run_id"));
+    out.add(lit(context.runId()).as("scoring_run_id"));
+    out.add(current_timestamp().as("scored_at"));
+    String export = config.scoring().output() + "/day=" + day;
+    sparkModel.transform(rows).select(out.toArray(Column[]::new)).write().mode("overwrite").parquet(export);
+    long scored = context.spark().read().parquet(export).count();
+    return result.metric("rows_scored", scored)
+        .output(EXPORT, export)
+        .output("model_uri", "models:/" + modelName + "/" + versionNumber)
+        .build();
+  }
+
+  private static LocalDate day(PipelineConfig config, LocalDate runDate) {
+    if (config.scoring().day() == null) {
+      return runDate;
+    }
+    try {
+      return LocalDate.parse(config.scoring().day());
+    } catch (DateTimeParseException e) {
+      throw Errors.configInvalid("scoring.day", "'" + config.scoring().day() + "' is not a date like 2001-06-15");
+    }
+  }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Starts a real MLflow tracking server on loopback (SQLite backend, proxied artifacts) and waits until it answers.
+#   scripts/mlflow-server.sh [start|stop]   env: MLFLOW_PORT (default 5000), MLFLOW_HOME (default data/mlflow)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MLFLOW_VERSION=2.22.1
+port=${MLFLOW_PORT:-5000}
+home=${MLFLOW_HOME:-$root/data/mlflow}
+pidfile="$home/server.pid"
+url="http://127.0.0.1:$port"
+
+if [[ "${1:-start}" == stop ]]; then
+  if [[ -f "$pidfile" ]]; then
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+    echo "mlflow: stopped"
+  fi
+  exit 0
+fi
+
+if curl -fsS "$url/health" >/dev/null 2>&1; then
+  echo "mlflow: already running at $url"
+  exit 0
+fi
+# SQLAlchemy 2.1 removed a pool class MLflow 2.22 imports: keep 2.0.
+venv=$("$root/scripts/venv.sh" mlflow "mlflow==$MLFLOW_VERSION" "sqlalchemy==2.0.58")
+mkdir -p "$home/artifacts"
+# setsid: the server outlives this script (the demo leaves it running for the UI).
+setsid nohup "$venv/bin/mlflow" server --host 127.0.0.1 --port "$port" --workers 1 \
+  --backend-store-uri "sqlite:///$home/mlflow.db" \
+  --serve-artifacts --artifacts-destination "$home/artifacts" \
+  > "$home/server.log" 2>&1 < /dev/null &
+echo $! > "$pidfile"
+for _ in $(seq 1 120); do
+  if curl -fsS "$url/health" >/dev/null 2>&1; then
+    echo "mlflow: running at $url (UI: $url, log: $home/server.log)"
+    exit 0
+  fi
+  if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    echo "mlflow: the server exited; its log:" >&2
+    tail -n 30 "$home/server.log" >&2
+    exit 5
+  fi
+  sleep 1
+done
+echo "mlflow: no answer from $url after 120 s; see $home/server.log" >&2
+exit 5
