@@ -56,7 +56,7 @@ public final class EvaluateStage implements Stage {
     VersionedFrame table = context.lake().read(TableRef.parse(info.trainingSet()), FeaturesStage.NAME);
     result.read(table.version());
     Dataset<Row> validation = TimeSplit.validation(
-            TrainStage.withMissingAsNaN(table.rows(), info.features()), context.config().training().split())
+            TrainStage.withFeatureVector(table.rows(), info.features()), context.config().training().split())
         .filter(col(info.label()).isNotNull());
     XGBoostClassificationModel model = (XGBoostClassificationModel) XGBoostClassificationModel.load(dir.sparkModel().toString());
     Dataset<Row> scored = model.transform(validation)

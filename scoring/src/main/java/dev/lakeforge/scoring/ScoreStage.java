@@ -74,7 +74,7 @@ public final class ScoreStage implements Stage {
     VersionedFrame table = context.lake().read(TableRef.of(FeatureTable.LAYER, config.features().name()),
         FeaturesStage.NAME);
     result.read(table.version());
-    Dataset<Row> rows = TrainStage.withMissingAsNaN(table.rows(), info.features())
+    Dataset<Row> rows = TrainStage.withFeatureVector(table.rows(), info.features())
         .filter(to_date(col(info.eventTime())).equalTo(lit(day.toString()).cast("date")));
     var sparkModel = (XGBoostClassificationModel) XGBoostClassificationModel.load(model.sparkModel().toString());
     List<Column> out = new ArrayList<>();

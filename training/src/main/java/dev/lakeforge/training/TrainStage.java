@@ -1,5 +1,7 @@
 package dev.lakeforge.training;
 
+import static org.apache.spark.ml.functions.array_to_vector;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -18,7 +20,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,13 +33,15 @@ import org.apache.spark.sql.Row;
 import scala.collection.JavaConverters;
 
 /**
- * Trains an XGBoost classifier (xgboost4j-spark, features given as a column array so a real 0 stays 0 and a null
- * is missing) on the rows before the split time, and writes the {@link ModelDirectory}.
+ * Trains an XGBoost classifier (xgboost4j-spark) on the rows before the split time and writes the
+ * {@link ModelDirectory}. Features go in as one dense vector so a real 0 stays 0 and a null is NaN (missing).
  */
 public final class TrainStage implements Stage {
   public static final String NAME = "train";
   public static final String MODEL_DIR = "model_dir";
   public static final String TRAINING_SET = "training_set";
+  /** The assembled input column; not a feature name users can collide with. */
+  public static final String FEATURE_VECTOR = "_features";
 
   @Override
   public String name() {
@@ -53,11 +56,13 @@ public final class TrainStage implements Stage {
     VersionedFrame table = context.lake().read(TableRef.of(FeatureTable.LAYER, set.name()), FeaturesStage.NAME);
     result.read(table.version());
     List<String> features = FeatureTable.featureColumns(set);
-    Dataset<Row> rows = TimeSplit.training(withMissingAsNaN(table.rows(), features), training.split())
+    Dataset<Row> rows = TimeSplit.training(withFeatureVector(table.rows(), features), training.split())
         .filter(col(FeatureTable.LABEL).isNotNull());
 
     XGBoostClassifier classifier = classifier(training, context.profile());
-    classifier.setFeaturesCol(features.toArray(String[]::new));
+    // Not setFeaturesCol(String[]): xgboost4j-spark 3.4.0 then fills rawPrediction from the first input column
+    // and derives a wrong probability from it (seen here; the vector path is correct).
+    classifier.setFeaturesCol(FEATURE_VECTOR);
     classifier.setLabelCol(FeatureTable.LABEL);
     XGBoostClassificationModel model = classifier.fit(rows);
 
@@ -78,13 +83,16 @@ public final class TrainStage implements Stage {
         .build();
   }
 
-  /** Features as doubles with null turned into NaN, XGBoost's missing value. */
-  public static Dataset<Row> withMissingAsNaN(Dataset<Row> rows, List<String> features) {
-    List<Column> cols = new ArrayList<>();
-    for (String c : rows.columns()) {
-      cols.add(features.contains(c) ? coalesce(col(c).cast("double"), lit(Double.NaN)).as(c) : col(c));
-    }
-    return rows.select(cols.toArray(Column[]::new));
+  /**
+   * Adds {@link #FEATURE_VECTOR}: the features in model order as a dense vector, null as NaN (XGBoost's missing).
+   * array_to_vector always builds dense vectors, unlike VectorAssembler, whose sparse output would turn 0 into
+   * missing.
+   */
+  public static Dataset<Row> withFeatureVector(Dataset<Row> rows, List<String> features) {
+    Column[] values = features.stream()
+        .map(f -> coalesce(col(f).cast("double"), lit(Double.NaN)))
+        .toArray(Column[]::new);
+    return rows.withColumn(FEATURE_VECTOR, array_to_vector(array(values)));
   }
 
   static Map<String, Object> effectiveParams(TrainingConfig training) {
@@ -92,6 +100,7 @@ public final class TrainStage implements Stage {
     params.putIfAbsent("objective", "binary:logistic");
     params.putIfAbsent("tree_method", "hist");
     params.putIfAbsent("device", "cpu");
+    params.putIfAbsent("verbosity", 0);
     params.put("num_workers", training.workers());
     params.put("nthread", training.threadsPerWorker());
     return params;

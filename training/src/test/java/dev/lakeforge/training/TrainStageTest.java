@@ -1,0 +1,97 @@
+package dev.lakeforge.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.scala.spark.XGBoostClassificationModel;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+class TrainStageTest {
+  static final String PIPELINE = """
+      pipeline: toy
+      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
+      features:
+        name: toy
+        source: silver.raw
+        event_time: ts
+        label: "y"
+        features: [{name: x, expr: "x"}, {name: z, expr: "z"}]
+      training:
+        split: {column: ts, validate_from: "2020-01-21"}
+        params: {num_round: 20, max_depth: 3, eta: 0.3, seed: 7}
+      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
+      scoring: {output: "${TMP}/out"}
+      """;
+
+  /** A toy feature table: label depends on x; z is 0 or null, so zeros and missing values both occur. */
+  static void writeFeatures(RunContext ctx) {
+    List<Row> rows = new ArrayList<>();
+    Random random = new Random(3);
+    for (int i = 0; i < 600; i++) {
+      double x = random.nextDouble();
+      Double z = i % 3 == 0 ? null : 0.0;
+      rows.add(RowFactory.create(Timestamp.valueOf("2020-01-01 00:00:00").toInstant().plusSeconds(3600L * i)
+          .toEpochMilli(), x, z, random.nextDouble() < x ? 1.0 : 0.0));
+    }
+    var schema = new StructType().add("ms", DataTypes.LongType).add("x", DataTypes.DoubleType)
+        .add("z", DataTypes.DoubleType).add("label", DataTypes.DoubleType);
+    var frame = SharedSpark.get().createDataFrame(rows, schema)
+        .selectExpr("timestamp_millis(ms) as ts", "x", "z", "label");
+    ctx.lake().overwrite(frame, TableRef.parse("features.toy"), ctx.commitMetadata("test"));
+  }
+
+  @Test
+  void trainsDeterministicallyAndSparkMatchesTheNativeBooster() throws Exception {
+    RunContext ctx = SharedSpark.context(PIPELINE, "2020-02-01");
+    writeFeatures(ctx);
+    StageResult first = new TrainStage().run(ctx);
+    StageResult second = new TrainStage().run(RunContext.create("other-run", ctx.runDate(), "local", ctx.loaded(),
+        ctx.spark()));
+    assertEquals(480L, first.metrics().get("training_rows"));
+    assertEquals("features.toy@v0", first.output(TrainStage.TRAINING_SET));
+    ModelDirectory dir = new ModelDirectory(Path.of(first.output(TrainStage.MODEL_DIR)));
+    ModelDirectory other = new ModelDirectory(Path.of(second.output(TrainStage.MODEL_DIR)));
+    assertArrayEquals(Files.readAllBytes(dir.file(ModelDirectory.BOOSTER_UBJ)),
+        Files.readAllBytes(other.file(ModelDirectory.BOOSTER_UBJ)), "same data, config and seed: same booster");
+    assertEquals(List.of("x", "z"), dir.info().features());
+
+    var model = (XGBoostClassificationModel) XGBoostClassificationModel.load(dir.sparkModel().toString());
+    List<Row> scored = model.transform(TrainStage.withFeatureVector(
+            ctx.lake().read(TableRef.parse("features.toy"), "features").rows(), List.of("x", "z")))
+        .select(org.apache.spark.sql.functions.col("x"), org.apache.spark.sql.functions.col("z"),
+            org.apache.spark.ml.functions.vector_to_array(org.apache.spark.sql.functions.col("probability"), "float64")
+                .getItem(1).as("p"))
+        .orderBy("x").collectAsList();
+    float[] matrix = new float[scored.size() * 2];
+    for (int i = 0; i < scored.size(); i++) {
+      matrix[2 * i] = (float) scored.get(i).getDouble(0);
+      matrix[2 * i + 1] = scored.get(i).isNullAt(1) ? Float.NaN : (float) scored.get(i).getDouble(1);
+    }
+    Booster booster = XGBoost.loadModel(Files.readAllBytes(dir.file(ModelDirectory.BOOSTER_UBJ)));
+    float[][] nativePredictions = booster.predict(new DMatrix(matrix, scored.size(), 2, Float.NaN));
+    for (int i = 0; i < scored.size(); i++) {
+      double p = scored.get(i).getDouble(2);
+      assertTrue(p >= 0 && p <= 1, "probability out of range: " + p);
+      assertEquals(nativePredictions[i][0], p, 1e-6);
+    }
+  }
+}
