@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# All tests: unit tests of every module, then the end-to-end tests against the real flights data, a real MLflow
+# server on a free loopback port, and the real spark-submit of pyspark (same Spark version as the build).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+spark_version=$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' pom.xml)
+
+scripts/fetch-data.sh
+spark_venv=$(scripts/venv.sh spark "pyspark==$spark_version")
+export LAKEFORGE_SPARK_SUBMIT="$spark_venv/bin/spark-submit"
+
+# A private MLflow server for the tests, on a free port, stopped on exit.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export MLFLOW_HOME="$root/target/test-mlflow"
+rm -rf "$MLFLOW_HOME"
+MLFLOW_PORT=$port scripts/mlflow-server.sh
+trap 'MLFLOW_PORT=$port scripts/mlflow-server.sh stop >/dev/null' EXIT
+export MLFLOW_TRACKING_URI="http://127.0.0.1:$port"
+
+mvn -B verify -DskipITs=false "$@" 2>&1 | tee "$root/target/test-output.log" | grep -E \
+  "Tests run:|FAIL|ERROR|BUILD|Reactor Summary|SUCCESS \[|lakeforge-" || true
+status=${PIPESTATUS[0]}
+
+# One closing line over every module: surefire (unit) and failsafe (end-to-end) reports.
+python3 - "$root" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+root = sys.argv[1]
+passed = failed = skipped = 0
+for f in glob.glob(root + "/*/target/surefire-reports/TEST-*.xml") + glob.glob(root + "/*/target/failsafe-reports/TEST-*.xml"):
+    s = ET.parse(f).getroot()
+    t, fl, er, sk = (int(s.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+    passed += t - fl - er - sk; failed += fl + er; skipped += sk
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit "$status"
