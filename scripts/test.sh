@@ -18,9 +18,12 @@ MLFLOW_PORT=$port scripts/mlflow-server.sh
 trap 'MLFLOW_PORT=$port scripts/mlflow-server.sh stop >/dev/null' EXIT
 export MLFLOW_TRACKING_URI="http://127.0.0.1:$port"
 
-mvn -B verify -DskipITs=false "$@" 2>&1 | tee "$root/target/test-output.log" | grep -E \
-  "Tests run:|FAIL|ERROR|BUILD|Reactor Summary|SUCCESS \[|lakeforge-" || true
+mkdir -p "$root/target"
+set +e
+mvn -B verify -DskipITs=false "$@" 2>&1 | tee "$root/target/test-output.log" | grep --line-buffered -E \
+  "Tests run:|FAIL|ERROR\]|BUILD|Reactor Summary|SUCCESS \[|lakeforge: "
 status=${PIPESTATUS[0]}
+set -e
 
 # One closing line over every module: surefire (unit) and failsafe (end-to-end) reports.
 python3 - "$root" <<'PY'

@@ -1,0 +1,79 @@
+package dev.lakeforge.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeforge.core.testing.SharedSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LakeforgeMainTest {
+  @TempDir
+  Path dir;
+
+  record Outcome(int code, String out, String err) {}
+
+  Outcome run(String... args) {
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    PrintStream oldOut = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      int code = LakeforgeMain.execute(args, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+      return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+    }
+  }
+
+  String flights() {
+    return SharedSpark.repoRoot().resolve("conf/pipelines/flights.yaml").toString();
+  }
+
+  @Test
+  void everyStageHasHelp() {
+    for (String cmd : new String[] {"ingest", "validate", "features", "train", "evaluate", "register", "score", "run"}) {
+      Outcome o = run(cmd, "--help");
+      assertEquals(0, o.code(), cmd);
+      assertTrue(o.out().contains("--run-date") && o.out().contains("--profile"), cmd + ": " + o.out());
+    }
+  }
+
+  @Test
+  void configCheckAcceptsTheDemoConfig() {
+    Outcome o = run("config", "check", "--config", flights());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("config ok") && o.out().contains("sources: airports, flights"), o.out());
+  }
+
+  @Test
+  void unknownProfileIsUsageError() {
+    Outcome o = run("config", "check", "--config", flights(), "--profile", "huge");
+    assertEquals(2, o.code());
+    assertTrue(o.err().contains("Spark profile 'huge'"), o.err());
+  }
+
+  @Test
+  void malformedConfigIsOneLineWithExit2() throws Exception {
+    Path bad = dir.resolve("pipelines/bad.yaml");
+    Files.createDirectories(bad.getParent());
+    Files.writeString(bad, "pipeline: x\nsources:\n\t- tab-indented\n");
+    Outcome o = run("config", "check", "--config", bad.toString());
+    assertEquals(2, o.code());
+    assertEquals(1, o.err().strip().lines().count(), o.err());
+    assertTrue(o.err().startsWith("lakeforge: config error: Cannot parse config " + bad + ":"), o.err());
+    assertFalse(o.err().contains("\tat "));
+  }
+
+  @Test
+  void badRunDateAndUnknownCommandAreUsageErrors() {
+    assertEquals(2, run("train", "--run-date", "yesterday").code());
+    assertEquals(2, run("deploy").code());
+  }
+}
