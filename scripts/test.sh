@@ -9,6 +9,11 @@ spark_version=$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' pom.xm
 scripts/fetch-data.sh
 spark_venv=$(scripts/venv.sh spark "pyspark==$spark_version")
 export LAKEFORGE_SPARK_SUBMIT="$spark_venv/bin/spark-submit"
+# pyspark's spark-submit finds its Spark home with whatever python3 is on PATH; name it outright.
+SPARK_HOME=$("$spark_venv/bin/python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
+export SPARK_HOME
+# Everything stays on loopback.
+export SPARK_LOCAL_IP=127.0.0.1
 
 # A private MLflow server for the tests, on a free port, stopped on exit.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

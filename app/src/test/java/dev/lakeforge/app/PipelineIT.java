@@ -130,7 +130,7 @@ class PipelineIT {
   @Test
   void exportHasOneScoredRowPerFlightOfTheDay() {
     SparkSession spark = SharedSpark.get();
-    Dataset<Row> export = spark.read().parquet(work.resolve("exports/flights_delay/day=" + RUN_DATE).toString());
+    Dataset<Row> export = spark.read().parquet(work.resolve("exports/day=" + RUN_DATE).toString());
     long expected = spark.read().format("delta").load(work.resolve("lake/silver/flights").toString())
         .filter("to_date(date) = date'" + RUN_DATE + "'").count();
     assertTrue(expected > 0);

@@ -58,14 +58,16 @@ public final class ConfigLoader {
   /** Loads a pipeline config and applies {@code key=value} overrides. */
   public LoadedConfig loadPipeline(Path file, List<String> overrides) {
     String text = interpolate(file, read(file));
-    PipelineConfig fromFile = bind(file.toString(), text, PipelineConfig.class);
     JsonNode tree = parseTree(file, text);
+    rejectUnknownKeys(file.toString(), text, tree, PipelineConfig.class);
+    PipelineConfig fromFile = bind(file.toString(), text, PipelineConfig.class);
     if (overrides.isEmpty()) {
       return loaded(file, fromFile, tree);
     }
     for (String override : overrides) {
       applyOverride((ObjectNode) tree, override);
     }
+    rejectUnknownKeys("--set " + String.join(" --set ", overrides), null, tree, PipelineConfig.class);
     try {
       PipelineConfig overridden = mapper.treeToValue(tree, PipelineConfig.class);
       return loaded(file, overridden, tree);
@@ -76,7 +78,16 @@ public final class ConfigLoader {
 
   /** Loads any YAML file into a record type, with the same checks. */
   public <T> T load(Path file, Class<T> type) {
-    return bind(file.toString(), interpolate(file, read(file)), type);
+    String text = interpolate(file, read(file));
+    rejectUnknownKeys(file.toString(), text, parseTree(file, text), type);
+    return bind(file.toString(), text, type);
+  }
+
+  private void rejectUnknownKeys(String source, String text, JsonNode tree, Class<?> type) {
+    UnknownKeys.find(tree, type).ifPresent(unknown -> {
+      String where = source + (text == null ? "" : locate(text, "/" + String.join("/", unknown.path())).orElse(""));
+      throw Errors.configUnknownKey(where, String.join(".", unknown.path()), unknown.allowed());
+    });
   }
 
   private LoadedConfig loaded(Path file, PipelineConfig config, JsonNode tree) {
@@ -176,7 +187,11 @@ public final class ConfigLoader {
     for (JsonMappingException.Reference ref : path) {
       pointer.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
     }
-    String wanted = pointer.toString();
+    return locate(text, pointer.toString());
+  }
+
+  /** The line and column where the key at a JSON pointer is written, found by re-reading the tokens. */
+  private java.util.Optional<String> locate(String text, String wanted) {
     try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(text)) {
       for (var token = p.nextToken(); token != null; token = p.nextToken()) {
         if (token == com.fasterxml.jackson.core.JsonToken.FIELD_NAME

@@ -98,6 +98,12 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void misspeltRequiredKeyIsReportedAsUnknownNotMissing() throws IOException {
+    var e = failure(MINIMAL.replace("  experiment: demo", "  experimnt: demo"), Map.of(), List.of());
+    assertTrue(e.getMessage().contains("p.yaml:23:3: unknown key 'registry.experimnt'"), e.getMessage());
+  }
+
+  @Test
   void wrongTypeNamesLineAndKey() throws IOException {
     var e = failure(MINIMAL.replace("max_quarantine_fraction", "x").replace("source: events",
         "source: events\n    max_quarantine_fraction: lots"), Map.of(), List.of());
