@@ -1,15 +1,12 @@
 package dev.lakeforge.etl;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeforge.core.config.AnomalyConfig;
+import dev.lakeforge.core.config.RuleConfig;
 import dev.lakeforge.core.config.SourceConfig;
 import dev.lakeforge.core.config.ValidationConfig;
 import dev.lakeforge.core.error.Errors;
@@ -17,11 +14,20 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Lake;
+import dev.lakeforge.core.table.SchemaPolicy;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -29,9 +35,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Splits {@code bronze.<source>} into {@code silver.<entity>} (rows passing every error rule) and
- * {@code quarantine.<entity>} (the others, with every rule they failed and why). All rule counts come from one
- * aggregation; rows in = kept + quarantined is checked against what Delta reports it wrote.
+ * Splits {@code bronze.<source>} into {@code silver.<entity>} (kept rows), {@code quarantine.<entity>} (rows failing
+ * an error rule, with every rule they failed and why) and removed duplicates, then records the suite's metrics in
+ * {@code quality.metrics}. Dataset rules, anomaly checks and the quarantine share decide whether silver is
+ * published; rows in = kept + quarantined + duplicates removed is checked against what Delta reports it wrote.
  */
 public final class ValidateStage implements Stage {
   public static final String NAME = "validate";
@@ -46,10 +53,41 @@ public final class ValidateStage implements Stage {
   @Override
   public StageResult run(RunContext context) {
     StageResult.Builder result = context.result(NAME);
-    for (Map.Entry<String, ValidationConfig> e : new TreeMap<>(context.config().validation()).entrySet()) {
-      validate(context, e.getKey(), e.getValue(), result);
+    for (String entity : orderByReferences(context.config().validation())) {
+      validate(context, entity, context.config().validation().get(entity), result);
     }
     return result.build();
+  }
+
+  /** Entities whose silver table another suite references come first, so it reads this run's version. */
+  static List<String> orderByReferences(Map<String, ValidationConfig> suites) {
+    Set<String> done = new LinkedHashSet<>();
+    Set<String> visiting = new LinkedHashSet<>();
+    for (String entity : new TreeMap<>(suites).keySet()) {
+      visit(entity, suites, done, visiting);
+    }
+    return new ArrayList<>(done);
+  }
+
+  private static void visit(String entity, Map<String, ValidationConfig> suites, Set<String> done,
+      Set<String> visiting) {
+    if (done.contains(entity)) {
+      return;
+    }
+    if (!visiting.add(entity)) {
+      throw Errors.configInvalid("validation." + entity, "referential rules form a cycle through "
+          + String.join(" -> ", visiting) + ". Fix: reference a table that does not reference back");
+    }
+    for (RuleConfig rule : suites.get(entity).rules()) {
+      if (rule.kind().equals("referential")) {
+        TableRef ref = TableRef.parse(rule.reference());
+        if (ref.layer().equals("silver") && suites.containsKey(ref.name()) && !ref.name().equals(entity)) {
+          visit(ref.name(), suites, done, visiting);
+        }
+      }
+    }
+    visiting.remove(entity);
+    done.add(entity);
   }
 
   private void validate(RunContext context, String entity, ValidationConfig suite, StageResult.Builder result) {
@@ -64,61 +102,158 @@ public final class ValidateStage implements Stage {
     String sameRunDate = IngestStage.RUN_DATE + " = '" + context.runDate() + "'";
     Dataset<Row> rows = source.incremental() ? bronze.rows().filter(sameRunDate) : bronze.rows();
 
-    List<CompiledRule> rules = new ArrayList<>();
-    for (var rule : suite.rules()) {
-      rules.add(CompiledRule.compile(rule, bronze.version().table(), rows.columns()));
-    }
-    Column[] errorNames = rules.stream().filter(r -> r.rule().quarantines())
-        .map(r -> when(r.failed(), lit(r.rule().name()))).toArray(Column[]::new);
-    Column[] errorReasons = rules.stream().filter(r -> r.rule().quarantines())
-        .map(r -> when(r.failed(), r.reason())).toArray(Column[]::new);
-    Dataset<Row> annotated = rows
-        .withColumn(FAILED_RULES, errorNames.length == 0 ? array().cast("array<string>") : array_compact(array(errorNames)))
-        .withColumn(REASON, concat_ws("; ", errorReasons))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    SuitePlan plan = SuitePlan.compile(suite, bronze.version().table(), rows, reference -> {
+      VersionedFrame table = lake.read(TableRef.parse(reference), NAME);
+      result.read(table.version());
+      return table.rows();
+    });
+    Dataset<Row> prepared = plan.prepared().persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      // One aggregation for the whole suite: the row count and every rule's failure count.
-      List<Column> aggs = new ArrayList<>();
-      aggs.add(count(lit(1)).as("rows_in"));
-      aggs.add(sum(when(size(col(FAILED_RULES)).gt(0), 1).otherwise(0)).as("rows_quarantined"));
-      for (CompiledRule r : rules) {
-        aggs.add(sum(when(r.failed(), 1).otherwise(0)).as("rule." + r.rule().name()));
+      Row aggregate = plan.metricsAggregation(prepared).head();
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      long rowsIn = aggregate.getLong(aggregate.fieldIndex("rows_in"));
+      long duplicates = longOf(aggregate, "duplicates_removed");
+      metrics.put("rows_in", (double) rowsIn);
+      metrics.put("duplicates_removed", (double) duplicates);
+      List<RowCheck> checks = new ArrayList<>(plan.checks());
+      for (RowCheck check : checks) {
+        metrics.put(ruleMetric(check.rule()), (double) longOf(aggregate, ruleMetric(check.rule())));
       }
-      Row counts = annotated.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
-      long rowsIn = counts.getLong(0);
-      long expectedQuarantined = counts.isNullAt(1) ? 0 : counts.getLong(1);
-      for (int i = 0; i < rules.size(); i++) {
-        CompiledRule r = rules.get(i);
-        long failed = counts.isNullAt(2 + i) ? 0 : counts.getLong(2 + i);
-        result.metric(entity + ".rule." + r.rule().name() + "." + r.rule().severity(), failed);
+      Map<RuleConfig, RobustBounds> outliers = plan.outlierBounds(aggregate);
+      if (!outliers.isEmpty()) {
+        // Outlier bounds exist only after the aggregation; counting their failures takes one pass over the cache.
+        List<RowCheck> outlierChecks = new ArrayList<>();
+        outliers.forEach((rule, b) -> {
+          outlierChecks.add(RowCheck.outlier(rule, b.low(), b.high()));
+          metrics.put("rule." + rule.name() + ".median", b.median());
+          metrics.put("rule." + rule.name() + ".mad", b.mad());
+        });
+        Column[] counts = outlierChecks.stream().map(c -> sum(when(col(SuitePlan.DUP_RANK).equalTo(1)
+            .and(c.failed()), 1).otherwise(0)).as(ruleMetric(c.rule()))).toArray(Column[]::new);
+        Row outlierCounts = prepared.agg(counts[0], Arrays.copyOfRange(counts, 1, counts.length)).head();
+        for (RowCheck c : outlierChecks) {
+          metrics.put(ruleMetric(c.rule()), (double) longOf(outlierCounts, ruleMetric(c.rule())));
+        }
+        checks.addAll(outlierChecks);
+      }
+      for (String column : plan.profiledColumns()) {
+        long kept = rowsIn - duplicates;
+        double nonNull = longOf(aggregate, "column." + column + ".non_null");
+        metrics.put("column." + column + ".completeness", kept == 0 ? null : nonNull / kept);
+        metrics.put("column." + column + ".distinct", (double) longOf(aggregate, "column." + column + ".distinct"));
+        for (String stat : List.of("min", "max", "mean", "stddev")) {
+          String name = "column." + column + "." + stat;
+          if (Arrays.asList(aggregate.schema().fieldNames()).contains(name)) {
+            metrics.put(name, aggregate.isNullAt(aggregate.fieldIndex(name)) ? null
+                : ((Number) aggregate.getAs(name)).doubleValue());
+          }
+        }
       }
 
+      List<String> errors = new ArrayList<>();
+      List<String> warnings = new ArrayList<>();
+      judgeDatasetRules(context, suite, aggregate, rowsIn - duplicates, metrics, errors, warnings);
+
+      Dataset<Row> annotated = SuitePlan.annotate(prepared, checks);
+      String[] helpers = Arrays.stream(prepared.columns()).filter(c -> !Arrays.asList(rows.columns()).contains(c))
+          .toArray(String[]::new);
       String metadata = context.commitMetadata(NAME);
-      Dataset<Row> bad = annotated.filter(size(col(FAILED_RULES)).gt(0));
-      Lake.WriteResult quarantine = lake.replaceWhere(bad, TableRef.of("quarantine", entity), sameRunDate, metadata);
+      Lake.WriteResult quarantine = lake.replaceWhere(annotated.filter(SuitePlan.isQuarantined()).drop(helpers),
+          TableRef.of("quarantine", entity), sameRunDate, metadata, SchemaPolicy.ADD_COLUMNS);
       result.wrote(quarantine.version());
-      double fraction = rowsIn == 0 ? 0 : (double) quarantine.rowsWritten() / rowsIn;
-      result.metric(entity + ".rows_in", rowsIn)
-          .metric(entity + ".rows_quarantined", quarantine.rowsWritten())
-          .metric(entity + ".quarantine_fraction", fraction);
+      long quarantined = quarantine.rowsWritten();
+      double fraction = rowsIn == 0 ? 0 : (double) quarantined / rowsIn;
+      metrics.put("rows_quarantined", (double) quarantined);
+      metrics.put("quarantine_fraction", fraction);
+      metrics.put("rows_kept", (double) (rowsIn - duplicates - quarantined));
       if (fraction > suite.maxQuarantineFraction()) {
-        throw Errors.dataQualityGate(entity, String.format("%d of %d rows (%.4f) failed error rules, above "
-            + "max_quarantine_fraction %.4f; silver.%s was not updated", quarantine.rowsWritten(), rowsIn,
-            fraction, suite.maxQuarantineFraction(), entity));
+        errors.add(String.format("%d of %d rows (%.4f) failed error rules, above max_quarantine_fraction %.4f",
+            quarantined, rowsIn, fraction, suite.maxQuarantineFraction()));
       }
-      Dataset<Row> good = annotated.filter(size(col(FAILED_RULES)).equalTo(0)).drop(FAILED_RULES, REASON);
+      QualityHistory history = new QualityHistory(context);
+      for (AnomalyConfig check : suite.anomalies()) {
+        if (!metrics.containsKey(check.metric())) {
+          throw Errors.configInvalid("validation." + entity + " anomaly '" + check.name() + "'", "metric '"
+              + check.metric() + "' is not a metric of this suite (e.g. rows_in, rows_quarantined, "
+              + "duplicates_removed, rule.<rule>.failed, column.<column>.mean)");
+        }
+        int depth = Math.max(check.window(), check.minHistory());
+        QualityHistory.judge(check, metrics.get(check.metric()), history.previous(entity, check.metric(), depth))
+            .ifPresent(problem -> (check.isError() ? errors : warnings).add("anomaly " + problem));
+      }
+      result.wrote(history.record(entity, bronze.version(), metrics));
+      for (String key : List.of("rows_in", "duplicates_removed", "rows_quarantined", "rows_kept")) {
+        result.metric(entity + "." + key, metrics.get(key).longValue());
+      }
+      result.metric(entity + ".quarantine_fraction", fraction);
+      for (RowCheck check : checks) {
+        result.metric(entity + "." + ruleMetric(check.rule()), metrics.get(ruleMetric(check.rule())).longValue());
+      }
+      if (!warnings.isEmpty()) {
+        result.metric(entity + ".warnings", String.join("; ", warnings));
+      }
+      if (!errors.isEmpty()) {
+        throw Errors.dataQualityGate(entity, String.join("; ", errors) + "; silver." + entity + " was not updated");
+      }
+
+      Dataset<Row> good = annotated.filter(SuitePlan.isKept()).drop(helpers).drop(FAILED_RULES, REASON);
       TableRef silver = TableRef.of("silver", entity);
+      SchemaPolicy policy = SchemaPolicy.of(suite.schemaPolicy());
       Lake.WriteResult kept = source.incremental()
-          ? lake.replaceWhere(good, silver, sameRunDate, metadata)
-          : lake.overwrite(good, silver, metadata);
-      result.wrote(kept.version()).metric(entity + ".rows_kept", kept.rowsWritten());
-      if (kept.rowsWritten() + quarantine.rowsWritten() != rowsIn
-          || quarantine.rowsWritten() != expectedQuarantined) {
+          ? lake.replaceWhere(good, silver, sameRunDate, metadata, policy)
+          : lake.overwrite(good, silver, metadata, policy);
+      result.wrote(kept.version());
+      if (kept.rowsWritten() + quarantined + duplicates != rowsIn) {
         throw new IllegalStateException("row accounting broke for " + entity + ": in " + rowsIn + ", kept "
-            + kept.rowsWritten() + ", quarantined " + quarantine.rowsWritten());
+            + kept.rowsWritten() + ", quarantined " + quarantined + ", duplicates " + duplicates);
       }
     } finally {
-      annotated.unpersist();
+      prepared.unpersist();
     }
+  }
+
+  private static void judgeDatasetRules(RunContext context, ValidationConfig suite, Row aggregate, long rows,
+      Map<String, Double> metrics, List<String> errors, List<String> warnings) {
+    for (RuleConfig rule : suite.rules()) {
+      String problem = null;
+      if (rule.kind().equals("row_count")) {
+        metrics.put("rule." + rule.name() + ".value", (double) rows);
+        if ((rule.min() != null && rows < rule.min()) || (rule.max() != null && rows > rule.max())) {
+          problem = "rule " + rule.name() + ": " + rows + " rows outside [" + RowCheck.bound(rule.min()) + ", "
+              + RowCheck.bound(rule.max()) + "]";
+        }
+      } else if (rule.kind().equals("freshness")) {
+        int i = aggregate.fieldIndex("rule." + rule.name() + ".newest");
+        ZoneId zone = ZoneId.of(context.spark().conf().get("spark.sql.session.timeZone"));
+        Instant endOfRunDate = context.runDate().plusDays(1).atStartOfDay(zone).toInstant();
+        Duration maxAge = RuleConfig.parseDuration(rule.maxAge());
+        if (aggregate.isNullAt(i)) {
+          problem = "rule " + rule.name() + ": " + rule.column() + " has no values, so freshness is unknown";
+        } else {
+          Instant newest = ((Timestamp) aggregate.get(i)).toInstant();
+          Duration age = Duration.between(newest, endOfRunDate);
+          metrics.put("rule." + rule.name() + ".age_hours", age.toMinutes() / 60.0);
+          if (age.compareTo(maxAge) > 0) {
+            problem = "rule " + rule.name() + ": newest " + rule.column() + " " + newest + " is " + age.toHours()
+                + "h old at the end of run date " + context.runDate() + ", above max_age " + rule.maxAge();
+          }
+        }
+      } else {
+        continue;
+      }
+      metrics.put("rule." + rule.name() + ".failed", problem == null ? 0.0 : 1.0);
+      if (problem != null) {
+        (rule.isError() ? errors : warnings).add(problem);
+      }
+    }
+  }
+
+  private static String ruleMetric(RuleConfig rule) {
+    return "rule." + rule.name() + ".failed";
+  }
+
+  private static long longOf(Row row, String field) {
+    int i = row.fieldIndex(field);
+    return row.isNullAt(i) ? 0 : ((Number) row.get(i)).longValue();
   }
 }

@@ -35,7 +35,7 @@ class EtlStagesTest {
             rules:
               - {name: id_present, kind: not_null, column: id}
               - {name: km_range, kind: range, column: km, min: 0, max: 100}
-              - {name: city_code, kind: pattern, column: city, pattern: "[A-Z]{3}"}
+              - {name: city_code, kind: regex, column: city, pattern: "[A-Z]{3}"}
               - {name: short_trip, kind: range, column: km, max: 50, severity: warn}
         features:
           name: f
@@ -94,10 +94,10 @@ class EtlStagesTest {
     assertEquals(6L, result.metrics().get("trips.rows_in"));
     assertEquals(3L, result.metrics().get("trips.rows_kept"));
     assertEquals(3L, result.metrics().get("trips.rows_quarantined"));
-    assertEquals(1L, result.metrics().get("trips.rule.id_present.error"));
-    assertEquals(1L, result.metrics().get("trips.rule.km_range.error"));
-    assertEquals(1L, result.metrics().get("trips.rule.city_code.error"));
-    assertEquals(2L, result.metrics().get("trips.rule.short_trip.warn"));
+    assertEquals(1L, result.metrics().get("trips.rule.id_present.failed"));
+    assertEquals(1L, result.metrics().get("trips.rule.km_range.failed"));
+    assertEquals(1L, result.metrics().get("trips.rule.city_code.failed"));
+    assertEquals(2L, result.metrics().get("trips.rule.short_trip.failed"));
     List<Integer> kept = ctx.lake().read(TableRef.parse("silver.trips"), "validate").rows()
         .orderBy("id").collectAsList().stream().map(r -> r.<Integer>getAs("id")).toList();
     assertEquals(List.of(1, 2, 8), kept);

@@ -1,22 +1,40 @@
 package dev.lakeforge.core.config;
 
 import java.util.List;
+import java.util.Set;
 
 /**
- * Rules for one entity: rows of {@code source} that pass every error rule go to {@code silver.<entity>}, the
- * others to {@code quarantine.<entity>}.
+ * The quality suite of one entity: rows of {@code source} that pass every error rule go to
+ * {@code silver.<entity>}, the others to {@code quarantine.<entity>}.
  *
- * @param source                 the bronze source name (as in {@code sources})
- * @param rules                  row rules, evaluated together in one pass
- * @param maxQuarantineFraction  the stage fails with exit 3 when more than this share of rows is quarantined
+ * @param source                the bronze source name (as in {@code sources})
+ * @param deduplicate           key columns; of rows sharing a key only one is kept (the first by the other columns'
+ *                              values, so reruns keep the same row) and the rest are counted as duplicates removed
+ * @param rules                 row and dataset rules, evaluated together in one aggregation
+ * @param anomalies             checks of this run's metrics against earlier runs in {@code quality.metrics}
+ * @param maxQuarantineFraction the stage fails with exit 3 when more than this share of rows is quarantined
+ * @param schemaPolicy          what a change of the silver table's schema does: fail (default) or add_columns
+ *                              (new columns are added; dropped or retyped columns still fail)
  */
-public record ValidationConfig(String source, List<RuleConfig> rules, Double maxQuarantineFraction) {
+public record ValidationConfig(String source, List<String> deduplicate, List<RuleConfig> rules,
+    List<AnomalyConfig> anomalies, Double maxQuarantineFraction, String schemaPolicy) {
+  public static final Set<String> SCHEMA_POLICIES = Set.of("fail", "add_columns");
+
   public ValidationConfig {
     Require.present(source, "source");
+    deduplicate = List.copyOf(Require.orDefault(deduplicate, List.of()));
     rules = List.copyOf(Require.notEmpty(rules, "rules"));
+    anomalies = List.copyOf(Require.orDefault(anomalies, List.of()));
     maxQuarantineFraction = Require.orDefault(maxQuarantineFraction, 0.05);
     if (maxQuarantineFraction < 0 || maxQuarantineFraction > 1) {
       throw new IllegalArgumentException("key 'max_quarantine_fraction' must be between 0 and 1");
+    }
+    schemaPolicy = Require.oneOf(Require.orDefault(schemaPolicy, "fail"), "schema_policy", SCHEMA_POLICIES);
+    Set<String> names = new java.util.HashSet<>();
+    for (RuleConfig r : rules) {
+      if (!names.add(r.name())) {
+        throw new IllegalArgumentException("rule name '" + r.name() + "' is used twice; names must be unique");
+      }
     }
   }
 }

@@ -88,6 +88,13 @@ public final class Errors {
         null);
   }
 
+  public static LakeforgeException schemaChanged(String table, String changes, String policy) {
+    return new LakeforgeException(ErrorKind.DATA_QUALITY,
+        "Cannot write " + table + ": its schema changed (" + changes + ") and its " + policy
+            + ". Fix: restore the source's columns, or set schema_policy: add_columns for added columns, or "
+            + "write a new table for a breaking change.", null);
+  }
+
   public static LakeforgeException modelGate(String model, String reasons) {
     return new LakeforgeException(ErrorKind.MODEL_GATE,
         "Model gate failed for " + model + ": " + reasons

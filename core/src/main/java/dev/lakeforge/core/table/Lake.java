@@ -7,6 +7,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 
 /**
@@ -51,24 +52,42 @@ public final class Lake {
 
   /** Replaces the whole table (schema may change; older versions stay readable by time travel). */
   public WriteResult overwrite(Dataset<Row> rows, TableRef ref, String commitMetadata) {
-    return write(rows, ref, SaveMode.Overwrite, null, commitMetadata);
+    return write(rows, ref, SaveMode.Overwrite, null, commitMetadata, SchemaPolicy.REPLACE);
+  }
+
+  /** Replaces the whole table's rows; its schema may change only as {@code policy} allows. */
+  public WriteResult overwrite(Dataset<Row> rows, TableRef ref, String commitMetadata, SchemaPolicy policy) {
+    return write(rows, ref, SaveMode.Overwrite, null, commitMetadata, policy);
   }
 
   /** Replaces only the rows matching {@code predicate} (e.g. one run date), atomically. */
   public WriteResult replaceWhere(Dataset<Row> rows, TableRef ref, String predicate, String commitMetadata) {
-    return write(rows, ref, SaveMode.Overwrite, predicate, commitMetadata);
+    return write(rows, ref, SaveMode.Overwrite, predicate, commitMetadata, SchemaPolicy.FAIL);
+  }
+
+  public WriteResult replaceWhere(Dataset<Row> rows, TableRef ref, String predicate, String commitMetadata,
+      SchemaPolicy policy) {
+    return write(rows, ref, SaveMode.Overwrite, predicate, commitMetadata, policy);
   }
 
   public WriteResult append(Dataset<Row> rows, TableRef ref, String commitMetadata) {
-    return write(rows, ref, SaveMode.Append, null, commitMetadata);
+    return write(rows, ref, SaveMode.Append, null, commitMetadata, SchemaPolicy.FAIL);
   }
 
-  private WriteResult write(Dataset<Row> rows, TableRef ref, SaveMode mode, String replaceWhere, String metadata) {
+  private WriteResult write(Dataset<Row> rows, TableRef ref, SaveMode mode, String replaceWhere, String metadata,
+      SchemaPolicy policy) {
     String path = path(ref);
     var writer = rows.write().format("delta").mode(mode).option("userMetadata", metadata);
-    if (replaceWhere != null && exists(ref)) {
+    boolean exists = exists(ref);
+    if (exists && policy != SchemaPolicy.REPLACE) {
+      StructType current = spark.read().format("delta").load(path).schema();
+      if (policy.check(ref.table(), current, rows.schema())) {
+        writer = writer.option("mergeSchema", "true");
+      }
+    }
+    if (replaceWhere != null && exists) {
       writer = writer.option("replaceWhere", replaceWhere);
-    } else if (mode == SaveMode.Overwrite) {
+    } else if (mode == SaveMode.Overwrite && policy == SchemaPolicy.REPLACE) {
       writer = writer.option("overwriteSchema", "true");
     }
     writer.save(path);

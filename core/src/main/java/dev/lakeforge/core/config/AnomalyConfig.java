@@ -1,0 +1,43 @@
+package dev.lakeforge.core.config;
+
+import java.util.Set;
+
+/**
+ * A check of one quality metric against its own history in {@code quality.metrics}.
+ *
+ * @param name       unique within the suite
+ * @param metric     a metric of this suite: {@code rows_in}, {@code rows_quarantined}, {@code duplicates_removed},
+ *                   {@code rule.<rule>.failed} or {@code column.<column>.<completeness|distinct|min|max|mean|stddev>}
+ * @param kind       relative_change: |x - previous| / |previous| must be at most {@code max};
+ *                   absolute_change: |x - previous| must be at most {@code max};
+ *                   trailing_stddev: x must lie within mean ± k·stddev of the last {@code window} runs
+ * @param max        the largest change allowed (relative_change, absolute_change)
+ * @param k          how many standard deviations trailing_stddev allows (default 3)
+ * @param window     how many earlier run dates trailing_stddev looks at (default 7)
+ * @param minHistory fewest earlier run dates before the check applies (default 1; 3 for trailing_stddev)
+ * @param severity   error (exit 3, silver not updated) or warn
+ */
+public record AnomalyConfig(String name, String metric, String kind, Double max, Double k, Integer window,
+    Integer minHistory, String severity) {
+  public static final Set<String> KINDS = Set.of("relative_change", "absolute_change", "trailing_stddev");
+
+  public AnomalyConfig {
+    Require.present(name, "name");
+    Require.present(metric, "metric");
+    Require.oneOf(Require.present(kind, "kind"), "kind", KINDS);
+    severity = Require.oneOf(Require.orDefault(severity, "error"), "severity", Set.of("error", "warn"));
+    k = Require.orDefault(k, 3.0);
+    window = Require.orDefault(window, 7);
+    minHistory = Require.orDefault(minHistory, kind.equals("trailing_stddev") ? 3 : 1);
+    if (!kind.equals("trailing_stddev")) {
+      Require.present(max, "max");
+    }
+    if (window < 1 || minHistory < 1) {
+      throw new IllegalArgumentException("keys 'window' and 'min_history' must be at least 1");
+    }
+  }
+
+  public boolean isError() {
+    return severity.equals("error");
+  }
+}

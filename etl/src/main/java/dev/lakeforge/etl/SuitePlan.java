@@ -1,0 +1,248 @@
+package dev.lakeforge.etl;
+
+import static org.apache.spark.sql.functions.approx_count_distinct;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.lakeforge.core.config.RuleConfig;
+import dev.lakeforge.core.config.ValidationConfig;
+import dev.lakeforge.core.error.Errors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * A validation suite compiled against one batch, Deequ-style: every rule and column metric becomes an aggregate
+ * expression of one aggregation. Rules that need other rows (unique, referential, deduplication) first get helper
+ * columns from one grouped pass each; outlier rules get their bounds from quantile sketches of that same aggregation.
+ */
+final class SuitePlan {
+  static final String DUP_RANK = "_dup_rank";
+  private static final int SKETCH_POINTS = 200;
+
+  private final ValidationConfig suite;
+  private final Dataset<Row> prepared;
+  private final List<RowCheck> checks = new ArrayList<>();
+  private final List<RuleConfig> outlierRules = new ArrayList<>();
+  private final List<String> profiledColumns = new ArrayList<>();
+  private final List<String> numericColumns = new ArrayList<>();
+
+  private SuitePlan(ValidationConfig suite, Dataset<Row> prepared) {
+    this.suite = suite;
+    this.prepared = prepared;
+  }
+
+  /**
+   * @param table      the table the rows come from, for messages
+   * @param references reads the table a referential rule points at (e.g. silver.airports)
+   */
+  static SuitePlan compile(ValidationConfig suite, String table, Dataset<Row> rows,
+      Function<String, Dataset<Row>> references) {
+    List<String> columns = Arrays.asList(rows.columns());
+    for (RuleConfig rule : suite.rules()) {
+      List<String> needed = rule.kind().equals("unique") ? rule.columns()
+          : rule.column() == null ? List.of() : List.of(rule.column());
+      for (String c : needed) {
+        if (!columns.contains(c)) {
+          throw Errors.configInvalid("validation rule '" + rule.name() + "'", "column '" + c + "' is not in "
+              + table + " (its columns: " + RowCheck.describeColumns(rows.columns())
+              + "). Fix: correct the rule's column or the source schema");
+        }
+      }
+    }
+    for (String key : suite.deduplicate()) {
+      if (!columns.contains(key)) {
+        throw Errors.configInvalid("validation deduplicate", "column '" + key + "' is not in " + table);
+      }
+    }
+    Dataset<Row> prepared = rows;
+    List<String> dataColumns = columns.stream().filter(c -> !c.startsWith("_")).toList();
+    if (!suite.deduplicate().isEmpty()) {
+      // Order by every other column so the same row survives on every rerun, whatever the partitioning.
+      Column[] order = dataColumns.stream().filter(c -> !suite.deduplicate().contains(c)).sorted()
+          .map(c -> col(c).asc_nulls_last()).toArray(Column[]::new);
+      var byKey = Window.partitionBy(suite.deduplicate().stream().map(org.apache.spark.sql.functions::col)
+          .toArray(Column[]::new));
+      prepared = prepared.withColumn(DUP_RANK, row_number().over(order.length == 0 ? byKey : byKey.orderBy(order)));
+    } else {
+      prepared = prepared.withColumn(DUP_RANK, lit(1));
+    }
+    SuitePlan plan = new SuitePlan(suite, null);
+    for (RuleConfig rule : suite.rules()) {
+      switch (rule.kind()) {
+        case "unique" -> {
+          String keyCount = "_key_count_" + rule.name();
+          Column[] keys = rule.columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+          prepared = prepared.withColumn(keyCount,
+              sum(when(col(DUP_RANK).equalTo(1), 1).otherwise(0)).over(Window.partitionBy(keys)));
+          plan.checks.add(RowCheck.unique(rule, keyCount));
+        }
+        case "referential" -> {
+          String found = "_ref_found_" + rule.name();
+          String key = "_ref_key_" + rule.name();
+          Dataset<Row> reference = references.apply(rule.reference());
+          if (!Arrays.asList(reference.columns()).contains(rule.referenceColumn())) {
+            throw Errors.configInvalid("validation rule '" + rule.name() + "'", "column '" + rule.referenceColumn()
+                + "' is not in " + rule.reference() + " (its columns: "
+                + RowCheck.describeColumns(reference.columns()) + ")");
+          }
+          Dataset<Row> keys = reference.select(col(rule.referenceColumn()).cast("string").as(key)).distinct()
+              .withColumn(found, lit(true));
+          prepared = prepared.join(keys, prepared.col(rule.column()).cast("string").equalTo(keys.col(key)), "left")
+              .drop(key);
+          plan.checks.add(RowCheck.referential(rule, found));
+        }
+        case "outlier" -> plan.outlierRules.add(rule);
+        case "row_count", "freshness" -> { }
+        default -> plan.checks.add(RowCheck.compile(rule));
+      }
+    }
+    for (RowCheck check : plan.checks) {
+      requireValid(rows, check);
+    }
+    for (StructField f : rows.schema().fields()) {
+      if (!f.name().startsWith("_")) {
+        plan.profiledColumns.add(f.name());
+        if (f.dataType() instanceof NumericType) {
+          plan.numericColumns.add(f.name());
+        }
+      }
+    }
+    for (RuleConfig rule : plan.outlierRules) {
+      DataType type = rows.schema().apply(rule.column()).dataType();
+      if (!(type instanceof NumericType)) {
+        throw Errors.configInvalid("validation rule '" + rule.name() + "'", "outlier rules need a numeric column but "
+            + rule.column() + " is " + type.simpleString());
+      }
+    }
+    return new SuitePlan(suite, prepared).withChecksOf(plan);
+  }
+
+  private SuitePlan withChecksOf(SuitePlan other) {
+    checks.addAll(other.checks);
+    outlierRules.addAll(other.outlierRules);
+    profiledColumns.addAll(other.profiledColumns);
+    numericColumns.addAll(other.numericColumns);
+    return this;
+  }
+
+  private static void requireValid(Dataset<Row> rows, RowCheck check) {
+    if (!check.rule().kind().equals("expression")) {
+      return;
+    }
+    try {
+      rows.select(check.failed()).queryExecution().assertAnalyzed();
+    } catch (Exception e) {
+      throw Errors.sqlExpression("validation rule '" + check.rule().name() + "'", check.rule().expression(),
+          e.getMessage().lines().findFirst().orElse("invalid"), e);
+    }
+  }
+
+  /** The batch with the helper columns the checks read. */
+  Dataset<Row> prepared() {
+    return prepared;
+  }
+
+  /**
+   * The suite's one aggregation over {@code rows} (the prepared batch): rows in, duplicates, each row rule's
+   * failures among kept rows, dataset-rule inputs, column metrics and outlier sketches.
+   */
+  Dataset<Row> metricsAggregation(Dataset<Row> rows) {
+    Column kept = col(DUP_RANK).equalTo(1);
+    Map<String, Column> aggs = new LinkedHashMap<>();
+    aggs.put("rows_in", count(lit(1)));
+    aggs.put("duplicates_removed", sum(when(kept, 0).otherwise(1)));
+    for (RowCheck check : checks) {
+      aggs.put("rule." + check.rule().name() + ".failed", sum(when(kept.and(check.failed()), 1).otherwise(0)));
+    }
+    for (RuleConfig rule : suite.rules()) {
+      if (rule.kind().equals("freshness")) {
+        aggs.put("rule." + rule.name() + ".newest", max(when(kept, col(rule.column()).cast("timestamp"))));
+      }
+    }
+    for (String c : profiledColumns) {
+      Column v = when(kept, col(c));
+      aggs.put("column." + c + ".non_null", count(v));
+      aggs.put("column." + c + ".distinct", approx_count_distinct(v));
+      if (numericColumns.contains(c)) {
+        aggs.put("column." + c + ".min", min(v).cast("double"));
+        aggs.put("column." + c + ".max", max(v).cast("double"));
+        aggs.put("column." + c + ".mean", avg(v));
+        aggs.put("column." + c + ".stddev", stddev_samp(v));
+      }
+    }
+    for (RuleConfig rule : outlierRules) {
+      Column[] points = new Column[SKETCH_POINTS + 1];
+      for (int i = 0; i <= SKETCH_POINTS; i++) {
+        points[i] = lit((double) i / SKETCH_POINTS);
+      }
+      aggs.put("sketch." + rule.name(), percentile_approx(when(kept, col(rule.column()).cast("double")),
+          array(points), lit(10_000)));
+    }
+    List<Column> named = aggs.entrySet().stream().map(e -> e.getValue().as(e.getKey())).toList();
+    return rows.agg(named.get(0), named.subList(1, named.size()).toArray(Column[]::new));
+  }
+
+  /** Each outlier rule's bounds, from its quantile sketch in the suite's aggregation. */
+  Map<RuleConfig, RobustBounds> outlierBounds(Row aggregate) {
+    Map<RuleConfig, RobustBounds> out = new LinkedHashMap<>();
+    for (RuleConfig rule : outlierRules) {
+      int i = aggregate.fieldIndex("sketch." + rule.name());
+      List<Double> quantiles = aggregate.isNullAt(i) ? List.of() : aggregate.<Double>getList(i);
+      out.put(rule, RobustBounds.fromQuantiles(quantiles, rule.threshold()));
+    }
+    return out;
+  }
+
+  List<RowCheck> checks() {
+    return checks;
+  }
+
+  List<String> profiledColumns() {
+    return profiledColumns;
+  }
+
+  /** Adds {@code _failed_rules} and {@code _reason} over the error checks given. */
+  static Dataset<Row> annotate(Dataset<Row> rows, List<RowCheck> checks) {
+    Column[] names = checks.stream().filter(c -> c.rule().isError())
+        .map(c -> when(c.failed(), lit(c.rule().name()))).toArray(Column[]::new);
+    Column[] reasons = checks.stream().filter(c -> c.rule().isError())
+        .map(c -> when(c.failed(), c.reason())).toArray(Column[]::new);
+    return rows
+        .withColumn(ValidateStage.FAILED_RULES,
+            names.length == 0 ? array().cast("array<string>") : array_compact(array(names)))
+        .withColumn(ValidateStage.REASON, concat_ws("; ", reasons));
+  }
+
+  static Column isQuarantined() {
+    return col(DUP_RANK).equalTo(1).and(size(col(ValidateStage.FAILED_RULES)).gt(0));
+  }
+
+  static Column isKept() {
+    return col(DUP_RANK).equalTo(1).and(size(col(ValidateStage.FAILED_RULES)).equalTo(0));
+  }
+
+}

@@ -1,0 +1,184 @@
+package dev.lakeforge.etl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeforge.core.error.LakeforgeException;
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/** Every rule kind on one messy batch, with the exact rows each one quarantines. */
+class RuleSuiteTest {
+  static final String PIPELINE = """
+      pipeline: rides
+      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+      sources:
+        trips:
+          format: csv
+          path: "${TMP}/trips.csv"
+          options: {header: "true"}
+          schema: "id INT, zone STRING, km DOUBLE, status STRING, started_at TIMESTAMP"
+        zones:
+          format: json
+          path: "${TMP}/zones.jsonl"
+          schema: "code STRING, name STRING"
+      validation:
+        trips:
+          source: trips
+          deduplicate: [id]
+          max_quarantine_fraction: 1.0
+          rules:
+            - {name: km_present, kind: not_null, column: km}
+            - {name: km_positive, kind: range, column: km, min: 0, max: 1000, inclusive: false}
+            - {name: status_known, kind: allowed_values, column: status, values: [ok, late]}
+            - {name: zone_code, kind: length, column: zone, min: 3, max: 3}
+            - {name: zone_letters, kind: regex, column: zone, pattern: "[A-Z]+"}
+            - {name: zone_exists, kind: referential, column: zone, reference: silver.zones, reference_column: code}
+            - {name: one_start_per_zone, kind: unique, columns: [zone, started_at]}
+            - {name: km_outlier, kind: outlier, column: km, threshold: 3.5}
+            - {name: short, kind: expression, expression: "km < 12", severity: warn}
+            - {name: enough_rows, kind: row_count, min: 5}
+            - {name: fresh, kind: freshness, column: started_at, max_age: 12h}
+        zones:
+          source: zones
+          rules:
+            - {name: code_unique, kind: unique, columns: [code]}
+      features: {name: f, source: silver.trips, event_time: id, label: "km > 1", features: [{name: k, expr: km}]}
+      training: {split: {column: id, validate_from: "5"}}
+      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
+      scoring: {output: "${TMP}/out"}
+      """;
+
+  static final String TRIPS = """
+      id,zone,km,status,started_at
+      1,NYC,10,ok,2026-11-01 08:00:00
+      2,NYC,12,ok,2026-11-01 09:00:00
+      2,NYC,12,ok,2026-11-01 09:00:00
+      3,BOS,11,lost,2026-11-01 10:00:00
+      4,XXX,9,ok,2026-11-01 11:00:00
+      5,SFO,500,ok,2026-11-01 12:00:00
+      6,LA,10,ok,2026-11-01 13:00:00
+      7,CHI,0,late,2026-11-01 14:00:00
+      8,NYC,13,ok,2026-11-01 15:00:00
+      9,BOS,,ok,2026-11-01 16:00:00
+      10,NYC,11,ok,2026-11-01 07:00:00
+      11,BOS,12,ok,2026-11-01 06:00:00
+      12,BOS,10,late,2026-11-01 06:00:00
+      """;
+
+  static final String ZONES = """
+      {"code": "NYC", "name": "New York"}
+      {"code": "BOS", "name": "Boston"}
+      {"code": "SFO", "name": "San Francisco"}
+      {"code": "LA", "name": "Los Angeles"}
+      {"code": "CHI", "name": "Chicago"}
+      """;
+
+  static RunContext context(String yaml, String runDate) throws Exception {
+    RunContext ctx = SharedSpark.context(yaml, runDate);
+    Files.writeString(Path.of(ctx.config().sources().get("trips").path()), TRIPS);
+    Files.writeString(Path.of(ctx.config().sources().get("zones").path()), ZONES);
+    return ctx;
+  }
+
+  @Test
+  void eachRuleQuarantinesExactlyItsRowsAndRowsAreConserved() throws Exception {
+    RunContext ctx = context(PIPELINE, "2026-11-01");
+    new IngestStage().run(ctx);
+    StageResult result = new ValidateStage().run(ctx);
+    Map<String, Object> m = result.metrics();
+    assertEquals(13L, m.get("trips.rows_in"));
+    assertEquals(1L, m.get("trips.duplicates_removed"));
+    assertEquals(8L, m.get("trips.rows_quarantined"));
+    assertEquals(4L, m.get("trips.rows_kept"));
+    assertEquals(13L, (long) m.get("trips.rows_kept") + (long) m.get("trips.rows_quarantined")
+        + (long) m.get("trips.duplicates_removed"));
+
+    Map<Integer, String> quarantined = new TreeMap<>();
+    for (Row r : ctx.lake().read(TableRef.parse("quarantine.trips"), "validate").rows().collectAsList()) {
+      quarantined.put(r.getAs("id"), String.join(",", r.<String>getList(r.fieldIndex("_failed_rules"))));
+    }
+    assertEquals(Map.of(
+        3, "status_known",
+        4, "zone_exists",
+        5, "km_outlier",
+        6, "zone_code",
+        7, "km_positive,km_outlier",
+        9, "km_present",
+        11, "one_start_per_zone",
+        12, "one_start_per_zone"), quarantined);
+    List<Integer> kept = ctx.lake().read(TableRef.parse("silver.trips"), "validate").rows().orderBy("id")
+        .collectAsList().stream().map(r -> r.<Integer>getAs("id")).toList();
+    assertEquals(List.of(1, 2, 8, 10), kept);
+    // Rule counts cover every non-duplicate row: km >= 12 for ids 2, 5, 8 and 11; a null km gives no verdict.
+    assertEquals(4L, m.get("trips.rule.short.failed"));
+    assertEquals(2L, m.get("trips.rule.one_start_per_zone.failed"));
+    // zones was validated first, so the referential rule read this run's silver.zones.
+    assertTrue(result.reads().stream().anyMatch(v -> v.table().equals("silver.zones")), result.reads().toString());
+
+    Row reason = ctx.lake().read(TableRef.parse("quarantine.trips"), "validate").rows().filter("id = 11").head();
+    assertEquals("one_start_per_zone: key (zone, started_at)=(BOS, 2026-11-01 06:00:00) appears 2 times",
+        reason.getAs(ValidateStage.REASON));
+  }
+
+  @Test
+  void qualityMetricsHistoryHoldsRuleAndColumnMetrics() throws Exception {
+    RunContext ctx = context(PIPELINE, "2026-11-01");
+    new IngestStage().run(ctx);
+    new ValidateStage().run(ctx);
+    new ValidateStage().run(ctx);
+    var metrics = ctx.lake().read(TableRef.parse("quality.metrics"), "validate").rows()
+        .filter("entity = 'trips'");
+    Map<String, Double> byName = new TreeMap<>();
+    metrics.collectAsList().forEach(r -> byName.put(r.getAs("metric"), r.getAs("value")));
+    assertEquals(metrics.count(), byName.size(), "a rerun replaces the run date's metrics");
+    assertEquals(13.0, byName.get("rows_in"));
+    assertEquals(1.0, byName.get("rule.km_present.failed"));
+    assertEquals(11.0 / 12.0, byName.get("column.km.completeness"), 1e-12);
+    assertEquals(500.0, byName.get("column.km.max"));
+    assertEquals(0.0, byName.get("rule.fresh.failed"));
+    assertEquals(8.0, byName.get("rule.fresh.age_hours"));
+  }
+
+  @Test
+  void staleDataFailsTheFreshnessRuleWithExit3() throws Exception {
+    RunContext ctx = context(PIPELINE.replace("max_age: 12h", "max_age: 6h"), "2026-11-01");
+    new IngestStage().run(ctx);
+    var e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(ctx));
+    assertEquals(3, e.exitCode());
+    assertTrue(e.getMessage().contains("rule fresh: newest started_at 2026-11-01T16:00:00Z is 8h old at the end of "
+        + "run date 2026-11-01, above max_age 6h"), e.getMessage());
+    assertTrue(!ctx.lake().exists(TableRef.parse("silver.trips")));
+  }
+
+  @Test
+  void tooFewRowsFailsTheRowCountRule() throws Exception {
+    RunContext ctx = context(PIPELINE.replace("min: 5}", "min: 50}"), "2026-11-01");
+    new IngestStage().run(ctx);
+    var e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(ctx));
+    assertTrue(e.getMessage().contains("rule enough_rows: 12 rows outside [50, -]"), e.getMessage());
+  }
+
+  @Test
+  void robustBoundsMatchTheMedianAndMadOfAKnownSample() {
+    // Values 1..101: median 51, |x - 51| has median 25, so MAD = 25.
+    List<Double> quantiles = new java.util.ArrayList<>();
+    for (int i = 0; i <= 100; i++) {
+      quantiles.add(1.0 + i);
+    }
+    RobustBounds b = RobustBounds.fromQuantiles(quantiles, 3.5);
+    assertEquals(51.0, b.median(), 1e-9);
+    assertEquals(25.0, b.mad(), 1e-6);
+    assertEquals(51.0 + 3.5 * 25.0 / 0.6745, b.high(), 1e-4);
+  }
+}
