@@ -12,6 +12,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Lake;
+import dev.lakeforge.core.table.SchemaPolicy;
 import dev.lakeforge.core.table.TableRef;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,10 +49,18 @@ public final class IngestStage implements Stage {
   }
 
   private void ingest(RunContext context, String name, SourceConfig source, StageResult.Builder result) {
-    Sources.requireExists(context.spark(), name, source.path());
-    // The file name must be taken from the scan itself, before any cache hides it.
-    Dataset<Row> raw = read(context, name, source).withColumn(SOURCE_FILE, input_file_name());
-    boolean textFormat = !source.format().equals("parquet");
+    Dataset<Row> raw;
+    if (source.format().equals("jdbc")) {
+      JdbcSource jdbc = new JdbcSource(context.spark(), name, source.jdbc());
+      Object watermark = jdbc.lastWatermark(context.lake(), context.runDate());
+      result.metric(name + ".watermark_from", watermark == null ? "none" : watermark.toString());
+      raw = jdbc.read(source.options(), watermark).withColumn(SOURCE_FILE, lit(source.location()));
+    } else {
+      Sources.requireExists(context.spark(), name, source.path());
+      // The file name must be taken from the scan itself, before any cache hides it.
+      raw = read(context, name, source).withColumn(SOURCE_FILE, input_file_name());
+    }
+    boolean textFormat = source.format().equals("csv") || source.format().equals("json");
     // Spark refuses to filter on the corrupt-record column of an unmaterialized text scan: persist once.
     Dataset<Row> parsed = textFormat ? raw.persist(StorageLevel.MEMORY_AND_DISK()) : raw;
     try {
@@ -61,9 +70,10 @@ public final class IngestStage implements Stage {
       String metadata = context.commitMetadata(NAME);
       String sameRunDate = RUN_DATE + " = '" + context.runDate() + "'";
       TableRef bronze = TableRef.of("bronze", name);
+      SchemaPolicy policy = SchemaPolicy.of(source.schemaPolicy());
       Lake.WriteResult written = source.incremental()
-          ? lake.replaceWhere(good, bronze, sameRunDate, metadata)
-          : lake.overwrite(good, bronze, metadata);
+          ? lake.replaceWhere(good, bronze, sameRunDate, metadata, policy)
+          : lake.overwrite(good, bronze, metadata, policy);
       result.wrote(written.version()).metric(name + ".rows_bronze", written.rowsWritten());
       long malformed = 0;
       if (textFormat) {
@@ -81,7 +91,7 @@ public final class IngestStage implements Stage {
     } catch (LakeforgeException e) {
       throw e;
     } catch (Exception e) {
-      throw Errors.inputUnreadable("source '" + name + "'", source.path(), Sources.rootMessage(e), e);
+      throw Errors.inputUnreadable("source '" + name + "'", source.location(), Sources.rootMessage(e), e);
     } finally {
       if (textFormat) {
         parsed.unpersist();

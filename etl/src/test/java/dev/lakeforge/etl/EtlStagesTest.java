@@ -148,4 +148,28 @@ class EtlStagesTest {
     var e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(ctx));
     assertTrue(e.getMessage().contains("column 'town' is not in bronze.trips"), e.getMessage());
   }
+
+  @Test
+  void aDroppedOrAddedSourceColumnFailsUnderSchemaPolicyFailAndAddedPassesUnderAddColumns() throws Exception {
+    RunContext ctx = contextWithCsv("1.0");
+    new IngestStage().run(ctx);
+    String dir = Path.of(ctx.config().lake().root()).getParent().toString();
+    String dropped = pipeline("1.0").replace("schema: \"id INT, city STRING, km DOUBLE\"",
+        "schema: \"id INT, city STRING\"").replace("${TMP}", dir);
+    var e = assertThrows(LakeforgeException.class,
+        () -> new IngestStage().run(SharedSpark.context(dropped, "2026-11-01")));
+    assertEquals(3, e.exitCode());
+    assertTrue(e.getMessage().contains("Cannot write bronze.trips: its schema changed (dropped km double)"),
+        e.getMessage());
+
+    String added = pipeline("1.0").replace("km DOUBLE\"", "km DOUBLE, note STRING\"").replace("${TMP}", dir);
+    var e2 = assertThrows(LakeforgeException.class,
+        () -> new IngestStage().run(SharedSpark.context(added, "2026-11-01")));
+    assertTrue(e2.getMessage().contains("added note string"), e2.getMessage());
+
+    String allowed = added.replace("schema: \"id INT", "schema_policy: add_columns\n    schema: \"id INT");
+    new IngestStage().run(SharedSpark.context(allowed, "2026-11-01"));
+    var columns = List.of(ctx.lake().read(TableRef.parse("bronze.trips"), "ingest").rows().columns());
+    assertTrue(columns.contains("note"), columns.toString());
+  }
 }

@@ -170,6 +170,39 @@ class RuleSuiteTest {
   }
 
   @Test
+  void aRowCountThatHalvesOvernightFailsTheAnomalyCheck() throws Exception {
+    String yaml = PIPELINE.replace("max_quarantine_fraction: 1.0", """
+        max_quarantine_fraction: 1.0
+              anomalies:
+                - {name: volume, metric: rows_in, kind: relative_change, max: 0.4}
+                - {name: km_level, metric: column.km.mean, kind: trailing_stddev, severity: warn}""")
+        .replace("max_age: 12h", "max_age: 48h");
+    RunContext day1 = context(yaml, "2026-11-01");
+    new IngestStage().run(day1);
+    new ValidateStage().run(day1);
+    RunContext day2 = SharedSpark.context(yaml.replace("${TMP}",
+        Path.of(day1.config().lake().root()).getParent().toString()), "2026-11-02");
+    Files.writeString(Path.of(day2.config().sources().get("trips").path()),
+        String.join("\n", TRIPS.lines().limit(7).toList()) + "\n");
+    new IngestStage().run(day2);
+    var e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(day2));
+    assertEquals(3, e.exitCode());
+    assertTrue(e.getMessage().contains("anomaly volume rows_in changed by 53.8% (from 13 to 6), more than 40.0%"),
+        e.getMessage());
+  }
+
+  @Test
+  void trailingStddevJudgesAgainstTheWindowMeanAndSpread() {
+    var check = new dev.lakeforge.core.config.AnomalyConfig("level", "rows_in", "trailing_stddev", null, 3.0, 5,
+        null, null);
+    List<Double> history = List.of(10.0, 12.0, 11.0, 9.0, 10.0, 100.0);
+    // The window holds the newest 5: mean 10.4, sample stddev 1.1402; 3 sd reach 6.82 to 13.82.
+    assertTrue(QualityHistory.judge(check, 13.8, history).isEmpty());
+    assertTrue(QualityHistory.judge(check, 13.9, history).orElseThrow().contains("10.40 ± 1.140"));
+    assertTrue(QualityHistory.judge(check, 50.0, history.subList(0, 2)).isEmpty(), "too little history");
+  }
+
+  @Test
   void robustBoundsMatchTheMedianAndMadOfAKnownSample() {
     // Values 1..101: median 51, |x - 51| has median 25, so MAD = 25.
     List<Double> quantiles = new java.util.ArrayList<>();

@@ -29,6 +29,10 @@ public record SourceConfig(String format, String path, Map<String, String> optio
         ValidationConfig.SCHEMA_POLICIES);
     if (format.equals("jdbc")) {
       Require.present(jdbc, "jdbc");
+      if (jdbc.watermark() != null && !load.equals("incremental")) {
+        throw new IllegalArgumentException("a jdbc 'watermark' needs load: incremental, since each run adds only "
+            + "the rows above the last watermark");
+      }
     } else {
       Require.present(path, "path");
       if (jdbc != null) {

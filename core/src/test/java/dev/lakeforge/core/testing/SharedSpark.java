@@ -47,12 +47,17 @@ public final class SharedSpark {
 
   /** A run context over a config written to a fresh temp dir, with the lake inside that dir. */
   public static RunContext context(String yaml, String runDate) {
+    return context(yaml, runDate, Map.of());
+  }
+
+  /** As {@link #context(String, String)}, resolving ${env:NAME} from {@code env}. */
+  public static RunContext context(String yaml, String runDate, Map<String, String> env) {
     try {
       Path dir = Files.createTempDirectory("lakeforge-test");
       String resolved = yaml.replace("${TMP}", dir.toString());
       Path file = dir.resolve("pipeline.yaml");
       Files.writeString(file, resolved);
-      LoadedConfig loaded = new ConfigLoader(Map.of()).loadPipeline(file, List.of());
+      LoadedConfig loaded = new ConfigLoader(env).loadPipeline(file, List.of());
       return RunContext.create("test-run", LocalDate.parse(runDate), "local", loaded, get());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
