@@ -23,6 +23,19 @@ MLFLOW_PORT=$port scripts/mlflow-server.sh
 trap 'MLFLOW_PORT=$port scripts/mlflow-server.sh stop >/dev/null' EXIT
 export MLFLOW_TRACKING_URI="http://127.0.0.1:$port"
 
+# A private PostgreSQL (Debian's package) and an S3-compatible server (S3Proxy, its own JVM), both on loopback.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+export PG_PORT=$(free_port) PG_HOME=/tmp/lakeforge-test-pg
+export S3_PORT=$(free_port) S3_HOME=/tmp/lakeforge-test-s3
+scripts/postgres-server.sh
+scripts/s3-server.sh
+trap 'MLFLOW_PORT=$port scripts/mlflow-server.sh stop >/dev/null; scripts/postgres-server.sh stop >/dev/null;
+  scripts/s3-server.sh stop >/dev/null' EXIT
+# shellcheck disable=SC1091
+source "$PG_HOME/env"
+# shellcheck disable=SC1091
+source "$S3_HOME/env"
+
 mkdir -p "$root/target"
 set +e
 mvn -B verify -DskipITs=false "$@" 2>&1 | tee "$root/target/test-output.log" | grep --line-buffered -E \

@@ -3,6 +3,7 @@ package dev.lakeforge.app;
 import dev.lakeforge.core.config.ConfigLoader;
 import dev.lakeforge.core.config.LoadedConfig;
 import dev.lakeforge.core.error.ErrorKind;
+import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.BuildInfo;
 import dev.lakeforge.core.run.Stage;
@@ -54,6 +55,9 @@ public final class LakeforgeMain implements Runnable {
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       Throwable cause = unwrap(e);
+      if (!(cause instanceof LakeforgeException)) {
+        cause = Errors.unreachableService(cause).map(Throwable.class::cast).orElse(cause);
+      }
       if (cause instanceof LakeforgeException le) {
         LOG.debug("lakeforge failed", le);
         err.println("lakeforge: " + le.kind().label() + ": " + le.getMessage());

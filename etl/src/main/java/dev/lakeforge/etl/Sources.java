@@ -21,6 +21,9 @@ final class Sources {
             "fetch the data (scripts/fetch-data.sh for the demo) or correct sources." + name + ".path");
       }
     } catch (IOException e) {
+      Errors.unreachableService(e).ifPresent(down -> {
+        throw down;
+      });
       throw Errors.inputUnreadable("source '" + name + "'", location, e.getMessage(), e);
     }
   }

@@ -109,6 +109,40 @@ public final class Errors {
             + fix + ".", cause);
   }
 
+  /**
+   * A failure deep inside Spark, Hadoop or an SDK whose cause is an unreachable endpoint (refused, unknown host,
+   * connect timeout) becomes exit 5 with the innermost message that names the endpoint.
+   */
+  public static java.util.Optional<LakeforgeException> unreachableService(Throwable e) {
+    boolean network = false;
+    boolean s3 = false;
+    String detail = null;
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      String cls = t.getClass().getName();
+      s3 |= cls.startsWith("com.amazonaws.") || cls.startsWith("org.apache.hadoop.fs.s3a.")
+          || (t.getMessage() != null && t.getMessage().contains("s3a://"));
+      network |= t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+          || t instanceof java.net.NoRouteToHostException
+          || (t instanceof java.net.SocketTimeoutException && String.valueOf(t.getMessage()).contains("connect"));
+      String msg = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
+      if (msg.contains("Connect to ") || msg.contains("Unable to execute HTTP request")) {
+        detail = msg;
+      } else if (detail == null && !msg.isBlank()) {
+        detail = msg;
+      }
+      if (t.getCause() == null) {
+        break;
+      }
+    }
+    if (!network) {
+      return java.util.Optional.empty();
+    }
+    String service = s3 ? "the S3 endpoint (lake.s3.endpoint)" : "an external service";
+    return java.util.Optional.of(new LakeforgeException(ErrorKind.SERVICE_UNAVAILABLE,
+        "Cannot reach " + service + ": " + detail + ". Fix: start the service or correct its address, then rerun "
+            + "the stage; tables keep their last committed version.", e));
+  }
+
   public static LakeforgeException serviceRejected(String service, String call, String reason) {
     return new LakeforgeException(ErrorKind.UNEXPECTED,
         "Cannot complete " + call + " on " + service + ": " + reason + ".", null);

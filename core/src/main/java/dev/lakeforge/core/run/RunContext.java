@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakeforge.core.config.LoadedConfig;
 import dev.lakeforge.core.config.PipelineConfig;
+import dev.lakeforge.core.config.S3Config;
 import dev.lakeforge.core.table.Lake;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -20,9 +21,30 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
   public static RunContext create(String runId, LocalDate runDate, String profile, LoadedConfig loaded,
       SparkSession spark) {
     PipelineConfig config = loaded.config();
+    applyS3(config.lake().s3(), spark);
     return new RunContext(runId, runDate, profile, loaded, spark, new Lake(spark, config.lake().root()),
         new RunManifests(Path.of(config.lake().state()), config.pipeline(), runDate.toString()),
         BuildInfo.gitRevision());
+  }
+
+  /** Points s3a:// at the configured endpoint; credentials stay with the AWS provider chain. */
+  private static void applyS3(S3Config s3, SparkSession spark) {
+    if (s3 == null) {
+      return;
+    }
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    if (s3.endpoint() != null && !s3.endpoint().isBlank()) {
+      hadoop.set("fs.s3a.endpoint", s3.endpoint());
+      hadoop.set("fs.s3a.connection.ssl.enabled", String.valueOf(s3.endpoint().startsWith("https")));
+    }
+    hadoop.set("fs.s3a.path.style.access", String.valueOf(s3.pathStyleAccess()));
+    hadoop.set("fs.s3a.endpoint.region", s3.region());
+    // Fail within seconds, not minutes, when the endpoint is down: few attempts, short connect timeout.
+    hadoop.set("fs.s3a.attempts.maximum", String.valueOf(s3.maxAttempts()));
+    hadoop.set("fs.s3a.retry.limit", String.valueOf(s3.maxAttempts()));
+    hadoop.set("fs.s3a.connection.establish.timeout", "5000");
+    // Keep directory markers: no delete of fake parent directories after every file write (HADOOP-13230).
+    hadoop.set("fs.s3a.directory.marker.retention", "keep");
   }
 
   public PipelineConfig config() {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Starts S3Proxy (an S3-compatible server, its own JVM process) on loopback with a filesystem backend, a bucket
+# and random credentials; prints where its environment is.
+#   scripts/s3-server.sh [start|stop]   env: S3_PORT (default 19000), S3_HOME (default /tmp/lakeforge-s3),
+#                                       S3_BUCKET (default lakeforge)
+#   after start: source "$S3_HOME/env" for LAKEFORGE_S3_ENDPOINT, LAKEFORGE_S3_BUCKET and the AWS_* credentials
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+S3PROXY_VERSION=2.6.0
+port=${S3_PORT:-19000}
+home=${S3_HOME:-/tmp/lakeforge-s3}
+bucket=${S3_BUCKET:-lakeforge}
+pidfile="$home/server.pid"
+
+if [[ "${1:-start}" == stop ]]; then
+  if [[ -f "$pidfile" ]]; then
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+    echo "s3: stopped"
+  fi
+  exit 0
+fi
+
+jar="$root/target/tools/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar"
+if [[ ! -f "$jar" ]]; then
+  mvn -q -B dependency:copy -Dartifact="org.gaul:s3proxy:$S3PROXY_VERSION:jar:jar-with-dependencies" \
+    -DoutputDirectory="$root/target/tools" -f "$root/pom.xml" -N
+fi
+if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+  echo "s3: already running at http://127.0.0.1:$port"
+  exit 0
+fi
+rm -rf "$home"
+mkdir -p "$home/blobs/$bucket"
+umask 077
+key=$(python3 -c 'import secrets; print("AK" + secrets.token_hex(9).upper())')
+secret=$(python3 -c 'import secrets; print(secrets.token_urlsafe(30))')
+cat > "$home/s3proxy.conf" <<CONF
+s3proxy.endpoint=http://127.0.0.1:$port
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$key
+s3proxy.credential=$secret
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$home/blobs
+CONF
+setsid nohup java -Xmx512m -jar "$jar" --properties "$home/s3proxy.conf" > "$home/server.log" 2>&1 < /dev/null &
+echo $! > "$pidfile"
+cat > "$home/env" <<ENV
+export LAKEFORGE_S3_ENDPOINT=http://127.0.0.1:$port
+export LAKEFORGE_S3_BUCKET=$bucket
+export AWS_ACCESS_KEY_ID=$key
+export AWS_SECRET_ACCESS_KEY='$secret'
+ENV
+for _ in $(seq 1 60); do
+  if [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" || true) =~ ^[2-4] ]]; then
+    echo "s3: S3Proxy $S3PROXY_VERSION running at http://127.0.0.1:$port (bucket $bucket; env in $home/env)"
+    exit 0
+  fi
+  if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    echo "s3: the server exited; its log:" >&2
+    tail -n 30 "$home/server.log" >&2
+    exit 5
+  fi
+  sleep 1
+done
+echo "s3: no answer from http://127.0.0.1:$port after 60 s; see $home/server.log" >&2
+exit 5
