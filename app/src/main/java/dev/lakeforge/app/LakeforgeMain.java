@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
         + "register, score.",
     subcommands = {LakeforgeMain.Ingest.class, LakeforgeMain.Validate.class, LakeforgeMain.Features.class,
         LakeforgeMain.Train.class, LakeforgeMain.Evaluate.class, LakeforgeMain.Register.class,
-        LakeforgeMain.Score.class, LakeforgeMain.Run.class, LakeforgeMain.ConfigCommand.class},
+        LakeforgeMain.Score.class, LakeforgeMain.Run.class, TablesCommands.Tables.class, TablesCommands.Profile.class,
+        LakeforgeMain.ConfigCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 unexpected, 2 usage or config, 3 data-quality gate, 4 model gate, "
         + "5 external service unavailable."})
 public final class LakeforgeMain implements Runnable {

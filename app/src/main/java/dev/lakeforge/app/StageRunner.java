@@ -22,17 +22,29 @@ final class StageRunner {
     this.out = out;
   }
 
-  List<StageResult> run(CommonOptions options, Function<LoadedConfig, List<Stage>> stagesFor) {
+  /** A run context for commands that work on the lake without running stages (tables, profile). */
+  static RunContext context(CommonOptions options) {
     ConfigLoader loader = ConfigLoader.fromSystemEnv();
     LoadedConfig loaded = loader.loadPipeline(options.config, options.overrides);
+    return start(options, loader, loaded);
+  }
+
+  private static RunContext start(CommonOptions options, ConfigLoader loader, LoadedConfig loaded) {
     SparkProfile profile = SparkSessions.loadProfile(options.profile, options.confDir(), loader);
-    List<Stage> stages = stagesFor.apply(loaded);
     String runId = options.runId != null ? options.runId : UUID.randomUUID().toString();
     SparkSession spark = SparkSessions.start("lakeforge-" + loaded.config().pipeline(), profile);
     if (System.getProperty("log4j2.configurationFile") == null) {
       spark.sparkContext().setLogLevel("WARN");
     }
-    RunContext context = RunContext.create(runId, options.runDateOrToday(), options.profile, loaded, spark);
+    return RunContext.create(runId, options.runDateOrToday(), options.profile, loaded, spark);
+  }
+
+  List<StageResult> run(CommonOptions options, Function<LoadedConfig, List<Stage>> stagesFor) {
+    ConfigLoader loader = ConfigLoader.fromSystemEnv();
+    LoadedConfig loaded = loader.loadPipeline(options.config, options.overrides);
+    List<Stage> stages = stagesFor.apply(loaded);
+    RunContext context = start(options, loader, loaded);
+    String runId = context.runId();
     out.printf("lakeforge %s: pipeline %s, run date %s, run id %s, config %s (sha256 %s)%n",
         stages.stream().map(Stage::name).collect(Collectors.joining(",")), loaded.config().pipeline(),
         context.runDate(), runId, options.config, loaded.hash().substring(0, 12));

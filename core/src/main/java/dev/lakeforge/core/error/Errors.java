@@ -68,6 +68,12 @@ public final class Errors {
             + "` for this run date first.", null);
   }
 
+  public static LakeforgeException versionMissing(String ref, String reason) {
+    return new LakeforgeException(ErrorKind.INPUT,
+        "Cannot read " + ref + ": no such version, " + reason + ". Fix: list versions with `lakeforge tables "
+            + "history`, then pin an existing one.", null);
+  }
+
   public static LakeforgeException stageOutputMissing(String stage, String fromDir, String needed) {
     return new LakeforgeException(ErrorKind.INPUT,
         "Cannot find the " + needed + " of stage '" + stage + "' in " + fromDir

@@ -45,7 +45,7 @@ public final class Lake {
     if (!exists(ref)) {
       throw Errors.tableMissing(ref.table(), path, producer);
     }
-    long version = ref.version() != null ? ref.version() : latestVersion(path);
+    long version = resolveVersion(ref);
     Dataset<Row> rows = spark.read().format("delta").option("versionAsOf", version).load(path);
     return new VersionedFrame(rows, new TableVersion(ref.table(), version));
   }
@@ -95,6 +95,40 @@ public final class Lake {
     Map<String, String> metrics = JavaConverters.mapAsJavaMap(last.<scala.collection.Map<String, String>>getAs(1));
     long written = Long.parseLong(metrics.getOrDefault("numOutputRows", "0"));
     return new WriteResult(new TableVersion(ref.table(), last.getLong(0)), written);
+  }
+
+  /** The exact version a reference means: its pin, the version current at its time, its tag's, or the latest. */
+  public long resolveVersion(TableRef ref) {
+    String path = path(ref);
+    if (!exists(ref)) {
+      throw Errors.tableMissing(ref.table(), path, "ingest");
+    }
+    if (ref.version() != null) {
+      long latest = latestVersion(path);
+      if (ref.version() > latest) {
+        throw Errors.versionMissing(ref.toString(), "the latest version is v" + latest);
+      }
+      return ref.version();
+    }
+    if (ref.tag() != null) {
+      return new TableTags(this).version(ref);
+    }
+    if (ref.asOf() != null) {
+      String ts = ref.asOf().contains("T") ? ref.asOf().replace('T', ' ') : ref.asOf() + " 00:00:00";
+      Row r = DeltaTable.forPath(spark, path).history()
+          .filter(org.apache.spark.sql.functions.col("timestamp").leq(org.apache.spark.sql.functions
+              .to_timestamp(org.apache.spark.sql.functions.lit(ts))))
+          .agg(org.apache.spark.sql.functions.max("version")).head();
+      if (r.isNullAt(0)) {
+        throw Errors.versionMissing(ref.toString(), "the table's first version was committed after " + ref.asOf());
+      }
+      return r.getLong(0);
+    }
+    return latestVersion(path);
+  }
+
+  public SparkSession spark() {
+    return spark;
   }
 
   private long latestVersion(String path) {

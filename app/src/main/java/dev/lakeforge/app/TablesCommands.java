@@ -1,0 +1,111 @@
+package dev.lakeforge.app;
+
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.table.TableHistory;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableTags;
+import dev.lakeforge.core.table.TableVersion;
+import dev.lakeforge.etl.TableProfiler;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Commands that look at and name table versions, and profile them. */
+final class TablesCommands {
+  private TablesCommands() {}
+
+  @Command(name = "tables", mixinStandardHelpOptions = true, description = "Versions and tags of lake tables.",
+      subcommands = {History.class, Tag.class})
+  static final class Tables implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
+  }
+
+  @Command(name = "history", mixinStandardHelpOptions = true,
+      description = "List a table's versions with the run id, run date, stage and rows written of each.")
+  static final class History implements Callable<Integer> {
+    @Mixin
+    CommonOptions options;
+
+    @Parameters(paramLabel = "TABLE", description = "layer.name, e.g. silver.flights")
+    String table;
+
+    @Override
+    public Integer call() {
+      TableRef ref = TableRef.parse(table);
+      RunContext ctx = StageRunner.context(options);
+      var tags = new java.util.HashMap<Long, java.util.List<String>>();
+      new TableTags(ctx.lake()).list(ref.table()).forEach(r ->
+          tags.computeIfAbsent(r.getLong(1), k -> new java.util.ArrayList<>()).add(r.getString(0)));
+      System.out.printf("%-8s %-23s %-10s %-9s %-10s %-36s %12s  %s%n", "version", "committed", "operation", "stage",
+          "run date", "run id", "rows", "tags");
+      for (TableHistory.Entry e : TableHistory.of(ctx.lake(), ref)) {
+        System.out.printf("v%-7d %-23s %-10s %-9s %-10s %-36s %12s  %s%n", e.version(), e.timestamp(),
+            e.operation(), e.stage(), e.runDate(), e.runId(), e.rowsWritten() == null ? "" : e.rowsWritten(),
+            String.join(",", tags.getOrDefault(e.version(), java.util.List.of())));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "tag", mixinStandardHelpOptions = true,
+      description = "Name a table version, so configs can pin it as layer.name@tag:NAME.")
+  static final class Tag implements Callable<Integer> {
+    @Mixin
+    CommonOptions options;
+
+    @Parameters(index = "0", paramLabel = "TABLE", description = "layer.name[@vN|@time], default the latest version")
+    String table;
+
+    @Parameters(index = "1", paramLabel = "NAME", description = "tag name (letters, digits, _ . -)")
+    String name;
+
+    @Option(names = "--note", description = "Why this version is named")
+    String note;
+
+    @Override
+    public Integer call() {
+      RunContext ctx = StageRunner.context(options);
+      TableVersion v = new TableTags(ctx.lake()).tag(TableRef.parse(table), name, note);
+      System.out.printf("tagged %s@v%d as %s (read it as %s@tag:%s)%n", v.table(), v.version(), name, v.table(), name);
+      return 0;
+    }
+  }
+
+  @Command(name = "profile", mixinStandardHelpOptions = true,
+      description = "Profile a table version (types, nulls, distinct, min/max/mean/stddev, quantiles, top values, "
+          + "histograms) into JSON and HTML, in two scans.")
+  static final class Profile implements Callable<Integer> {
+    @Mixin
+    CommonOptions options;
+
+    @Option(names = "--table", required = true, paramLabel = "TABLE", description = "e.g. silver.flights@v3")
+    String table;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Default: <lake.state>/<pipeline>/profiles")
+    Path out;
+
+    @Override
+    public Integer call() {
+      RunContext ctx = StageRunner.context(options);
+      TableProfiler profiler = new TableProfiler();
+      TableProfiler.Profile profile = profiler.run(ctx.lake(), TableRef.parse(table));
+      Path dir = out != null ? out
+          : Path.of(ctx.config().lake().state(), ctx.config().pipeline(), "profiles");
+      Path html = profiler.write(profile, dir);
+      System.out.printf("profiled %s@v%d: %,d rows, %d columns%n  %s%n  %s%n", profile.table(), profile.version(),
+          profile.rows(), profile.columns().size(), html.toAbsolutePath(),
+          html.resolveSibling(html.getFileName().toString().replace(".html", ".json")).toAbsolutePath());
+      return 0;
+    }
+  }
+}
