@@ -171,6 +171,11 @@ final class SuitePlan {
    * failures among kept rows, dataset-rule inputs, column metrics and outlier sketches.
    */
   Dataset<Row> metricsAggregation(Dataset<Row> rows) {
+    return metricsAggregation(rows, true);
+  }
+
+  /** As above; without column metrics when {@code withColumnMetrics} is false (for the benchmark's split). */
+  Dataset<Row> metricsAggregation(Dataset<Row> rows, boolean withColumnMetrics) {
     Column kept = col(DUP_RANK).equalTo(1);
     Map<String, Column> aggs = new LinkedHashMap<>();
     aggs.put("rows_in", count(lit(1)));
@@ -183,7 +188,7 @@ final class SuitePlan {
         aggs.put("rule." + rule.name() + ".newest", max(when(kept, col(rule.column()).cast("timestamp"))));
       }
     }
-    for (String c : profiledColumns) {
+    for (String c : withColumnMetrics ? profiledColumns : List.<String>of()) {
       Column v = when(kept, col(c));
       aggs.put("column." + c + ".non_null", count(v));
       aggs.put("column." + c + ".distinct", approx_count_distinct(v));

@@ -203,6 +203,40 @@ class RuleSuiteTest {
   }
 
   @Test
+  void allColumnRulesAndColumnMetricsOfASuiteAreOneAggregationOverOneScan() throws Exception {
+    RunContext ctx = context(PIPELINE, "2026-11-01");
+    Path parquet = Path.of(ctx.config().lake().root()).resolveSibling("trips.parquet");
+    ctx.spark().read().option("header", "true").schema("id INT, zone STRING, km DOUBLE, status STRING, "
+        + "started_at TIMESTAMP").csv(ctx.config().sources().get("trips").path())
+        .write().parquet(parquet.toString());
+    var suite = ctx.config().validation().get("trips");
+    // The suite without its grouped rules (dedupe, unique, referential), which add one grouped pass each.
+    var columnRules = new dev.lakeforge.core.config.ValidationConfig(suite.source(), List.of(),
+        suite.rules().stream().filter(r -> !List.of("unique", "referential").contains(r.kind())).toList(),
+        List.of(), 1.0, "fail");
+    var rows = ctx.spark().read().parquet(parquet.toString());
+    SuitePlan plan = SuitePlan.compile(columnRules, "trips", rows, ref -> { throw new AssertionError(ref); });
+    var aggregation = plan.metricsAggregation(plan.prepared());
+    String physical = aggregation.queryExecution().executedPlan().toString();
+    assertEquals(1, count(physical, "FileScan parquet"), physical);
+    assertEquals(1, count(physical, "Exchange"), "one shuffle: partial aggregates to the final one\n" + physical);
+    assertEquals(1, aggregation.count());
+    // Every rule and every column has its metrics in that one row.
+    List<String> fields = List.of(aggregation.columns());
+    assertTrue(fields.containsAll(List.of("rule.km_present.failed", "rule.status_known.failed",
+        "rule.zone_letters.failed", "rule.fresh.newest", "sketch.km_outlier", "column.km.mean",
+        "column.zone.distinct")), fields.toString());
+  }
+
+  private static int count(String text, String needle) {
+    int n = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
   void robustBoundsMatchTheMedianAndMadOfAKnownSample() {
     // Values 1..101: median 51, |x - 51| has median 25, so MAD = 25.
     List<Double> quantiles = new java.util.ArrayList<>();

@@ -41,7 +41,9 @@ public record StageResult(String stage, String runId, String runDate, String con
     }
 
     public Builder read(TableVersion table) {
-      reads.add(table);
+      if (!reads.contains(table)) {
+        reads.add(table);
+      }
       return this;
     }
 
