@@ -37,6 +37,8 @@ source "$PG_HOME/env"
 source "$S3_HOME/env"
 
 mkdir -p "$root/target"
+# Reports of an earlier run must not count in this run's summary.
+rm -rf "$root"/*/target/surefire-reports "$root"/*/target/failsafe-reports
 set +e
 mvn -B verify -DskipITs=false "$@" 2>&1 | tee "$root/target/test-output.log" | grep --line-buffered -E \
   "Tests run:|FAIL|ERROR\]|BUILD|Reactor Summary|SUCCESS \[|lakeforge: "

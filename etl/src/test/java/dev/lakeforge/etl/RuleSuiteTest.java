@@ -171,11 +171,10 @@ class RuleSuiteTest {
 
   @Test
   void aRowCountThatHalvesOvernightFailsTheAnomalyCheck() throws Exception {
-    String yaml = PIPELINE.replace("max_quarantine_fraction: 1.0", """
-        max_quarantine_fraction: 1.0
-              anomalies:
-                - {name: volume, metric: rows_in, kind: relative_change, max: 0.4}
-                - {name: km_level, metric: column.km.mean, kind: trailing_stddev, severity: warn}""")
+    String yaml = PIPELINE.replace("max_quarantine_fraction: 1.0", "max_quarantine_fraction: 1.0\n"
+            + "    anomalies:\n"
+            + "      - {name: volume, metric: rows_in, kind: relative_change, max: 0.4}\n"
+            + "      - {name: km_level, metric: column.km.mean, kind: trailing_stddev, severity: warn}")
         .replace("max_age: 12h", "max_age: 48h");
     RunContext day1 = context(yaml, "2026-11-01");
     new IngestStage().run(day1);
