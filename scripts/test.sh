@@ -38,22 +38,36 @@ source "$S3_HOME/env"
 
 mkdir -p "$root/target"
 # Reports of an earlier run must not count in this run's summary.
-rm -rf "$root"/*/target/surefire-reports "$root"/*/target/failsafe-reports
+rm -rf "$root"/*/target/surefire-reports "$root"/*/target/failsafe-reports "$root/target/pytest-reports"
 set +e
 mvn -B verify -DskipITs=false "$@" 2>&1 | tee "$root/target/test-output.log" | grep --line-buffered -E \
   "Tests run:|FAIL|ERROR\]|BUILD|Reactor Summary|SUCCESS \[|lakeforge: "
 status=${PIPESTATUS[0]}
 set -e
 
+# The Airflow DAGs: import and graph tests, then both DAGs end to end with `airflow dags test`.
+airflow_venv=$(scripts/venv.sh airflow -r airflow-dags/requirements.txt -c airflow-dags/constraints.txt)
+set +e
+AIRFLOW_HOME="$root/target/airflow-home" LAKEFORGE_E2E=1 PATH="$airflow_venv/bin:$spark_venv/bin:$PATH" \
+  "$airflow_venv/bin/python" -m pytest -p no:cacheprovider -q airflow-dags/tests \
+  --junitxml="$root/target/pytest-reports/TEST-airflow-dags.xml" 2>&1 | tee -a "$root/target/test-output.log" \
+  | grep --line-buffered -E "passed|failed|error|Error|FAILED"
+pytest_status=${PIPESTATUS[0]}
+set -e
+if [[ $status == 0 ]]; then status=$pytest_status; fi
+
 # One closing line over every module: surefire (unit) and failsafe (end-to-end) reports.
 python3 - "$root" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 root = sys.argv[1]
 passed = failed = skipped = 0
-for f in glob.glob(root + "/*/target/surefire-reports/TEST-*.xml") + glob.glob(root + "/*/target/failsafe-reports/TEST-*.xml"):
-    s = ET.parse(f).getroot()
-    t, fl, er, sk = (int(s.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
-    passed += t - fl - er - sk; failed += fl + er; skipped += sk
+files = (glob.glob(root + "/*/target/surefire-reports/TEST-*.xml") + glob.glob(root + "/*/target/failsafe-reports/TEST-*.xml")
+         + glob.glob(root + "/target/pytest-reports/TEST-*.xml"))
+for f in files:
+    top = ET.parse(f).getroot()
+    for s in (list(top) if top.tag == "testsuites" else [top]):
+        t, fl, er, sk = (int(s.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+        passed += t - fl - er - sk; failed += fl + er; skipped += sk
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit "$status"

@@ -65,8 +65,8 @@ class SparkSubmitIT {
     assertEquals(0, ingest.exitCode(), ingest.stderr());
     Result validate = submit(onSample("validate").toArray(String[]::new));
     assertEquals(0, validate.exitCode(), validate.stderr());
-    assertTrue(validate.stdout().contains("wrote quarantine.airports@v0, silver.airports@v0, quarantine.flights@v0, "
-        + "silver.flights@v0"), validate.stdout());
+    assertTrue(validate.stdout().contains("wrote quarantine.airports@v0, quality.metrics@v0, silver.airports@v0, "
+        + "quarantine.flights@v0, quality.metrics@v1, silver.flights@v0"), validate.stdout());
     long rows = SharedSpark.get().read().parquet(work.resolve("raw/flights-3m.parquet").toString()).count();
     long silver = SharedSpark.get().read().format("delta").load(work.resolve("lake/silver/flights").toString()).count();
     long quarantine = SharedSpark.get().read().format("delta")

@@ -1,0 +1,125 @@
+"""Building blocks of the Lakeforge DAGs: where the jar and the pipeline config are, and one task per stage.
+
+Nothing here names a dataset. The pipeline config's path comes from the environment (LAKEFORGE_CONFIG) or the
+Airflow Variable ``lakeforge_config``; the pipeline name and feature set for asset URIs are read from that config.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import yaml
+from airflow.exceptions import AirflowException, AirflowFailException
+from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+from airflow.sdk import Asset
+
+LAKEFORGE_HOME = Path(os.environ.get("LAKEFORGE_HOME", Path(__file__).resolve().parent.parent))
+DEFAULT_CONFIG = os.environ.get("LAKEFORGE_CONFIG", str(LAKEFORGE_HOME / "conf/pipelines/flights.yaml"))
+DEFAULT_JAR = os.environ.get("LAKEFORGE_JAR", str(LAKEFORGE_HOME / "app/target/lakeforge-0.1.0-SNAPSHOT.jar"))
+MAIN_CLASS = "dev.lakeforge.app.LakeforgeMain"
+# Replaced at execute time: asset-triggered runs of Airflow 3 have no logical date to template {{ ds }} from.
+RUN_DATE = "__lakeforge_run_date__"
+
+# Exit codes of the jar that no retry can fix: 2 usage/config/input, 3 data-quality gate, 4 model gate.
+NO_RETRY_EXIT_CODES = {2: "usage, config or input error", 3: "data-quality gate failed", 4: "model gate failed"}
+
+DEFAULT_ARGS = {
+    "owner": "lakeforge",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "execution_timeout": timedelta(hours=2),
+}
+
+
+def pipeline_identity(config_path: str = DEFAULT_CONFIG) -> tuple[str, str]:
+    """The pipeline name and feature set name of a config, for DAG docs and asset URIs (parse time only)."""
+    try:
+        with open(config_path, encoding="utf-8") as f:
+            config = yaml.safe_load(f) or {}
+        return str(config.get("pipeline", "pipeline")), str((config.get("features") or {}).get("name", "features"))
+    except OSError:
+        # A DAG file must still import where the config is not deployed (e.g. a scheduler without the repo).
+        return "pipeline", "features"
+
+
+def assets(config_path: str = DEFAULT_CONFIG) -> dict[str, Asset]:
+    pipeline, feature_set = pipeline_identity(config_path)
+    return {
+        "features": Asset(f"lakeforge://{pipeline}/features/{feature_set}", group="lakeforge"),
+        "model": Asset(f"lakeforge://{pipeline}/models/champion", group="lakeforge"),
+        "export": Asset(f"lakeforge://{pipeline}/exports/{feature_set}", group="lakeforge"),
+    }
+
+
+class LakeforgeStageOperator(SparkSubmitOperator):
+    """Runs one Lakeforge stage with spark-submit; a gate or config failure fails the task without retries."""
+
+    def __init__(self, *, stage: str, extra_args: list[str] | None = None, **kwargs):
+        args = [
+            stage,
+            "--config", "{{ params.config }}",
+            "--run-date", RUN_DATE,
+            "--run-id", "{{ run_id }}",
+            "--profile", "{{ params.profile }}",
+        ]
+        super().__init__(
+            application="{{ params.jar }}",
+            java_class=MAIN_CLASS,
+            application_args=args + (extra_args or []),
+            name=f"lakeforge-{stage}",
+            conn_id="spark_default",
+            conf={
+                "spark.driver.extraJavaOptions": "-Dlog4j2.configurationFile={{ params.log4j }}",
+                "spark.ui.showConsoleProgress": "false",
+            },
+            **kwargs,
+        )
+        self.stage = stage
+
+    def execute(self, context):
+        self.application_args = [run_date(context) if a == RUN_DATE else a for a in self.application_args]
+        try:
+            return super().execute(context)
+        except AirflowException as e:
+            code = re.search(r"Error code is: (\d+)", str(e))
+            if code and int(code.group(1)) in NO_RETRY_EXIT_CODES:
+                reason = NO_RETRY_EXIT_CODES[int(code.group(1))]
+                raise AirflowFailException(
+                    f"lakeforge {self.stage} exited {code.group(1)} ({reason}); not retrying. See the task log "
+                    f"for the one-line reason."
+                ) from e
+            raise
+
+
+def run_date(context) -> str:
+    """The run date of a task: the run_date param, else the logical date, else the logical date of the run that
+    published the triggering asset, else the day the run was queued for."""
+    explicit = (context.get("params") or {}).get("run_date")
+    if explicit:
+        return str(explicit)
+    logical = context.get("logical_date")
+    if logical is not None:
+        return logical.strftime("%Y-%m-%d")
+    for events in (context.get("triggering_asset_events") or {}).values():
+        for event in events:
+            source = getattr(event, "source_dag_run", None)
+            if source is not None and getattr(source, "logical_date", None) is not None:
+                return source.logical_date.strftime("%Y-%m-%d")
+    return context["dag_run"].run_after.strftime("%Y-%m-%d")
+
+
+def params(config_path: str = DEFAULT_CONFIG) -> dict:
+    from airflow.sdk import Param
+
+    return {
+        "config": Param(config_path, type="string", description="Pipeline config (YAML) as the driver sees it"),
+        "jar": Param(DEFAULT_JAR, type="string", description="The Lakeforge shaded jar"),
+        "run_date": Param(None, type=["null", "string"], description="YYYY-MM-DD; default: the run's logical date"),
+        "profile": Param("local", type="string", description="Spark profile: local, cluster, gpu or a YAML path"),
+        "log4j": Param(str(LAKEFORGE_HOME / "conf/log4j2.properties"), type="string",
+                       description="log4j2 config for the driver"),
+    }

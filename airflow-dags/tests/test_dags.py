@@ -1,0 +1,95 @@
+"""The DAGs as Airflow loads them: no import errors, the exact task graphs, retries, timeouts and asset wiring."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from airflow.models.dagbag import DagBag
+from airflow.exceptions import AirflowException, AirflowFailException
+
+DAGS = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    return DagBag(dag_folder=str(DAGS), include_examples=False)
+
+
+def test_no_import_errors(dagbag):
+    assert dagbag.import_errors == {}
+    assert set(dagbag.dag_ids) == {"lakeforge_training", "lakeforge_scoring"}
+
+
+def edges(dag):
+    return {(t.task_id, d) for t in dag.tasks for d in sorted(t.downstream_task_ids)}
+
+
+def test_training_graph_is_the_stage_chain(dagbag):
+    dag = dagbag.dags["lakeforge_training"]
+    assert edges(dag) == {("ingest", "validate"), ("validate", "features"), ("features", "train"),
+                          ("train", "evaluate"), ("evaluate", "register")}
+    assert dag.schedule == "@daily" or str(dag.timetable.summary) == "@daily"
+    assert dag.catchup is False and dag.max_active_runs == 1
+
+
+def test_scoring_graph_and_asset_schedule(dagbag):
+    dag = dagbag.dags["lakeforge_scoring"]
+    assert [t.task_id for t in dag.tasks] == ["score"]
+    condition = dag.timetable.asset_condition
+    assert type(condition).__name__ == "AssetAll", "both assets must be updated, not either"
+    uris = {a.uri for _, a in condition.iter_assets()}
+    assert uris == {"lakeforge://flights/features/flights_delay", "lakeforge://flights/models/champion"}
+    training = dagbag.dags["lakeforge_training"]
+    outlets = {t.task_id: [a.uri for a in t.outlets] for t in training.tasks if t.outlets}
+    assert outlets == {"features": ["lakeforge://flights/features/flights_delay"],
+                       "register": ["lakeforge://flights/models/champion"]}
+
+
+@pytest.mark.parametrize("dag_id", ["lakeforge_training", "lakeforge_scoring"])
+def test_every_task_submits_the_jar_with_retries_and_a_timeout(dagbag, dag_id):
+    for task in dagbag.dags[dag_id].tasks:
+        assert task.retries == 2
+        assert task.retry_delay == timedelta(minutes=2)
+        assert task.execution_timeout == timedelta(hours=2)
+        assert task._conn_id == "spark_default"
+        assert task._java_class == "dev.lakeforge.app.LakeforgeMain"
+        assert task.application == "{{ params.jar }}"
+        args = task.application_args
+        assert args[0] == task.task_id
+        assert args[args.index("--config") + 1] == "{{ params.config }}"
+        assert args[args.index("--run-id") + 1] == "{{ run_id }}"
+
+
+def test_no_cycles(dagbag):
+    for dag in dagbag.dags.values():
+        order = dag.topological_sort()
+        assert len(order) == len(dag.tasks)
+
+
+def test_gate_exit_codes_fail_without_retry_and_others_retry(dagbag, monkeypatch):
+    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+    task = dagbag.dags["lakeforge_training"].get_task("evaluate")
+    context = {"params": {"run_date": "2001-06-15"}}
+    for code, expected in [(4, AirflowFailException), (3, AirflowFailException), (5, AirflowException)]:
+        def fail(self, ctx, code=code):
+            raise AirflowException(f"Cannot execute: spark-submit ... Error code is: {code}.")
+        monkeypatch.setattr(SparkSubmitOperator, "execute", fail)
+        with pytest.raises(expected) as raised:
+            task.execute(context)
+        assert (type(raised.value) is AirflowFailException) == (code in (3, 4))
+    assert "2001-06-15" in task.application_args
+
+
+def test_run_date_falls_back_to_the_publishing_runs_logical_date():
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from lakeforge_tasks import run_date
+
+    event = SimpleNamespace(source_dag_run=SimpleNamespace(logical_date=datetime(2001, 6, 15)))
+    assert run_date({"params": {}, "triggering_asset_events": {"a": [event]}}) == "2001-06-15"
+    assert run_date({"params": {}, "logical_date": datetime(2001, 6, 16)}) == "2001-06-16"
+    assert run_date({"params": {"run_date": "2001-06-17"}, "logical_date": datetime(2001, 6, 16)}) == "2001-06-17"

@@ -1,0 +1,79 @@
+"""End to end: `airflow dags test` of both DAGs with Airflow's SQLite DB, pyspark's real spark-submit, the shaded
+jar, a sample of the flights data and the real MLflow server that scripts/test.sh starts (LAKEFORGE_E2E=1)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+RUN_DATE = "2001-06-15"
+
+pytestmark = pytest.mark.skipif(os.environ.get("LAKEFORGE_E2E") != "1",
+                                reason="needs the services and the jar scripts/test.sh provides (LAKEFORGE_E2E=1)")
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    work = tmp_path_factory.mktemp("airflow-e2e")
+    raw = work / "raw"
+    raw.mkdir()
+    spark_submit = shutil.which("spark-submit")
+    assert spark_submit, "pyspark's spark-submit must be on PATH"
+    subprocess.run([spark_submit, str(Path(__file__).parent / "make_sample.py"),
+                    str(REPO / "data/raw/flights-3m.parquet"), str(raw / "flights-3m.parquet"), "30"],
+                   check=True, capture_output=True, timeout=600)
+    shutil.copy(REPO / "data/raw/airports.csv", raw / "airports.csv")
+    e = dict(os.environ)
+    e.update({
+        "AIRFLOW_HOME": str(work / "airflow"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "airflow-dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW_CONN_SPARK_DEFAULT": json.dumps({"conn_type": "spark", "host": "local[2]"}),
+        "LAKEFORGE_HOME": str(REPO),
+        "LAKEFORGE_RAW": str(raw),
+        "LAKEFORGE_LAKE": str(work / "lake"),
+        "LAKEFORGE_STATE": str(work / "state"),
+        "LAKEFORGE_MODELS": str(work / "models"),
+        "LAKEFORGE_EXPORTS": str(work / "exports"),
+    })
+    subprocess.run(["airflow", "db", "migrate"], env=e, check=True, capture_output=True, timeout=300)
+    return e, work
+
+
+def model_versions() -> int:
+    uri = os.environ["MLFLOW_TRACKING_URI"]
+    query = urllib.parse.urlencode({"filter": "name='flights_delay'", "max_results": 1000})
+    with urllib.request.urlopen(f"{uri}/api/2.0/mlflow/model-versions/search?{query}", timeout=30) as r:
+        return len(json.load(r).get("model_versions", []))
+
+
+def dags_test(env, dag_id):
+    result = subprocess.run(["airflow", "dags", "test", dag_id, RUN_DATE], env=env, capture_output=True,
+                            text=True, timeout=1800)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-4000:]
+    return log
+
+
+def test_training_then_scoring_dag_runs(env):
+    e, work = env
+    before = model_versions()
+    log = dags_test(e, "lakeforge_training")
+    for table in ["bronze/flights", "silver/flights", "quarantine/flights", "features/flights_delay"]:
+        assert (work / "lake" / table / "_delta_log").is_dir(), f"{table} missing after the DAG run\n{log[-2000:]}"
+    assert model_versions() == before + 1, "the training DAG registers exactly one new model version"
+    state = work / "state" / "flights" / RUN_DATE
+    assert sorted(p.stem for p in state.glob("*.json")) == sorted(
+        ["ingest", "validate", "features", "train", "evaluate", "register"])
+
+    dags_test(e, "lakeforge_scoring")
+    export = work / "exports" / "flights_delay" / f"day={RUN_DATE}"
+    assert list(export.glob("*.parquet")), f"no export in {export}"
