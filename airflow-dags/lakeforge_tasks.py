@@ -28,7 +28,8 @@ NO_RETRY_EXIT_CODES = {2: "usage, config or input error", 3: "data-quality gate 
 
 DEFAULT_ARGS = {
     "owner": "lakeforge",
-    "retries": 2,
+    # LAKEFORGE_TASK_RETRIES=0 makes a failing test run fail at once instead of waiting out the backoff.
+    "retries": int(os.environ.get("LAKEFORGE_TASK_RETRIES", "2")),
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": True,
     "execution_timeout": timedelta(hours=2),

@@ -38,6 +38,7 @@ def env(tmp_path_factory):
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW_CONN_SPARK_DEFAULT": json.dumps({"conn_type": "spark", "host": "local[2]"}),
         "LAKEFORGE_HOME": str(REPO),
+        "LAKEFORGE_TASK_RETRIES": "0",
         "LAKEFORGE_RAW": str(raw),
         "LAKEFORGE_LAKE": str(work / "lake"),
         "LAKEFORGE_STATE": str(work / "state"),

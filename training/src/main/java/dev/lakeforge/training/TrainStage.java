@@ -66,7 +66,7 @@ public final class TrainStage implements Stage {
     classifier.setLabelCol(FeatureTable.LABEL);
     XGBoostClassificationModel model = classifier.fit(rows);
 
-    Path dir = Path.of(context.config().lake().models(), context.config().pipeline(), context.runId());
+    Path dir = Path.of(context.config().lake().models(), context.config().pipeline(), context.runIdForPaths());
     ModelDirectory out = new ModelDirectory(dir);
     save(model, out, features);
     long trainingRows = rows.count();

@@ -68,6 +68,14 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
     return node.toString();
   }
 
+  /**
+   * The run id as a file or directory name. Orchestrators' ids contain ':' and '+' (Airflow's
+   * "manual__2026-11-27T06:43:22+00:00"), which Hadoop paths reject; they become '_'.
+   */
+  public String runIdForPaths() {
+    return runId.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
   public StageResult.Builder result(String stage) {
     return new StageResult.Builder(this, stage);
   }
