@@ -96,6 +96,23 @@ class LakeforgeStageOperator(SparkSubmitOperator):
             raise
 
 
+def dag_arguments(purpose: str, doc: str) -> dict:
+    """What both DAGs share: naming, start, no catchup, one active run, retries, params and tags."""
+    from datetime import datetime
+
+    pipeline, _ = pipeline_identity()
+    return {
+        "description": f"Lakeforge {purpose} of pipeline {pipeline}",
+        "doc_md": doc,
+        "start_date": datetime(2000, 1, 1),
+        "catchup": False,
+        "max_active_runs": 1,
+        "default_args": DEFAULT_ARGS,
+        "params": params(),
+        "tags": ["lakeforge", pipeline],
+    }
+
+
 def run_date(context) -> str:
     """The run date of a task: the run_date param, else the logical date, else the logical date of the run that
     published the triggering asset, else the day the run was queued for."""

@@ -7,26 +7,12 @@ which schedule the scoring DAG.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from airflow.sdk import DAG
-from lakeforge_tasks import DEFAULT_ARGS, LakeforgeStageOperator, assets, params, pipeline_identity
+from lakeforge_tasks import LakeforgeStageOperator, assets, dag_arguments
 
-pipeline, feature_set = pipeline_identity()
 published = assets()
 
-with DAG(
-    dag_id="lakeforge_training",
-    description=f"Lakeforge training of pipeline {pipeline}",
-    doc_md=__doc__,
-    schedule="@daily",
-    start_date=datetime(2000, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args=DEFAULT_ARGS,
-    params=params(),
-    tags=["lakeforge", pipeline],
-):
+with DAG(dag_id="lakeforge_training", schedule="@daily", **dag_arguments("training", __doc__)):
     ingest = LakeforgeStageOperator(task_id="ingest", stage="ingest")
     validate = LakeforgeStageOperator(task_id="validate", stage="validate")
     features = LakeforgeStageOperator(task_id="features", stage="features", outlets=[published["features"]])

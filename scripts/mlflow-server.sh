@@ -31,17 +31,7 @@ setsid nohup "$venv/bin/mlflow" server --host 127.0.0.1 --port "$port" --workers
   --serve-artifacts --artifacts-destination "$home/artifacts" \
   > "$home/server.log" 2>&1 < /dev/null &
 echo $! > "$pidfile"
-for _ in $(seq 1 120); do
-  if curl -fsS "$url/health" >/dev/null 2>&1; then
-    echo "mlflow: running at $url (UI: $url, log: $home/server.log)"
-    exit 0
-  fi
-  if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-    echo "mlflow: the server exited; its log:" >&2
-    tail -n 30 "$home/server.log" >&2
-    exit 5
-  fi
-  sleep 1
-done
-echo "mlflow: no answer from $url after 120 s; see $home/server.log" >&2
-exit 5
+# shellcheck source=scripts/wait-for-server.sh
+source "$root/scripts/wait-for-server.sh"
+wait_for_server mlflow "$pidfile" "$home/server.log" 120 curl -fsS "$url/health"
+echo "mlflow: running at $url (UI: $url, log: $home/server.log)"

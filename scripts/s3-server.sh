@@ -51,17 +51,9 @@ export LAKEFORGE_S3_BUCKET=$bucket
 export AWS_ACCESS_KEY_ID=$key
 export AWS_SECRET_ACCESS_KEY='$secret'
 ENV
-for _ in $(seq 1 60); do
-  if [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" || true) =~ ^[2-4] ]]; then
-    echo "s3: S3Proxy $S3PROXY_VERSION running at http://127.0.0.1:$port (bucket $bucket; env in $home/env)"
-    exit 0
-  fi
-  if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-    echo "s3: the server exited; its log:" >&2
-    tail -n 30 "$home/server.log" >&2
-    exit 5
-  fi
-  sleep 1
-done
-echo "s3: no answer from http://127.0.0.1:$port after 60 s; see $home/server.log" >&2
-exit 5
+# Any HTTP answer (S3Proxy says 403 to an anonymous request) means it is up.
+answers() { [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" || true) =~ ^[2-4] ]]; }
+# shellcheck source=scripts/wait-for-server.sh
+source "$root/scripts/wait-for-server.sh"
+wait_for_server s3 "$pidfile" "$home/server.log" 60 answers
+echo "s3: S3Proxy $S3PROXY_VERSION running at http://127.0.0.1:$port (bucket $bucket; env in $home/env)"

@@ -45,14 +45,19 @@ final class SuitePlan {
 
   private final ValidationConfig suite;
   private final Dataset<Row> prepared;
-  private final List<RowCheck> checks = new ArrayList<>();
-  private final List<RuleConfig> outlierRules = new ArrayList<>();
-  private final List<String> profiledColumns = new ArrayList<>();
-  private final List<String> numericColumns = new ArrayList<>();
+  private final List<RowCheck> checks;
+  private final List<RuleConfig> outlierRules;
+  private final List<String> profiledColumns;
+  private final List<String> numericColumns;
 
-  private SuitePlan(ValidationConfig suite, Dataset<Row> prepared) {
+  private SuitePlan(ValidationConfig suite, Dataset<Row> prepared, List<RowCheck> checks,
+      List<RuleConfig> outlierRules, List<String> profiledColumns, List<String> numericColumns) {
     this.suite = suite;
     this.prepared = prepared;
+    this.checks = List.copyOf(checks);
+    this.outlierRules = List.copyOf(outlierRules);
+    this.profiledColumns = List.copyOf(profiledColumns);
+    this.numericColumns = List.copyOf(numericColumns);
   }
 
   /**
@@ -90,7 +95,10 @@ final class SuitePlan {
     } else {
       prepared = prepared.withColumn(DUP_RANK, lit(1));
     }
-    SuitePlan plan = new SuitePlan(suite, null);
+    List<RowCheck> checks = new ArrayList<>();
+    List<RuleConfig> outlierRules = new ArrayList<>();
+    List<String> profiledColumns = new ArrayList<>();
+    List<String> numericColumns = new ArrayList<>();
     for (RuleConfig rule : suite.rules()) {
       switch (rule.kind()) {
         case "unique" -> {
@@ -98,7 +106,7 @@ final class SuitePlan {
           Column[] keys = rule.columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
           prepared = prepared.withColumn(keyCount,
               sum(when(col(DUP_RANK).equalTo(1), 1).otherwise(0)).over(Window.partitionBy(keys)));
-          plan.checks.add(RowCheck.unique(rule, keyCount));
+          checks.add(RowCheck.unique(rule, keyCount));
         }
         case "referential" -> {
           String found = "_ref_found_" + rule.name();
@@ -113,40 +121,32 @@ final class SuitePlan {
               .withColumn(found, lit(true));
           prepared = prepared.join(keys, prepared.col(rule.column()).cast("string").equalTo(keys.col(key)), "left")
               .drop(key);
-          plan.checks.add(RowCheck.referential(rule, found));
+          checks.add(RowCheck.referential(rule, found));
         }
-        case "outlier" -> plan.outlierRules.add(rule);
+        case "outlier" -> outlierRules.add(rule);
         case "row_count", "freshness" -> { }
-        default -> plan.checks.add(RowCheck.compile(rule));
+        default -> checks.add(RowCheck.compile(rule));
       }
     }
-    for (RowCheck check : plan.checks) {
+    for (RowCheck check : checks) {
       requireValid(rows, check);
     }
     for (StructField f : rows.schema().fields()) {
       if (!f.name().startsWith("_")) {
-        plan.profiledColumns.add(f.name());
+        profiledColumns.add(f.name());
         if (f.dataType() instanceof NumericType) {
-          plan.numericColumns.add(f.name());
+          numericColumns.add(f.name());
         }
       }
     }
-    for (RuleConfig rule : plan.outlierRules) {
+    for (RuleConfig rule : outlierRules) {
       DataType type = rows.schema().apply(rule.column()).dataType();
       if (!(type instanceof NumericType)) {
         throw Errors.configInvalid("validation rule '" + rule.name() + "'", "outlier rules need a numeric column but "
             + rule.column() + " is " + type.simpleString());
       }
     }
-    return new SuitePlan(suite, prepared).withChecksOf(plan);
-  }
-
-  private SuitePlan withChecksOf(SuitePlan other) {
-    checks.addAll(other.checks);
-    outlierRules.addAll(other.outlierRules);
-    profiledColumns.addAll(other.profiledColumns);
-    numericColumns.addAll(other.numericColumns);
-    return this;
+    return new SuitePlan(suite, prepared, checks, outlierRules, profiledColumns, numericColumns);
   }
 
   private static void requireValid(Dataset<Row> rows, RowCheck check) {
