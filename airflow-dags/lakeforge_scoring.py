@@ -1,6 +1,7 @@
 """Batch scoring: runs when the training DAG has published fresh features and a promoted model.
 
-score reads the model behind the registry alias and the day's features and writes the Parquet export, published
+drift compares the day's features with the training window (monitoring.drift) and stops the run with exit 3 when
+a fail level is crossed, so a shifted day is never scored silently. score reads the model behind the registry alias and the day's features and writes the Parquet export, published
 as an asset for consumers.
 """
 
@@ -14,4 +15,7 @@ published = assets()
 # Both assets must be updated since the last scoring run: fresh features and a newly promoted model.
 with DAG(dag_id="lakeforge_scoring", schedule=(published["features"] & published["model"]),
          **dag_arguments("batch scoring", __doc__)):
-    LakeforgeStageOperator(task_id="score", stage="score", outlets=[published["export"]])
+    drift = LakeforgeStageOperator(task_id="drift", stage="drift")
+    score = LakeforgeStageOperator(task_id="score", stage="score", outlets=[published["export"]])
+
+    drift >> score

@@ -36,7 +36,7 @@ def test_training_graph_is_the_stage_chain(dagbag):
 
 def test_scoring_graph_and_asset_schedule(dagbag):
     dag = dagbag.dags["lakeforge_scoring"]
-    assert [t.task_id for t in dag.tasks] == ["score"]
+    assert edges(dag) == {("drift", "score")}
     condition = dag.timetable.asset_condition
     assert type(condition).__name__ == "AssetAll", "both assets must be updated, not either"
     uris = {a.uri for _, a in condition.iter_assets()}

@@ -76,5 +76,6 @@ def test_training_then_scoring_dag_runs(env):
         ["ingest", "validate", "features", "train", "evaluate", "register"])
 
     dags_test(e, "lakeforge_scoring")
+    assert (work / "lake" / "monitoring" / "drift" / "_delta_log").is_dir(), "the drift check ran before scoring"
     export = work / "exports" / "flights_delay" / f"day={RUN_DATE}"
     assert list(export.glob("*.parquet")), f"no export in {export}"

@@ -10,6 +10,7 @@ import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.spark.SparkSessions;
 import dev.lakeforge.etl.IngestStage;
 import dev.lakeforge.etl.ValidateStage;
+import dev.lakeforge.evaluation.DriftStage;
 import dev.lakeforge.evaluation.EvaluateStage;
 import dev.lakeforge.features.FeaturesStage;
 import dev.lakeforge.registry.RegisterStage;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
     description = "Batch machine learning on Spark and Delta: ingest, validate, features, train, evaluate, "
         + "register, score.",
     subcommands = {LakeforgeMain.Ingest.class, LakeforgeMain.Validate.class, LakeforgeMain.Features.class,
-        LakeforgeMain.Train.class, LakeforgeMain.Evaluate.class, LakeforgeMain.Register.class,
+        LakeforgeMain.Train.class, LakeforgeMain.Evaluate.class, LakeforgeMain.Drift.class, LakeforgeMain.Register.class,
         LakeforgeMain.Score.class, LakeforgeMain.Run.class, TablesCommands.Tables.class, TablesCommands.Profile.class,
         LakeforgeMain.ConfigCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 unexpected, 2 usage or config, 3 data-quality gate, 4 model gate, "
@@ -164,6 +165,16 @@ public final class LakeforgeMain implements Runnable {
     @Override
     List<Stage> stages(LoadedConfig loaded) {
       return List.of(new EvaluateStage());
+    }
+  }
+
+  @Command(name = "drift", mixinStandardHelpOptions = true,
+      description = "Compare the current batch with the reference (PSI, KS, Wasserstein, Jensen-Shannon, "
+          + "chi-square) into monitoring.drift; exit 3 when a fail level is crossed.")
+  static final class Drift extends StageCommand {
+    @Override
+    List<Stage> stages(LoadedConfig loaded) {
+      return List.of(new DriftStage());
     }
   }
 

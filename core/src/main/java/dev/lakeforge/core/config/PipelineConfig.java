@@ -14,6 +14,7 @@ public record PipelineConfig(
     FeatureSetConfig features,
     TrainingConfig training,
     EvaluationConfig evaluation,
+    DriftConfig drift,
     RegistryConfig registry,
     ScoringConfig scoring) {
 

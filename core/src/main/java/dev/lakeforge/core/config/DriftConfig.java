@@ -1,0 +1,51 @@
+package dev.lakeforge.core.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A drift check between a reference (e.g. the training rows) and a current batch (e.g. the day about to be scored).
+ *
+ * @param reference        the reference table, any pin (e.g. features.flights_delay@tag:golden)
+ * @param referenceFilter  a Spark SQL predicate selecting the reference rows (e.g. the training window)
+ * @param current          the current table; default: the reference table at its latest version
+ * @param currentFilter    a predicate selecting the current rows; {@code ${run_date}} becomes the run date
+ * @param numeric          numeric columns: PSI, KS, Wasserstein (in reference standard deviations), Jensen–Shannon
+ * @param categorical      categorical columns: PSI, chi-square (statistic and p-value), Jensen–Shannon
+ * @param bins             bins for numeric PSI and Jensen–Shannon, on the reference's quantiles (default 10)
+ * @param thresholds       per method (psi, ks, wasserstein, js, chi_square_p): warn and fail levels; a value above
+ *                         the level trips it, except chi_square_p, which trips below it
+ */
+public record DriftConfig(String reference, String referenceFilter, String current, String currentFilter,
+    List<String> numeric, List<String> categorical, Integer bins, Map<String, DriftThreshold> thresholds) {
+  public static final Set<String> METHODS = Set.of("psi", "ks", "wasserstein", "js", "chi_square_p");
+
+  public DriftConfig {
+    Require.present(reference, "reference");
+    current = Require.orDefault(current, reference.replaceAll("@.*$", ""));
+    numeric = List.copyOf(Require.orDefault(numeric, List.of()));
+    categorical = List.copyOf(Require.orDefault(categorical, List.of()));
+    if (numeric.isEmpty() && categorical.isEmpty()) {
+      throw new IllegalArgumentException("key 'numeric' or 'categorical' needs at least one column");
+    }
+    bins = Require.orDefault(bins, 10);
+    if (bins < 2 || bins > 1000) {
+      throw new IllegalArgumentException("key 'bins' must be between 2 and 1000");
+    }
+    thresholds = Map.copyOf(Require.orDefault(thresholds, Map.of(
+        "psi", new DriftThreshold(0.1, 0.25), "js", new DriftThreshold(0.1, null))));
+    for (String method : thresholds.keySet()) {
+      Require.oneOf(method, "thresholds", METHODS);
+    }
+  }
+
+  /** Warn and fail levels of one method. */
+  public record DriftThreshold(Double warn, Double fail) {
+    public DriftThreshold {
+      if (warn == null && fail == null) {
+        throw new IllegalArgumentException("a drift threshold needs 'warn', 'fail' or both");
+      }
+    }
+  }
+}

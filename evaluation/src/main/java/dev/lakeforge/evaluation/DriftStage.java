@@ -1,0 +1,254 @@
+package dev.lakeforge.evaluation;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+
+import dev.lakeforge.core.config.DriftConfig;
+import dev.lakeforge.core.config.DriftConfig.DriftThreshold;
+import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.run.Stage;
+import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableVersion;
+import dev.lakeforge.core.table.VersionedFrame;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Compares a current batch with a reference, column by column, in two Spark passes: one aggregation over the
+ * reference for its quantile edges, then one grouped count over both batches of (column, bin or value). The
+ * distances come from those counts ({@link DriftStatistics}); every result is appended to {@code monitoring.drift}
+ * with both table versions, and a {@code fail} level crossed ends the stage with exit 3.
+ */
+public final class DriftStage implements Stage {
+  public static final String NAME = "drift";
+  static final TableRef TABLE = TableRef.of("monitoring", "drift");
+  static final int FINE_BINS = 100;
+  static final StructType SCHEMA = StructType.fromDDL("pipeline STRING, run_id STRING, run_date STRING, "
+      + "reference STRING, current STRING, column_name STRING, kind STRING, method STRING, value DOUBLE, "
+      + "warn_level DOUBLE, fail_level DOUBLE, status STRING");
+
+  /** One distance of one column. */
+  public record Result(String column, String kind, String method, double value, String status) {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StageResult run(RunContext context) {
+    DriftConfig drift = context.config().drift();
+    if (drift == null) {
+      throw Errors.configInvalid(context.loaded().file().toString(), "there is no 'drift' section. Fix: add one "
+          + "with reference, current and the columns to compare");
+    }
+    StageResult.Builder result = context.result(NAME);
+    VersionedFrame reference = context.lake().read(TableRef.parse(drift.reference()), "features");
+    VersionedFrame current = context.lake().read(TableRef.parse(drift.current()), "features");
+    result.read(reference.version()).read(current.version());
+    Dataset<Row> ref = filtered(reference.rows(), drift.referenceFilter(), context, "reference_filter");
+    Dataset<Row> cur = filtered(current.rows(), drift.currentFilter(), context, "current_filter");
+    for (String column : concat(drift.numeric(), drift.categorical())) {
+      if (!Arrays.asList(ref.columns()).contains(column) || !Arrays.asList(cur.columns()).contains(column)) {
+        throw Errors.configInvalid("drift", "column '" + column + "' is not in both " + reference.version()
+            + " and " + current.version() + " (reference columns: " + String.join(", ", ref.columns()) + ")");
+      }
+    }
+
+    List<Result> results = compare(drift, ref, cur);
+    List<String> failures = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
+    for (Result r : results) {
+      DriftThreshold t = drift.thresholds().get(r.method());
+      rows.add(RowFactory.create(context.config().pipeline(), context.runId(), context.runDate().toString(),
+          label(reference.version()), label(current.version()), r.column(), r.kind(), r.method(), r.value(),
+          t == null ? null : t.warn(), t == null ? null : t.fail(), r.status()));
+      result.metric("drift." + r.column() + "." + r.method(), r.value());
+      if (r.status().equals("fail")) {
+        failures.add(String.format("%s %s = %.4f crosses its fail level %s", r.column(), r.method(), r.value(),
+            t.fail()));
+      }
+    }
+    Dataset<Row> frame = context.spark().createDataFrame(rows, SCHEMA).coalesce(1);
+    result.wrote(context.lake().replaceWhere(frame, TABLE, "run_date = '" + context.runDate() + "'",
+        context.commitMetadata(NAME)).version());
+    result.metric("drift.warnings", results.stream().filter(r -> r.status().equals("warn")).count())
+        .metric("drift.failures", (long) failures.size());
+    if (!failures.isEmpty()) {
+      throw Errors.dataQualityGate("drift of " + current.version() + " against " + reference.version(),
+          String.join("; ", failures) + " (all results in monitoring.drift)");
+    }
+    return result.build();
+  }
+
+  /** Every configured distance of every configured column. */
+  static List<Result> compare(DriftConfig drift, Dataset<Row> ref, Dataset<Row> cur) {
+    // Pass 1: the reference's fine quantile edges and spread of each numeric column.
+    Map<String, double[]> edges = new LinkedHashMap<>();
+    Map<String, Double> spread = new HashMap<>();
+    if (!drift.numeric().isEmpty()) {
+      Column[] probabilities = new Column[FINE_BINS + 1];
+      for (int i = 0; i <= FINE_BINS; i++) {
+        probabilities[i] = lit((double) i / FINE_BINS);
+      }
+      List<Column> aggs = new ArrayList<>();
+      for (String c : drift.numeric()) {
+        aggs.add(percentile_approx(col(c).cast("double"), array(probabilities), lit(10_000)));
+        aggs.add(stddev_samp(col(c)));
+      }
+      Row stats = ref.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
+      for (int i = 0; i < drift.numeric().size(); i++) {
+        List<Double> q = stats.isNullAt(2 * i) ? List.of(0.0) : stats.getList(2 * i);
+        edges.put(drift.numeric().get(i), q.stream().mapToDouble(Double::doubleValue).distinct().sorted().toArray());
+        spread.put(drift.numeric().get(i), stats.isNullAt(2 * i + 1) ? 0 : stats.getDouble(2 * i + 1));
+      }
+    }
+    // Pass 2: counts per (batch, column, bin or value) over both batches at once.
+    Dataset<Row> counts = cells(drift, edges, ref, "r").unionByName(cells(drift, edges, cur, "c"))
+        .groupBy("batch", "column_name", "key").agg(count(lit(1)), sum(col("value")));
+    Map<String, Map<String, long[]>> byColumn = new HashMap<>();
+    Map<String, Map<String, double[]>> sums = new HashMap<>();
+    for (Row r : counts.collectAsList()) {
+      int batch = r.getString(0).equals("r") ? 0 : 1;
+      byColumn.computeIfAbsent(r.getString(1), k -> new HashMap<>())
+          .computeIfAbsent(r.getString(2), k -> new long[2])[batch] += r.getLong(3);
+      if (!r.isNullAt(4)) {
+        sums.computeIfAbsent(r.getString(1), k -> new HashMap<>())
+            .computeIfAbsent(r.getString(2), k -> new double[2])[batch] += r.getDouble(4);
+      }
+    }
+
+    List<Result> out = new ArrayList<>();
+    for (String c : drift.numeric()) {
+      double[] e = edges.get(c);
+      long[][] fine = new long[2][e.length + 1];
+      double[][] at = new double[2][e.length + 1];
+      byColumn.getOrDefault(c, Map.of()).forEach((bin, pair) -> {
+        int i = Integer.parseInt(bin);
+        double[] total = sums.get(c).get(bin);
+        for (int b = 0; b < 2; b++) {
+          fine[b][i] += pair[b];
+          at[b][i] = pair[b] == 0 ? 0 : total[b] / pair[b];
+        }
+      });
+      long[][] coarse = coarsen(fine, drift.bins());
+      double sd = spread.get(c);
+      add(out, drift, c, "numeric", "psi", DriftStatistics.psi(coarse[0], coarse[1]));
+      add(out, drift, c, "numeric", "js", DriftStatistics.jensenShannon(coarse[0], coarse[1]));
+      add(out, drift, c, "numeric", "ks", DriftStatistics.ks(fine[0], fine[1]));
+      double w = DriftStatistics.wasserstein(at[0], fine[0], at[1], fine[1]);
+      add(out, drift, c, "numeric", "wasserstein", sd > 0 ? w / sd : w);
+    }
+    for (String c : drift.categorical()) {
+      TreeSet<String> keys = new TreeSet<>(byColumn.getOrDefault(c, Map.of()).keySet());
+      long[][] cat = new long[2][keys.size()];
+      int i = 0;
+      for (String k : keys) {
+        long[] pair = byColumn.get(c).get(k);
+        cat[0][i] = pair[0];
+        cat[1][i++] = pair[1];
+      }
+      add(out, drift, c, "categorical", "psi", DriftStatistics.psi(cat[0], cat[1]));
+      add(out, drift, c, "categorical", "js", DriftStatistics.jensenShannon(cat[0], cat[1]));
+      double chi = DriftStatistics.chiSquare(cat[0], cat[1]);
+      add(out, drift, c, "categorical", "chi_square", chi);
+      add(out, drift, c, "categorical", "chi_square_p", DriftStatistics.chiSquarePValue(chi, keys.size()));
+    }
+    return out;
+  }
+
+  /** One (batch, column, key) row per non-null cell; numeric keys are the fine bin index. */
+  private static Dataset<Row> cells(DriftConfig drift, Map<String, double[]> edges, Dataset<Row> rows,
+      String batch) {
+    List<Column> pairs = new ArrayList<>();
+    for (String c : drift.numeric()) {
+      String list = Arrays.stream(edges.get(c)).mapToObj(v -> "CAST(" + v + " AS DOUBLE)")
+          .reduce((a, b) -> a + ", " + b).orElseThrow();
+      // The bin index is how many edges lie at or below the value: 0 below the first edge, n+1 at or above the last.
+      Column bin = expr("aggregate(array(" + list + "), 0, (acc, e) -> acc + IF(CAST(`" + c.replace("`", "``")
+          + "` AS DOUBLE) >= e, 1, 0))");
+      pairs.add(struct(lit(c).as("column_name"), bin.cast("string").as("key"), col(c).cast("double").as("value"),
+          col(c).isNull().as("missing")));
+    }
+    for (String c : drift.categorical()) {
+      pairs.add(struct(lit(c).as("column_name"), col(c).cast("string").as("key"), lit(null).cast("double")
+          .as("value"), col(c).isNull().as("missing")));
+    }
+    return rows.select(explode(array(pairs.toArray(Column[]::new))).as("p"))
+        .filter(col("p.missing").equalTo(false))
+        .select(lit(batch).as("batch"), col("p.column_name").as("column_name"), col("p.key").as("key"),
+            col("p.value").as("value"));
+  }
+
+  /** Merges the fine inner bins into {@code bins} groups of equal reference quantile width; tails join the ends. */
+  static long[][] coarsen(long[][] fine, int bins) {
+    int inner = fine[0].length - 2;
+    int groups = Math.max(1, Math.min(bins, inner));
+    long[][] out = new long[2][groups];
+    for (int i = 0; i < fine[0].length; i++) {
+      int g = i == 0 ? 0 : i > inner ? groups - 1 : Math.min(groups - 1, (i - 1) * groups / Math.max(1, inner));
+      out[0][g] += fine[0][i];
+      out[1][g] += fine[1][i];
+    }
+    return out;
+  }
+
+  private static void add(List<Result> out, DriftConfig drift, String column, String kind, String method,
+      double value) {
+    DriftThreshold t = drift.thresholds().get(method);
+    String status = "ok";
+    if (t != null) {
+      boolean lowIsBad = method.equals("chi_square_p");
+      if (t.fail() != null && (lowIsBad ? value < t.fail() : value > t.fail())) {
+        status = "fail";
+      } else if (t.warn() != null && (lowIsBad ? value < t.warn() : value > t.warn())) {
+        status = "warn";
+      }
+    }
+    out.add(new Result(column, kind, method, value, status));
+  }
+
+  private static Dataset<Row> filtered(Dataset<Row> rows, String predicate, RunContext context, String key) {
+    if (predicate == null) {
+      return rows;
+    }
+    String resolved = predicate.replace("${run_date}", context.runDate().toString());
+    try {
+      Dataset<Row> out = rows.filter(resolved);
+      out.queryExecution().assertAnalyzed();
+      return out;
+    } catch (Exception e) {
+      throw Errors.sqlExpression("drift." + key, resolved, e.getMessage().lines().findFirst().orElse("invalid"), e);
+    }
+  }
+
+  private static String label(TableVersion v) {
+    return v.table() + "@v" + v.version();
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+}

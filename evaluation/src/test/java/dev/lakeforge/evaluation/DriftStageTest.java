@@ -1,0 +1,80 @@
+package dev.lakeforge.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeforge.core.error.LakeforgeException;
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.testing.SharedSpark;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/** A planted shift is detected; an unshifted batch from the same distribution is not. */
+class DriftStageTest {
+  static final String PIPELINE = """
+      pipeline: shop
+      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+      sources: {orders: {format: parquet, path: "${TMP}/none"}}
+      features: {name: orders, source: silver.orders, event_time: day, label: "x > 1", features: [{name: a, expr: x}]}
+      training: {split: {column: day, validate_from: "2026-11-02"}}
+      drift:
+        reference: features.orders
+        reference_filter: "day < '2026-11-02'"
+        current_filter: "day = '${run_date}'"
+        numeric: [x]
+        categorical: [shop]
+        thresholds:
+          psi: {warn: 0.1, fail: 0.25}
+          ks: {fail: 0.1}
+          chi_square_p: {fail: 0.001}
+      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
+      scoring: {output: "${TMP}/out"}
+      """;
+
+  static RunContext withOrders(String runDate) {
+    RunContext ctx = SharedSpark.context(PIPELINE, runDate);
+    // Day 1 (reference): x = 0..9999 uniform, shop cycles a,b,c,d. Day 2: the same. Day 3: x shifted by 3000 and
+    // shop 'a' four times as common.
+    Dataset<Row> day1 = ctx.spark().range(10_000).selectExpr("'2026-11-01' AS day", "CAST(id AS DOUBLE) AS x",
+        "element_at(array('a','b','c','d'), CAST(id % 4 AS INT) + 1) AS shop");
+    Dataset<Row> day2 = day1.selectExpr("'2026-11-02' AS day", "x", "shop");
+    Dataset<Row> day3 = ctx.spark().range(10_000).selectExpr("'2026-11-03' AS day", "CAST(id + 3000 AS DOUBLE) AS x",
+        "IF(id % 7 < 4, 'a', element_at(array('b','c','d'), CAST(id % 3 AS INT) + 1)) AS shop");
+    ctx.lake().overwrite(day1.unionByName(day2).unionByName(day3), TableRef.parse("features.orders"), "{}");
+    return ctx;
+  }
+
+  @Test
+  void anUnshiftedDayPassesAndEveryResultIsRecorded() {
+    RunContext ctx = withOrders("2026-11-02");
+    StageResult result = new DriftStage().run(ctx);
+    assertEquals(0.0, (Double) result.metrics().get("drift.x.psi"), 1e-9);
+    assertEquals(0.0, (Double) result.metrics().get("drift.x.ks"), 1e-9);
+    assertEquals(0.0, (Double) result.metrics().get("drift.x.wasserstein"), 1e-9);
+    assertEquals(1.0, (Double) result.metrics().get("drift.shop.chi_square_p"), 1e-9);
+    assertEquals(0L, result.metrics().get("drift.failures"));
+    var recorded = ctx.lake().read(TableRef.parse("monitoring.drift"), "drift").rows();
+    assertEquals(8, recorded.count(), "4 numeric + 4 categorical results");
+    Row psi = recorded.filter("column_name = 'x' AND method = 'psi'").head();
+    assertEquals("features.orders@v0", psi.getAs("reference"));
+    assertEquals("ok", psi.getAs("status"));
+  }
+
+  @Test
+  void aPlantedShiftFailsWithExit3AndNamesTheColumns() {
+    RunContext ctx = withOrders("2026-11-03");
+    var e = assertThrows(LakeforgeException.class, () -> new DriftStage().run(ctx));
+    assertEquals(3, e.exitCode());
+    assertTrue(e.getMessage().contains("x psi = "), e.getMessage());
+    assertTrue(e.getMessage().contains("x ks = 0.3000 crosses its fail level 0.1"), e.getMessage());
+    assertTrue(e.getMessage().contains("shop chi_square_p"), e.getMessage());
+    var recorded = ctx.lake().read(TableRef.parse("monitoring.drift"), "drift").rows();
+    Row w = recorded.filter("column_name = 'x' AND method = 'wasserstein'").head();
+    // Every value moved by 3000; the reference's standard deviation is 2886.9: about 1.04 standard deviations.
+    assertEquals(3000 / 2886.8956, (Double) w.getAs("value"), 0.02);
+  }
+}
