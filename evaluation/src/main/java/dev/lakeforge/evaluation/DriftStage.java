@@ -95,7 +95,7 @@ public final class DriftStage implements Stage {
     result.metric("drift.warnings", results.stream().filter(r -> r.status().equals("warn")).count())
         .metric("drift.failures", (long) failures.size());
     if (!failures.isEmpty()) {
-      throw Errors.dataQualityGate("drift of " + current.version() + " against " + reference.version(),
+      throw Errors.driftGate(current.version() + " against " + reference.version(),
           String.join("; ", failures) + " (all results in monitoring.drift)");
     }
     return result.build();

@@ -94,6 +94,12 @@ public final class Errors {
         null);
   }
 
+  public static LakeforgeException driftGate(String comparison, String detail) {
+    return new LakeforgeException(ErrorKind.DATA_QUALITY,
+        "Drift gate failed for " + comparison + ": " + detail + ". Fix: query monitoring.drift for this run date, "
+            + "find what changed upstream, then rerun, or raise drift.thresholds if the change is expected.", null);
+  }
+
   public static LakeforgeException schemaChanged(String table, String changes, String policy) {
     return new LakeforgeException(ErrorKind.DATA_QUALITY,
         "Cannot write " + table + ": its schema changed (" + changes + ") and its " + policy
