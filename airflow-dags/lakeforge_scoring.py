@@ -12,8 +12,8 @@ from lakeforge_tasks import LakeforgeStageOperator, assets, dag_arguments
 
 published = assets()
 
-# Both assets must be updated since the last scoring run: fresh features and a newly promoted model.
-with DAG(dag_id="lakeforge_scoring", schedule=(published["features"] & published["model"]),
+# Both assets must be updated since the last scoring run: a fresh training set (its point-in-time feature rows) and a newly promoted model.
+with DAG(dag_id="lakeforge_scoring", schedule=(published["training_set"] & published["model"]),
          **dag_arguments("batch scoring", __doc__)):
     drift = LakeforgeStageOperator(task_id="drift", stage="drift")
     score = LakeforgeStageOperator(task_id="score", stage="score", outlets=[published["export"]])

@@ -37,22 +37,24 @@ DEFAULT_ARGS = {
 
 
 def pipeline_identity(config_path: str = DEFAULT_CONFIG) -> tuple[str, str]:
-    """The pipeline name and feature set name of a config, for DAG docs and asset URIs (parse time only)."""
+    """The pipeline name and training set name of a config, for DAG docs and asset URIs (parse time only)."""
     try:
         with open(config_path, encoding="utf-8") as f:
             config = yaml.safe_load(f) or {}
-        return str(config.get("pipeline", "pipeline")), str((config.get("features") or {}).get("name", "features"))
     except OSError:
         # A DAG file must still import where the config is not deployed (e.g. a scheduler without the repo).
-        return "pipeline", "features"
+        return "pipeline", "training_set"
+    training_sets = list(config.get("training_sets") or {})
+    name = (config.get("training") or {}).get("training_set") or (training_sets[0] if len(training_sets) == 1 else None)
+    return str(config.get("pipeline", "pipeline")), str(name or "training_set")
 
 
 def assets(config_path: str = DEFAULT_CONFIG) -> dict[str, Asset]:
-    pipeline, feature_set = pipeline_identity(config_path)
+    pipeline, training_set = pipeline_identity(config_path)
     return {
-        "features": Asset(f"lakeforge://{pipeline}/features/{feature_set}", group="lakeforge"),
+        "training_set": Asset(f"lakeforge://{pipeline}/training_sets/{training_set}", group="lakeforge"),
         "model": Asset(f"lakeforge://{pipeline}/models/champion", group="lakeforge"),
-        "export": Asset(f"lakeforge://{pipeline}/exports/{feature_set}", group="lakeforge"),
+        "export": Asset(f"lakeforge://{pipeline}/exports/{training_set}", group="lakeforge"),
     }
 
 

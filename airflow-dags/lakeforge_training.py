@@ -1,8 +1,8 @@
-"""Daily training: ingest -> validate -> features -> train -> evaluate -> register.
+"""Daily training: ingest -> validate -> features -> training_set -> train -> evaluate -> register.
 
 The register stage moves the model alias only when evaluate blessed the model; evaluate fails the run with exit 4
-otherwise, so an unblessed model never reaches register. Features and the promoted model are published as assets,
-which schedule the scoring DAG.
+otherwise, so an unblessed model never reaches register. The point-in-time training set (the feature rows scoring
+reads) and the promoted model are published as assets, which schedule the scoring DAG.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ published = assets()
 with DAG(dag_id="lakeforge_training", schedule="@daily", **dag_arguments("training", __doc__)):
     ingest = LakeforgeStageOperator(task_id="ingest", stage="ingest")
     validate = LakeforgeStageOperator(task_id="validate", stage="validate")
-    features = LakeforgeStageOperator(task_id="features", stage="features", outlets=[published["features"]])
+    features = LakeforgeStageOperator(task_id="features", stage="features")
+    training_set = LakeforgeStageOperator(task_id="training_set", stage="training-set",
+                                          outlets=[published["training_set"]])
     train = LakeforgeStageOperator(task_id="train", stage="train")
     evaluate = LakeforgeStageOperator(task_id="evaluate", stage="evaluate")
     register = LakeforgeStageOperator(task_id="register", stage="register", outlets=[published["model"]])
 
-    ingest >> validate >> features >> train >> evaluate >> register
+    ingest >> validate >> features >> training_set >> train >> evaluate >> register

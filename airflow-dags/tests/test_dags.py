@@ -28,7 +28,8 @@ def edges(dag):
 
 def test_training_graph_is_the_stage_chain(dagbag):
     dag = dagbag.dags["lakeforge_training"]
-    assert edges(dag) == {("ingest", "validate"), ("validate", "features"), ("features", "train"),
+    assert edges(dag) == {("ingest", "validate"), ("validate", "features"), ("features", "training_set"),
+                          ("training_set", "train"),
                           ("train", "evaluate"), ("evaluate", "register")}
     assert dag.schedule == "@daily" or str(dag.timetable.summary) == "@daily"
     assert dag.catchup is False and dag.max_active_runs == 1
@@ -40,10 +41,10 @@ def test_scoring_graph_and_asset_schedule(dagbag):
     condition = dag.timetable.asset_condition
     assert type(condition).__name__ == "AssetAll", "both assets must be updated, not either"
     uris = {a.uri for _, a in condition.iter_assets()}
-    assert uris == {"lakeforge://flights/features/flights_delay", "lakeforge://flights/models/champion"}
+    assert uris == {"lakeforge://flights/training_sets/flights_delay", "lakeforge://flights/models/champion"}
     training = dagbag.dags["lakeforge_training"]
     outlets = {t.task_id: [a.uri for a in t.outlets] for t in training.tasks if t.outlets}
-    assert outlets == {"features": ["lakeforge://flights/features/flights_delay"],
+    assert outlets == {"training_set": ["lakeforge://flights/training_sets/flights_delay"],
                        "register": ["lakeforge://flights/models/champion"]}
 
 
@@ -57,7 +58,7 @@ def test_every_task_submits_the_jar_with_retries_and_a_timeout(dagbag, dag_id):
         assert task._java_class == "dev.lakeforge.app.LakeforgeMain"
         assert task.application == "{{ params.jar }}"
         args = task.application_args
-        assert args[0] == task.task_id
+        assert args[0] == task.task_id.replace("_", "-")  # training_set runs `lakeforge training-set`
         assert args[args.index("--config") + 1] == "{{ params.config }}"
         assert args[args.index("--run-id") + 1] == "{{ run_id }}"
 

@@ -68,12 +68,13 @@ def test_training_then_scoring_dag_runs(env):
     e, work = env
     before = model_versions()
     log = dags_test(e, "lakeforge_training")
-    for table in ["bronze/flights", "silver/flights", "quarantine/flights", "features/flights_delay"]:
+    for table in ["bronze/flights", "silver/flights", "quarantine/flights", "features/origin_traffic",
+                  "training_sets/flights_delay"]:
         assert (work / "lake" / table / "_delta_log").is_dir(), f"{table} missing after the DAG run\n{log[-2000:]}"
     assert model_versions() == before + 1, "the training DAG registers exactly one new model version"
     state = work / "state" / "flights" / RUN_DATE
     assert sorted(p.stem for p in state.glob("*.json")) == sorted(
-        ["ingest", "validate", "features", "train", "evaluate", "register"])
+        ["ingest", "validate", "features", "training-set", "train", "evaluate", "register"])
 
     dags_test(e, "lakeforge_scoring")
     assert (work / "lake" / "monitoring" / "drift" / "_delta_log").is_dir(), "the drift check ran before scoring"

@@ -12,7 +12,8 @@ import dev.lakeforge.etl.IngestStage;
 import dev.lakeforge.etl.ValidateStage;
 import dev.lakeforge.evaluation.DriftStage;
 import dev.lakeforge.evaluation.EvaluateStage;
-import dev.lakeforge.features.FeaturesStage;
+import dev.lakeforge.features.FeatureSetStage;
+import dev.lakeforge.features.TrainingSetStage;
 import dev.lakeforge.registry.RegisterStage;
 import dev.lakeforge.scoring.ScoreStage;
 import dev.lakeforge.training.TrainStage;
@@ -31,10 +32,10 @@ import picocli.CommandLine.Option;
 
 /** The {@code lakeforge} command line: one subcommand per stage, {@code run} for all, {@code config check}. */
 @Command(name = "lakeforge", mixinStandardHelpOptions = true, versionProvider = LakeforgeMain.Version.class,
-    description = "Batch machine learning on Spark and Delta: ingest, validate, features, train, evaluate, "
-        + "register, score.",
+    description = "Batch machine learning on Spark and Delta: ingest, validate, features, training-set, train, "
+        + "evaluate, register, score.",
     subcommands = {LakeforgeMain.Ingest.class, LakeforgeMain.Validate.class, LakeforgeMain.Features.class,
-        LakeforgeMain.Train.class, LakeforgeMain.Evaluate.class, LakeforgeMain.Drift.class, LakeforgeMain.Register.class,
+        LakeforgeMain.TrainingSet.class, LakeforgeMain.Train.class, LakeforgeMain.Evaluate.class, LakeforgeMain.Drift.class, LakeforgeMain.Register.class,
         LakeforgeMain.Score.class, LakeforgeMain.Run.class, TablesCommands.Tables.class, TablesCommands.Profile.class,
         LakeforgeMain.ConfigCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 unexpected, 2 usage or config, 3 data-quality gate, 4 model gate, "
@@ -142,11 +143,38 @@ public final class LakeforgeMain implements Runnable {
   }
 
   @Command(name = "features", mixinStandardHelpOptions = true,
-      description = "Compute the feature set into features.<name>.")
+      description = {"Compute feature sets into features.<name> (window aggregates, encodings, dimension joins).",
+          "--set NAME (no '=') computes only that feature set; --set key=value still overrides the config."})
   static final class Features extends StageCommand {
+    private String set;
+
+    @Override
+    public Integer call() {
+      List<String> names = options.overrides.stream().filter(o -> !o.contains("=")).toList();
+      if (names.size() > 1) {
+        throw dev.lakeforge.core.error.Errors.usage("Cannot compute feature sets " + names + ": --set NAME names "
+            + "one set", "run `lakeforge features` once per set, or without --set NAME for all of them");
+      }
+      set = names.isEmpty() ? null : names.get(0);
+      options.overrides.removeAll(names);
+      return super.call();
+    }
+
     @Override
     List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new FeaturesStage());
+      return List.of(new FeatureSetStage(set));
+    }
+  }
+
+  @Command(name = "training-set", mixinStandardHelpOptions = true,
+      description = "Build a point-in-time correct training set into training_sets.<name>.")
+  static final class TrainingSet extends StageCommand {
+    @Option(names = "--name", paramLabel = "NAME", description = "The training set (default: the one training uses)")
+    String name;
+
+    @Override
+    List<Stage> stages(LoadedConfig loaded) {
+      return List.of(new TrainingSetStage(name));
     }
   }
 
@@ -204,8 +232,8 @@ public final class LakeforgeMain implements Runnable {
   }
 
   @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Run all stages in order in one process: ingest, validate, features, train, evaluate, "
-          + "register, score.")
+      description = "Run all stages in order in one process: ingest, validate, features, training-set, train, "
+          + "evaluate, register, score.")
   static final class Run extends StageCommand {
     @Override
     List<Stage> stages(LoadedConfig loaded) {
@@ -222,7 +250,7 @@ public final class LakeforgeMain implements Runnable {
         var score = results.stream().filter(r -> r.stage().equals(ScoreStage.NAME)).findFirst();
         System.out.println();
         System.out.println("Tables:   " + Path.of(config.lake().root()).toAbsolutePath() + " (bronze, silver, "
-            + "quarantine, features)");
+            + "quarantine, features, training_sets)");
         score.ifPresent(s -> System.out.println("Export:   " + Path.of(s.output(ScoreStage.EXPORT)).toAbsolutePath()));
         register.ifPresent(r -> System.out.println("MLflow:   " + r.output("tracking_uri") + "/#/models/"
             + config.registry().modelName() + " (" + r.output("model_uri") + ", alias " + r.output("alias") + ")"));
@@ -233,7 +261,8 @@ public final class LakeforgeMain implements Runnable {
   }
 
   static List<Stage> pipeline() {
-    return List.of(new IngestStage(), new ValidateStage(), new FeaturesStage(), new TrainStage(),
+    return List.of(new IngestStage(), new ValidateStage(), new FeatureSetStage(), new TrainingSetStage(),
+        new TrainStage(),
         new EvaluateStage(), new RegisterStage(Optional.empty(), false, System.getenv()),
         new ScoreStage(System.getenv()));
   }
@@ -263,10 +292,12 @@ public final class LakeforgeMain implements Runnable {
       SparkSessions.loadProfile(options.profile, options.confDir(), loader);
       var c = loaded.config();
       System.out.printf("config ok: %s (pipeline %s, sha256 %s)%n", options.config, c.pipeline(), loaded.hash());
-      System.out.printf("  sources: %s; validation: %s; features: %s (%d); model: %s; profile: %s%n",
+      System.out.printf("  sources: %s; validation: %s; feature sets: %s; training sets: %s; model: %s; "
+              + "profile: %s%n",
           String.join(", ", new java.util.TreeSet<>(c.sources().keySet())),
-          String.join(", ", new java.util.TreeSet<>(c.validation().keySet())), c.features().name(),
-          c.features().features().size(), c.registry().modelName(), options.profile);
+          String.join(", ", new java.util.TreeSet<>(c.validation().keySet())),
+          String.join(", ", c.featureSets().keySet()), String.join(", ", c.trainingSets().keySet()),
+          c.registry().modelName(), options.profile);
       return 0;
     }
   }

@@ -38,7 +38,7 @@ class LakeforgeMainTest {
 
   @Test
   void everyStageHasHelp() {
-    for (String cmd : new String[] {"ingest", "validate", "features", "train", "evaluate", "register", "score", "run"}) {
+    for (String cmd : new String[] {"ingest", "validate", "features", "training-set", "train", "evaluate", "register", "score", "run"}) {
       Outcome o = run(cmd, "--help");
       assertEquals(0, o.code(), cmd);
       assertTrue(o.out().contains("--run-date") && o.out().contains("--profile"), cmd + ": " + o.out());

@@ -103,7 +103,7 @@ class PipelineIT {
     assertEquals(rowsIn, bronze);
     assertEquals(expectedBad, quarantined);
     assertEquals(rowsIn, silver + quarantined);
-    assertEquals(silver, spark.read().format("delta").load(lake + "/features/flights_delay").count());
+    assertEquals(silver, spark.read().format("delta").load(lake + "/training_sets/flights_delay").count());
     String commit = spark.read().format("delta").load(lake + "/silver/flights").sparkSession()
         .sql("DESCRIBE HISTORY delta.`" + lake + "/silver/flights`").select("userMetadata").head().getString(0);
     assertTrue(commit.contains("\"run_id\":\"e2e-run\"") && commit.contains("\"config_hash\":"), commit);

@@ -37,12 +37,6 @@ class EtlStagesTest {
               - {name: km_range, kind: range, column: km, min: 0, max: 100}
               - {name: city_code, kind: regex, column: city, pattern: "[A-Z]{3}"}
               - {name: short_trip, kind: range, column: km, max: 50, severity: warn}
-        features:
-          name: f
-          source: silver.trips
-          event_time: id
-          label: "km > 1"
-          features: [{name: km2, expr: "km * 2"}]
         training: {split: {column: id, validate_from: "5"}}
         registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
         scoring: {output: "${TMP}/out"}

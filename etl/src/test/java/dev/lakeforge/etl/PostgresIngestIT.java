@@ -46,7 +46,6 @@ class PostgresIngestIT {
               partitions: 4
               watermark: updated_at
               %s
-        features: {name: f, source: silver.orders, event_time: id, label: "amount > 1", features: [{name: a, expr: amount}]}
         training: {split: {column: id, validate_from: "5"}}
         registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
         scoring: {output: "${TMP}/out"}

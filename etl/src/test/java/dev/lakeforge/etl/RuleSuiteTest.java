@@ -53,7 +53,6 @@ class RuleSuiteTest {
           source: zones
           rules:
             - {name: code_unique, kind: unique, columns: [code]}
-      features: {name: f, source: silver.trips, event_time: id, label: "km > 1", features: [{name: k, expr: km}]}
       training: {split: {column: id, validate_from: "5"}}
       registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
       scoring: {output: "${TMP}/out"}

@@ -11,7 +11,7 @@ import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
-import dev.lakeforge.features.FeaturesStage;
+import dev.lakeforge.features.TrainingSetStage;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.TimeSplit;
 import dev.lakeforge.training.TrainStage;
@@ -53,7 +53,7 @@ public final class EvaluateStage implements Stage {
     EvaluationConfig config = context.config().evaluation();
     StageResult.Builder result = context.result(NAME);
 
-    VersionedFrame table = context.lake().read(TableRef.parse(info.trainingSet()), FeaturesStage.NAME);
+    VersionedFrame table = context.lake().read(TableRef.parse(info.trainingSet()), TrainingSetStage.NAME);
     result.read(table.version());
     Dataset<Row> validation = TimeSplit.validation(
             TrainStage.withFeatureVector(table.rows(), info.features()), context.config().training().split())

@@ -19,7 +19,6 @@ class DriftStageTest {
       pipeline: shop
       lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
       sources: {orders: {format: parquet, path: "${TMP}/none"}}
-      features: {name: orders, source: silver.orders, event_time: day, label: "x > 1", features: [{name: a, expr: x}]}
       training: {split: {column: day, validate_from: "2026-11-02"}}
       drift:
         reference: features.orders

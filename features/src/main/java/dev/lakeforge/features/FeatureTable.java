@@ -1,18 +1,43 @@
 package dev.lakeforge.features;
 
-import dev.lakeforge.core.config.FeatureConfig;
-import dev.lakeforge.core.config.FeatureSetConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakeforge.core.config.ConfigTrees;
+import dev.lakeforge.core.config.SpineConfig;
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.table.TableRef;
+import java.util.Arrays;
 import java.util.List;
 
-/** The layout of a feature table, shared by the stages that read it (train, evaluate, score). */
+/**
+ * The layout of feature and training-set tables, shared by the stages that read them (train, evaluate, score,
+ * drift). A training set holds the spine's keys, its event time, the features (doubles, null when unknown) and
+ * {@link #LABEL}; everything that is not a key, the event time or the label is a feature, in table order.
+ */
 public final class FeatureTable {
   public static final String LABEL = "label";
   public static final String LAYER = "features";
+  public static final String TRAINING_SETS = "training_sets";
 
   private FeatureTable() {}
 
-  /** Feature columns in model input order. */
-  public static List<String> featureColumns(FeatureSetConfig set) {
-    return set.features().stream().map(FeatureConfig::name).toList();
+  public static TableRef featureSet(String name) {
+    return TableRef.of(LAYER, name);
+  }
+
+  public static TableRef trainingSet(String name) {
+    return TableRef.of(TRAINING_SETS, name);
+  }
+
+  /** Feature columns of a training-set table, in model input order. */
+  public static List<String> featureColumns(String[] columns, SpineConfig spine) {
+    return Arrays.stream(columns)
+        .filter(c -> !spine.keys().contains(c) && !c.equals(spine.eventTime()) && !c.equals(LABEL))
+        .toList();
+  }
+
+  /** SHA-256 of a definition as declared (canonical JSON), recorded with every version computed from it. */
+  static String definitionHash(RunContext context, String section, String name) {
+    JsonNode node = context.loaded().effective().path(section).path(name);
+    return ConfigTrees.sha256(ConfigTrees.canonicalJson(node));
   }
 }

@@ -8,14 +8,14 @@ import static org.apache.spark.sql.functions.to_date;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakeforge.core.config.PipelineConfig;
+import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
-import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.features.FeatureTable;
-import dev.lakeforge.features.FeaturesStage;
+import dev.lakeforge.features.TrainingSetStage;
 import dev.lakeforge.registry.MlflowClient;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.TrainStage;
@@ -31,7 +31,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Scores one day of the feature table with the model the registry alias points at and writes a Parquet export
+ * Scores one day of the training set's point-in-time feature rows with the model the registry alias points at and writes a Parquet export
  * to {@code <output>/day=<day>}, replacing an earlier export of the same day. Each row carries its prediction,
  * probability, and the model name, version and MLflow run id that produced it.
  */
@@ -71,15 +71,16 @@ public final class ScoreStage implements Stage {
     ModelDirectory model = new ModelDirectory(local);
     ModelDirectory.Info info = model.info();
 
-    VersionedFrame table = context.lake().read(TableRef.of(FeatureTable.LAYER, config.features().name()),
-        FeaturesStage.NAME);
+    SpineConfig spine = config.trainingSets().get(TrainingSetStage.trainingSetName(config)).spine();
+    VersionedFrame table = context.lake().read(
+        FeatureTable.trainingSet(TrainingSetStage.trainingSetName(config)), TrainingSetStage.NAME);
     result.read(table.version());
     Dataset<Row> rows = TrainStage.withFeatureVector(table.rows(), info.features())
         .filter(to_date(col(info.eventTime())).equalTo(lit(day.toString()).cast("date")));
     var sparkModel = (XGBoostClassificationModel) XGBoostClassificationModel.load(model.sparkModel().toString());
     List<Column> out = new ArrayList<>();
-    config.features().keys().forEach(k -> out.add(col(k)));
-    if (!config.features().keys().contains(info.eventTime())) {
+    spine.keys().forEach(k -> out.add(col(k)));
+    if (!spine.keys().contains(info.eventTime())) {
       out.add(col(info.eventTime()));
     }
     out.add(col("prediction"));

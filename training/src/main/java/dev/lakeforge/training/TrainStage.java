@@ -6,16 +6,15 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.lakeforge.core.config.FeatureSetConfig;
+import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.config.TrainingConfig;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
-import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.features.FeatureTable;
-import dev.lakeforge.features.FeaturesStage;
+import dev.lakeforge.features.TrainingSetStage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,12 +49,13 @@ public final class TrainStage implements Stage {
 
   @Override
   public StageResult run(RunContext context) {
-    FeatureSetConfig set = context.config().features();
     TrainingConfig training = context.config().training();
+    String trainingSet = TrainingSetStage.trainingSetName(context.config());
+    SpineConfig spine = context.config().trainingSets().get(trainingSet).spine();
     StageResult.Builder result = context.result(NAME);
-    VersionedFrame table = context.lake().read(TableRef.of(FeatureTable.LAYER, set.name()), FeaturesStage.NAME);
+    VersionedFrame table = context.lake().read(FeatureTable.trainingSet(trainingSet), TrainingSetStage.NAME);
     result.read(table.version());
-    List<String> features = FeatureTable.featureColumns(set);
+    List<String> features = FeatureTable.featureColumns(table.rows().columns(), spine);
     Dataset<Row> rows = TimeSplit.training(withFeatureVector(table.rows(), features), training.split())
         .filter(col(FeatureTable.LABEL).isNotNull());
 
@@ -75,7 +75,7 @@ public final class TrainStage implements Stage {
     split.put("validate_from", training.split().validateFrom());
     split.put("validate_until", training.split().validateUntil());
     out.writeJson(ModelDirectory.INFO, new ModelDirectory.Info(training.algorithm(), features, FeatureTable.LABEL,
-        set.eventTime(), table.version().toString(), effectiveParams(training), split, trainingRows, context.runId(),
+        spine.eventTime(), table.version().toString(), effectiveParams(training), split, trainingRows, context.runId(),
         context.configHash()));
     return result.metric("training_rows", trainingRows)
         .output(MODEL_DIR, dir.toAbsolutePath().toString())

@@ -29,12 +29,10 @@ class TrainStageTest {
       pipeline: toy
       lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
       sources: {raw: {format: parquet, path: "${TMP}/raw"}}
-      features:
-        name: toy
-        source: silver.raw
-        event_time: ts
-        label: "y"
-        features: [{name: x, expr: "x"}, {name: z, expr: "z"}]
+      training_sets:
+        toy:
+          spine: {source: silver.raw, event_time: ts, label: "y"}
+          features: [{name: x, expr: "x"}, {name: z, expr: "z"}]
       training:
         split: {column: ts, validate_from: "2020-01-21"}
         params: {num_round: 20, max_depth: 3, eta: 0.3, seed: 7}
@@ -56,7 +54,7 @@ class TrainStageTest {
         .add("z", DataTypes.DoubleType).add("label", DataTypes.DoubleType);
     var frame = SharedSpark.get().createDataFrame(rows, schema)
         .selectExpr("timestamp_millis(ms) as ts", "x", "z", "label");
-    ctx.lake().overwrite(frame, TableRef.parse("features.toy"), ctx.commitMetadata("test"));
+    ctx.lake().overwrite(frame, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
   }
 
   @Test
@@ -67,7 +65,7 @@ class TrainStageTest {
     StageResult second = new TrainStage().run(RunContext.create("other-run", ctx.runDate(), "local", ctx.loaded(),
         ctx.spark()));
     assertEquals(480L, first.metrics().get("training_rows"));
-    assertEquals("features.toy@v0", first.output(TrainStage.TRAINING_SET));
+    assertEquals("training_sets.toy@v0", first.output(TrainStage.TRAINING_SET));
     ModelDirectory dir = new ModelDirectory(Path.of(first.output(TrainStage.MODEL_DIR)));
     ModelDirectory other = new ModelDirectory(Path.of(second.output(TrainStage.MODEL_DIR)));
     assertArrayEquals(Files.readAllBytes(dir.file(ModelDirectory.BOOSTER_UBJ)),
@@ -76,7 +74,7 @@ class TrainStageTest {
 
     var model = (XGBoostClassificationModel) XGBoostClassificationModel.load(dir.sparkModel().toString());
     List<Row> scored = model.transform(TrainStage.withFeatureVector(
-            ctx.lake().read(TableRef.parse("features.toy"), "features").rows(), List.of("x", "z")))
+            ctx.lake().read(TableRef.parse("training_sets.toy"), "features").rows(), List.of("x", "z")))
         .select(org.apache.spark.sql.functions.col("x"), org.apache.spark.sql.functions.col("z"),
             org.apache.spark.ml.functions.vector_to_array(org.apache.spark.sql.functions.col("probability"), "float64")
                 .getItem(1).as("p"))

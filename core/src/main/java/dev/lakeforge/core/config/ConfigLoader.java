@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
 
 /**
  * Loads YAML into the config records. Unknown keys, wrong types and missing keys are errors that name the file,
- * line and key; {@code ${env:NAME}} and {@code ${env:NAME:-default}} are replaced from the environment; {@code --set}
+ * line and key; {@code ${env:NAME}} and {@code ${env:NAME:-default}} are replaced from the environment and
+ * {@code ${config_dir}} by the config file's directory (for files shipped beside the config); {@code --set}
  * overrides apply on top of the file.
  */
 public final class ConfigLoader {
@@ -126,7 +127,7 @@ public final class ConfigLoader {
           m.appendReplacement(replaced, Matcher.quoteReplacement(value));
         }
         m.appendTail(replaced);
-        line = replaced.toString();
+        line = replaced.toString().replace("${config_dir}", configDir(file));
       }
       out.append(line);
       if (i < lines.length - 1) {
@@ -134,6 +135,11 @@ public final class ConfigLoader {
       }
     }
     return out.toString();
+  }
+
+  private static String configDir(Path file) {
+    Path parent = file.toAbsolutePath().normalize().getParent();
+    return parent == null ? "." : parent.toString();
   }
 
   private <T> T bind(String source, String text, Class<T> type) {

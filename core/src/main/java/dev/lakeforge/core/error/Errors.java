@@ -94,6 +94,12 @@ public final class Errors {
         null);
   }
 
+  /** Rows that would make features wrong (null times or keys, duplicate events): refused, never guessed at. */
+  public static LakeforgeException featureInput(String what, String problem, String fix) {
+    return new LakeforgeException(ErrorKind.DATA_QUALITY,
+        "Cannot compute " + what + ": " + problem + ". Fix: " + fix + ".", null);
+  }
+
   public static LakeforgeException driftGate(String comparison, String detail) {
     return new LakeforgeException(ErrorKind.DATA_QUALITY,
         "Drift gate failed for " + comparison + ": " + detail + ". Fix: query monitoring.drift for this run date, "

@@ -57,6 +57,11 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
 
   /** Delta commit metadata (userMetadata) for a write by {@code stage}: the run's identity as JSON. */
   public String commitMetadata(String stage) {
+    return commitMetadata(stage, java.util.Map.of());
+  }
+
+  /** As {@link #commitMetadata(String)}, plus stage-specific facts (e.g. a definition hash, the inputs read). */
+  public String commitMetadata(String stage, java.util.Map<String, String> extra) {
     ObjectNode node = JSON.createObjectNode()
         .put("lakeforge_version", BuildInfo.version())
         .put("pipeline", config().pipeline())
@@ -65,6 +70,7 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
         .put("run_date", runDate.toString())
         .put("config_hash", configHash())
         .put("git_revision", gitRevision);
+    new java.util.TreeMap<>(extra).forEach(node::put);
     return node.toString();
   }
 

@@ -52,6 +52,13 @@ public record StageResult(String stage, String runId, String runDate, String con
       return this;
     }
 
+    /** Tables read so far, then tables written so far: a write's lineage. */
+    public List<TableVersion> inputsSoFar() {
+      List<TableVersion> all = new ArrayList<>(reads);
+      all.addAll(writes);
+      return List.copyOf(all);
+    }
+
     public Builder metric(String name, Object value) {
       metrics.put(name, value);
       return this;

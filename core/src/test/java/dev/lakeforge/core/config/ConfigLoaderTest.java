@@ -27,13 +27,13 @@ class ConfigLoaderTest {
           source: events
           rules:
             - {name: id_present, kind: not_null, column: id}
-      features:
-        name: demo_features
-        source: silver.events
-        event_time: ts
-        label: "cast(y > 0 as int)"
-        features:
-          - {name: x2, expr: "x * 2"}
+      feature_sets:
+        history: {source: silver.events, entity: [id], event_time: ts, features: [{name: n, aggregate: count, window: 1d}]}
+      training_sets:
+        demo:
+          spine: {source: silver.events, event_time: ts, keys: [id], label: "cast(y > 0 as int)"}
+          features: [{name: x2, expr: "x * 2"}]
+          feature_sets: [history]
       training:
         split: {column: ts, validate_from: "2020-06-01"}
         params: {num_round: 10, max_depth: 3}

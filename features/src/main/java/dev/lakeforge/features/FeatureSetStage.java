@@ -1,0 +1,153 @@
+package dev.lakeforge.features;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.lakeforge.core.config.FeatureConfig;
+import dev.lakeforge.core.config.FeatureSetConfig;
+import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.run.Stage;
+import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.Lake;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.VersionedFrame;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Computes feature sets into {@code features.<name>} (all of them, or the one named): one row per entity and
+ * event time, its aggregates over strictly earlier events, its dimension columns and row features. Each version
+ * carries the definition's hash in its commit metadata, and its per-feature statistics go to
+ * {@code features.<name>_stats}.
+ */
+public final class FeatureSetStage implements Stage {
+  public static final String NAME = "features";
+
+  private final String only;
+
+  /** @param only the feature set to compute, or null for all declared sets */
+  public FeatureSetStage(String only) {
+    this.only = only;
+  }
+
+  public FeatureSetStage() {
+    this(null);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StageResult run(RunContext context) {
+    Map<String, FeatureSetConfig> sets = context.config().featureSets();
+    if (only != null && !sets.containsKey(only)) {
+      throw Errors.usage("Cannot compute feature set '" + only + "': it is not declared",
+          "use one of: " + String.join(", ", sets.keySet()));
+    }
+    if (sets.isEmpty()) {
+      throw Errors.configInvalid("feature_sets", "the pipeline declares no feature sets");
+    }
+    StageResult.Builder result = context.result(NAME);
+    for (var set : sets.entrySet()) {
+      if (only == null || only.equals(set.getKey())) {
+        compute(context, set.getKey(), set.getValue(), result);
+      }
+    }
+    return result.build();
+  }
+
+  private static void compute(RunContext context, String name, FeatureSetConfig set, StageResult.Builder result) {
+    Lake lake = context.lake();
+    String owner = "feature set '" + name + "'";
+    VersionedFrame source = lake.read(TableRef.parse(set.source()), "validate");
+    result.read(source.version());
+    requireKeys(owner, source, set);
+
+    List<FeatureConfig> aggregates = set.features().stream()
+        .filter(f -> f.kind() == FeatureConfig.Kind.AGGREGATE).toList();
+    List<FeatureConfig> rowFeatures = set.features().stream()
+        .filter(f -> f.kind() != FeatureConfig.Kind.AGGREGATE).toList();
+    Dataset<Row> base = set.aggregating()
+        ? WindowAggregates.compute(source.rows(), set.entity(), set.eventTime(), aggregates, owner)
+        : requireOneRowPerEvent(owner, source, set);
+    base = DimensionJoins.apply(lake, base, set.joins(), owner, result);
+
+    String metadata = context.commitMetadata(NAME,
+        Map.of("definition_hash", FeatureTable.definitionHash(context, "feature_sets", name)));
+    String fitUntil = set.fitUntil() != null ? set.fitUntil() : context.config().training().split().validateFrom();
+    var spec = new RowFeatures.Spec(owner, rowFeatures, set.eventTime(), col(set.eventTime()).lt(lit(fitUntil)),
+        null, TableRef.of(FeatureTable.LAYER, name + "_vocab"));
+    RowFeatures.Output withRows = new RowFeatures(lake, result, metadata).add(base, spec);
+
+    List<String> featureColumns = new ArrayList<>(aggregates.stream().map(FeatureConfig::name).toList());
+    featureColumns.addAll(withRows.columns());
+    List<Column> out = new ArrayList<>();
+    set.entity().forEach(e -> out.add(col(e)));
+    out.add(col(set.eventTime()));
+    featureColumns.forEach(f -> out.add(col(f).cast("double").as(f)));
+    Dataset<Row> features = Expressions.analysed(owner, () -> withRows.rows().select(out.toArray(Column[]::new)));
+
+    Lake.WriteResult written = lake.overwrite(features, FeatureTable.featureSet(name), metadata);
+    result.wrote(written.version())
+        .wrote(FeatureStatistics.record(lake, written.version(), featureColumns, metadata))
+        .metric(name + ".rows", written.rowsWritten())
+        .metric(name + ".features", featureColumns.size());
+  }
+
+  private static void requireKeys(String owner, VersionedFrame source, FeatureSetConfig set) {
+    List<String> have = Arrays.asList(source.rows().columns());
+    List<String> needed = new ArrayList<>(set.entity());
+    needed.add(set.eventTime());
+    for (String c : needed) {
+      if (!have.contains(c)) {
+        throw Errors.configInvalid(owner, "column '" + c + "' is not in " + source.version()
+            + " (its columns: " + String.join(", ", have) + ")");
+      }
+    }
+    Column anyKeyNull = lit(false);
+    for (String e : set.entity()) {
+      anyKeyNull = anyKeyNull.or(col(e).isNull());
+    }
+    Row nulls = source.rows().agg(sum(when(col(set.eventTime()).isNull(), 1).otherwise(0)),
+        sum(when(anyKeyNull, 1).otherwise(0))).first();
+    long nullTimes = nulls.isNullAt(0) ? 0 : nulls.getLong(0);
+    long nullKeys = nulls.isNullAt(1) ? 0 : nulls.getLong(1);
+    if (nullTimes > 0 || nullKeys > 0) {
+      throw Errors.featureInput(owner, source.version() + " has " + nullTimes + " rows with a null event time '"
+              + set.eventTime() + "' and " + nullKeys + " rows with a null entity key " + set.entity()
+              + "; such rows cannot be placed in time or attributed",
+          "add not_null rules for these columns to the source's validation, which quarantines the rows");
+    }
+  }
+
+  private static Dataset<Row> requireOneRowPerEvent(String owner, VersionedFrame source, FeatureSetConfig set) {
+    List<Column> key = new ArrayList<>(set.entity().stream().map(c -> col(c)).toList());
+    key.add(col(set.eventTime()));
+    List<Row> repeated = source.rows().groupBy(key.toArray(Column[]::new)).agg(count(lit(1)).as("n"))
+        .filter(col("n").gt(1)).limit(1).collectAsList();
+    if (!repeated.isEmpty()) {
+      Row first = repeated.get(0);
+      List<String> values = new ArrayList<>();
+      for (int i = 0; i < key.size(); i++) {
+        values.add(String.valueOf(first.get(i)));
+      }
+      throw Errors.featureInput(owner, source.version() + " has several rows for entity and time ["
+              + String.join(",", values) + "] (" + first.getLong(key.size()) + " rows), so a lookup "
+              + "could return any of them",
+          "deduplicate the source on " + set.entity() + " and '" + set.eventTime() + "' in its validation, or "
+              + "make the set aggregate its events (aggregate features group rows by entity and time)");
+    }
+    return source.rows();
+  }
+}

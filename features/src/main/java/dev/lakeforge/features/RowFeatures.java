@@ -1,0 +1,186 @@
+package dev.lakeforge.features;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.dayofmonth;
+import static org.apache.spark.sql.functions.dayofweek;
+import static org.apache.spark.sql.functions.dayofyear;
+import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.minute;
+import static org.apache.spark.sql.functions.month;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.weekofyear;
+import static org.apache.spark.sql.functions.when;
+
+import dev.lakeforge.core.config.FeatureConfig;
+import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.Lake;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableVersion;
+import dev.lakeforge.core.table.VersionedFrame;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Computes row features (every kind but aggregate) onto a frame. Encodings learn from the fit window only
+ * (one_hot's values, frequency shares, target means); index vocabularies are append-only across runs.
+ */
+final class RowFeatures {
+  /** What to compute: the features, the event-time column, which rows encodings may learn from, the label. */
+  record Spec(String owner, List<FeatureConfig> features, String eventTime, Column fitWindow, Column label,
+      TableRef vocabulary) {}
+
+  /** The frame with the features added, and their column names in order (one_hot adds several). */
+  record Output(Dataset<Row> rows, List<String> columns) {}
+
+  private final Lake lake;
+  private final StageResult.Builder result;
+  private final String commitMetadata;
+
+  RowFeatures(Lake lake, StageResult.Builder result, String commitMetadata) {
+    this.lake = lake;
+    this.result = result;
+    this.commitMetadata = commitMetadata;
+  }
+
+  Output add(Dataset<Row> rows, Spec spec) {
+    requireInputColumns(rows, spec);
+    Dataset<Row> out = withIndexes(rows, spec);
+    List<String> columns = new ArrayList<>();
+    for (FeatureConfig f : spec.features()) {
+      String where = spec.owner() + " feature '" + f.name() + "'";
+      switch (f.kind()) {
+        case EXPR -> out = withFeature(out, f.name(), Expressions.compile(where, f.expr()), where);
+        case TIME_PART -> out = withTimePart(out, f, spec.eventTime());
+        case INDEX -> { } // joined above, all vocabularies in one pass
+        case ONE_HOT -> {
+          for (String value : topValues(out, f, spec.fitWindow())) {
+            String name = f.name() + "_" + value.replaceAll("[^A-Za-z0-9]", "_");
+            out = out.withColumn(name, when(col(f.oneHot()).cast("string").equalTo(lit(value)), 1.0).otherwise(0.0));
+            columns.add(name);
+          }
+          continue;
+        }
+        case FREQUENCY -> out = withFrequency(out, f, spec.fitWindow());
+        case TARGET_MEAN -> out = withTargetMean(out, f, spec.fitWindow(), spec.label());
+        case AGGREGATE -> throw new IllegalStateException("aggregates are computed by WindowAggregates");
+      }
+      columns.add(f.name());
+    }
+    return new Output(out, columns);
+  }
+
+  private static void requireInputColumns(Dataset<Row> rows, Spec spec) {
+    List<String> have = Arrays.asList(rows.columns());
+    for (FeatureConfig f : spec.features()) {
+      String input = f.categoricalColumn();
+      if (input != null && !have.contains(input)) {
+        throw Errors.configInvalid(spec.owner() + " feature '" + f.name() + "'", "column '" + input
+            + "' does not exist (columns: " + String.join(", ", have) + ")");
+      }
+    }
+  }
+
+  private static Dataset<Row> withFeature(Dataset<Row> rows, String name, Column value, String where) {
+    return Expressions.analysed(where, () -> rows.withColumn(name, value.cast("double")));
+  }
+
+  private Dataset<Row> withIndexes(Dataset<Row> rows, Spec spec) {
+    List<FeatureConfig> indexed = spec.features().stream().filter(f -> f.kind() == FeatureConfig.Kind.INDEX).toList();
+    Optional<TableVersion> version = FeatureVocabulary.extend(lake, spec.vocabulary(), rows,
+        indexed.stream().map(FeatureConfig::index).distinct().toList(), commitMetadata);
+    if (version.isEmpty()) {
+      return rows;
+    }
+    result.wrote(version.get());
+    Dataset<Row> vocabulary = lake.read(TableRef.parse(version.get().toString()), "features").rows();
+    Dataset<Row> out = rows;
+    for (FeatureConfig f : indexed) {
+      String key = "__value_" + f.name();
+      Dataset<Row> entries = vocabulary.filter(col("column").equalTo(f.index()))
+          .select(col("value").as(key), col("index").cast("double").as(f.name()));
+      out = out.join(broadcast(entries), out.col(f.index()).cast("string").equalTo(entries.col(key)), "left")
+          .drop(key);
+    }
+    return out;
+  }
+
+  private Dataset<Row> withTimePart(Dataset<Row> rows, FeatureConfig f, String eventTime) {
+    Column t = col(eventTime);
+    Column value = switch (f.timePart()) {
+      case "hour" -> hour(t);
+      case "minute" -> minute(t);
+      case "day_of_week" -> dayofweek(t);
+      case "day_of_month" -> dayofmonth(t);
+      case "day_of_year" -> dayofyear(t);
+      case "week_of_year" -> weekofyear(t);
+      case "month" -> month(t);
+      case "holiday" -> null;
+      default -> throw new IllegalStateException("unknown time part " + f.timePart());
+    };
+    if (value != null) {
+      return rows.withColumn(f.name(), value.cast("double"));
+    }
+    VersionedFrame calendar = lake.read(TableRef.parse(f.calendar()), "ingest");
+    result.read(calendar.version());
+    if (!Arrays.asList(calendar.rows().columns()).contains("date")) {
+      throw Errors.configInvalid("feature '" + f.name() + "'", "calendar " + calendar.version()
+          + " has no 'date' column (columns: " + String.join(", ", calendar.rows().columns()) + ")");
+    }
+    String key = "__holiday_" + f.name();
+    Dataset<Row> days = calendar.rows().select(to_date(col("date")).as(key)).filter(col(key).isNotNull()).distinct();
+    return rows.join(broadcast(days), to_date(t).equalTo(days.col(key)), "left")
+        .withColumn(f.name(), when(col(key).isNotNull(), 1.0).otherwise(when(t.isNotNull(), 0.0)))
+        .drop(key);
+  }
+
+  private static List<String> topValues(Dataset<Row> rows, FeatureConfig f, Column fitWindow) {
+    return rows.filter(fitWindow).select(col(f.oneHot()).cast("string").as("v")).filter(col("v").isNotNull())
+        .groupBy("v").agg(count(lit(1)).as("n")).orderBy(col("n").desc(), col("v")).limit(f.top())
+        .collectAsList().stream().map(r -> r.getString(0)).toList();
+  }
+
+  private static Dataset<Row> withFrequency(Dataset<Row> rows, FeatureConfig f, Column fitWindow) {
+    String key = "__value_" + f.name();
+    Dataset<Row> fit = rows.filter(fitWindow);
+    long total = fit.count();
+    if (total == 0) {
+      throw Errors.featureInput("feature '" + f.name() + "'", "the fit window has no rows to learn frequencies from",
+          "move fit_until (or training.split.validate_from) after the first event");
+    }
+    Dataset<Row> shares = fit.groupBy(col(f.frequency()).cast("string").as(key))
+        .agg(count(lit(1)).divide(lit((double) total)).as(f.name()));
+    return rows.join(broadcast(shares), rows.col(f.frequency()).cast("string").equalTo(shares.col(key)), "left")
+        .withColumn(f.name(), when(col(f.frequency()).isNotNull(), coalesce(col(f.name()), lit(0.0))))
+        .drop(key);
+  }
+
+  private static Dataset<Row> withTargetMean(Dataset<Row> rows, FeatureConfig f, Column fitWindow, Column label) {
+    String key = "__value_" + f.name();
+    Dataset<Row> fit = rows.filter(fitWindow.and(label.isNotNull()))
+        .select(col(f.targetMean()).cast("string").as(key), label.cast("double").as("__y"));
+    Row overall = fit.agg(sum("__y"), count("__y")).first();
+    if (overall.getLong(1) == 0) {
+      throw Errors.featureInput("feature '" + f.name() + "'", "the fit window has no labelled rows to learn "
+          + "target means from", "move fit_until (or training.split.validate_from) after the first labelled event");
+    }
+    double prior = overall.getDouble(0) / overall.getLong(1);
+    double m = f.smoothing();
+    // (sum + m * prior) / (n + m): rare values lean on the overall mean instead of their few labels.
+    Dataset<Row> means = fit.filter(col(key).isNotNull()).groupBy(key)
+        .agg(sum("__y").plus(lit(m * prior)).divide(count(lit(1)).plus(lit(m))).as(f.name()));
+    return rows.join(broadcast(means), rows.col(f.targetMean()).cast("string").equalTo(means.col(key)), "left")
+        .withColumn(f.name(), coalesce(col(f.name()), lit(prior)))
+        .drop(key);
+  }
+}

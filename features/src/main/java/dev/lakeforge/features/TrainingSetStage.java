@@ -1,0 +1,172 @@
+package dev.lakeforge.features;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.lakeforge.core.config.Durations;
+import dev.lakeforge.core.config.FeatureSetConfig;
+import dev.lakeforge.core.config.PipelineConfig;
+import dev.lakeforge.core.config.SpineConfig;
+import dev.lakeforge.core.config.TrainingSetConfig;
+import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.run.Stage;
+import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.Lake;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableVersion;
+import dev.lakeforge.core.table.VersionedFrame;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Builds a point-in-time correct training set into {@code training_sets.<name>}: the spine's rows with their label
+ * and row features, and each feature set's latest row at or before the row's time ({@link PointInTimeJoin}).
+ * The commit records every input table@version; its per-feature statistics go to
+ * {@code training_sets.<name>_stats}.
+ */
+public final class TrainingSetStage implements Stage {
+  public static final String NAME = "training-set";
+  public static final String TABLE = "training_set_table";
+
+  private final String only;
+
+  /** @param only the training set to build, or null for the one training uses */
+  public TrainingSetStage(String only) {
+    this.only = only;
+  }
+
+  public TrainingSetStage() {
+    this(null);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StageResult run(RunContext context) {
+    PipelineConfig config = context.config();
+    String name = only != null ? only : trainingSetName(config);
+    TrainingSetConfig set = config.trainingSets().get(name);
+    if (set == null) {
+      throw Errors.usage("Cannot build training set '" + name + "': it is not declared",
+          "use one of: " + String.join(", ", config.trainingSets().keySet()));
+    }
+    StageResult.Builder result = context.result(NAME);
+    Lake lake = context.lake();
+    String owner = "training set '" + name + "'";
+    Dataset<Row> rows = spine(lake, set.spine(), owner, result);
+    rows = DimensionJoins.apply(lake, rows, set.joins(), owner, result);
+
+    String metadataBase = context.commitMetadata(NAME);
+    String fitUntil = set.fitUntil() != null ? set.fitUntil() : config.training().split().validateFrom();
+    Column label = col(FeatureTable.LABEL);
+    var spec = new RowFeatures.Spec(owner, set.features(), set.spine().eventTime(),
+        col(set.spine().eventTime()).lt(lit(fitUntil)), label, TableRef.of(FeatureTable.TRAINING_SETS, name + "_vocab"));
+    RowFeatures.Output withRows = new RowFeatures(lake, result, metadataBase).add(rows, spec);
+    List<String> featureColumns = new ArrayList<>(withRows.columns());
+
+    Set<String> carried = new LinkedHashSet<>(set.spine().keys());
+    carried.add(set.spine().eventTime());
+    set.featureSets().forEach(fs -> carried.addAll(config.featureSets().get(fs).entity()));
+    requireColumns(owner, withRows.rows().columns(), carried);
+    List<Column> slim = new ArrayList<>();
+    carried.forEach(c -> slim.add(col(c)));
+    featureColumns.forEach(c -> slim.add(col(c)));
+    slim.add(label);
+    Dataset<Row> joined = withRows.rows().select(slim.toArray(Column[]::new));
+
+    for (String featureSetName : set.featureSets()) {
+      FeatureSetConfig featureSet = config.featureSets().get(featureSetName);
+      VersionedFrame table = lake.read(FeatureTable.featureSet(featureSetName), FeatureSetStage.NAME);
+      result.read(table.version());
+      List<String> columns = Arrays.stream(table.rows().columns())
+          .filter(c -> !featureSet.entity().contains(c) && !c.equals(featureSet.eventTime())).toList();
+      for (String c : columns) {
+        if (Arrays.asList(joined.columns()).contains(c)) {
+          throw Errors.configInvalid(owner, "feature '" + c + "' of feature set '" + featureSetName
+              + "' has the name of a column the training set already has; rename one of them");
+        }
+      }
+      Optional<java.time.Duration> ttl = Optional.ofNullable(featureSet.ttl()).map(t -> Durations.parse(t, "ttl"));
+      joined = PointInTimeJoin.asOf(joined, set.spine().eventTime(), table.rows(), featureSet.entity(),
+          featureSet.eventTime(), columns, ttl);
+      featureColumns.addAll(columns);
+    }
+
+    List<Column> out = new ArrayList<>();
+    set.spine().keys().forEach(k -> out.add(col(k)));
+    if (!set.spine().keys().contains(set.spine().eventTime())) {
+      out.add(col(set.spine().eventTime()));
+    }
+    featureColumns.forEach(f -> out.add(col(f).cast("double").as(f)));
+    out.add(label);
+    Dataset<Row> trainingSet = joined.select(out.toArray(Column[]::new));
+
+    String inputs = result.inputsSoFar().stream().map(TableVersion::toString).collect(Collectors.joining(","));
+    String metadata = context.commitMetadata(NAME, Map.of(
+        "definition_hash", FeatureTable.definitionHash(context, "training_sets", name), "inputs", inputs));
+    Lake.WriteResult written = lake.overwrite(trainingSet, FeatureTable.trainingSet(name), metadata);
+    return result.wrote(written.version())
+        .wrote(FeatureStatistics.record(lake, written.version(), featureColumns, metadata))
+        .metric("rows", written.rowsWritten())
+        .metric("features", featureColumns.size())
+        .output(TABLE, written.version().toString())
+        .build();
+  }
+
+  /** The training set training uses: training.training_set, or the only one declared. */
+  public static String trainingSetName(PipelineConfig config) {
+    try {
+      return config.trainingSetName();
+    } catch (IllegalArgumentException e) {
+      throw Errors.configInvalid("training_sets", e.getMessage());
+    }
+  }
+
+  private static Dataset<Row> spine(Lake lake, SpineConfig spine, String owner, StageResult.Builder result) {
+    VersionedFrame source = lake.read(TableRef.parse(spine.source()), "validate");
+    result.read(source.version());
+    List<String> needed = new ArrayList<>(spine.keys());
+    needed.add(spine.eventTime());
+    requireColumns(owner, source.rows().columns(), needed);
+    Column label = Expressions.compile(owner + " label", spine.label());
+    Dataset<Row> labelled = Expressions.analysed(owner + " label",
+        () -> source.rows().withColumn(FeatureTable.LABEL, label.cast("double")));
+    if (spine.filter() != null) {
+      Column filter = Expressions.compile(owner + " spine filter", spine.filter());
+      Dataset<Row> all = labelled;
+      labelled = Expressions.analysed(owner + " spine filter", () -> all.filter(filter));
+    }
+    Row nulls = labelled.agg(sum(when(col(spine.eventTime()).isNull(), 1).otherwise(0))).first();
+    if (!nulls.isNullAt(0) && nulls.getLong(0) > 0) {
+      throw Errors.featureInput(owner, source.version() + " has " + nulls.getLong(0) + " spine rows with a null "
+              + "event time '" + spine.eventTime() + "', which no feature can be looked up for",
+          "add a not_null rule for '" + spine.eventTime() + "' to the source's validation, or a spine filter");
+    }
+    return labelled;
+  }
+
+  private static void requireColumns(String owner, String[] have, Iterable<String> needed) {
+    List<String> columns = Arrays.asList(have);
+    for (String c : needed) {
+      if (!columns.contains(c)) {
+        throw Errors.configInvalid(owner, "column '" + c + "' is not in the spine (columns: "
+            + String.join(", ", columns) + ")");
+      }
+    }
+  }
+}
