@@ -1,0 +1,109 @@
+package dev.lakeforge.features;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.lakeforge.core.spark.SparkProfile;
+import dev.lakeforge.core.spark.SparkSessions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Times three ways to attach a route's feature row to every flight, side by side in one JVM, rotating the order
+ * each round, each run to completion through Spark's noop sink:
+ * <ul>
+ *   <li>{@code equi_join}: a plain join on (origin, destination, time) of the same two inputs, the floor;</li>
+ *   <li>{@code lakeforge}: {@link PointInTimeJoin} (latest row at or before, within the ttl);</li>
+ *   <li>{@code naive}: join on the entity with the time range, then row_number() per spine row, keep the latest.</li>
+ * </ul>
+ * The feature rows are one per (route, departure time) with the route's mean delay over the previous 7 days, as
+ * the flights config's route_history computes them, written to Parquet first so every approach reads the same.
+ *
+ * <p>Usage: PointInTimeBenchmark FLIGHTS.parquet WORK_DIR ROUNDS TTL_DAYS OUT.json
+ */
+public final class PointInTimeBenchmark {
+  public static void main(String[] args) throws Exception {
+    String flights = args[0];
+    Path work = Path.of(args[1]);
+    int rounds = Integer.parseInt(args[2]);
+    Duration ttl = Duration.ofDays(Long.parseLong(args[3]));
+    SparkSession spark = SparkSessions.start("lakeforge-bench-pit", new SparkProfile("local[*]",
+        Map.of("spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "8")));
+    spark.sparkContext().setLogLevel("ERROR");
+
+    String featurePath = work.resolve("route_features.parquet").toString();
+    spark.read().parquet(flights).createOrReplaceTempView("flights");
+    spark.sql("""
+        select origin, destination, date, avg(delay) over (partition by origin, destination
+          order by unix_micros(cast(date as timestamp)) range between 604800000000 preceding and 1 preceding)
+          as route_mean_delay_7d
+        from (select origin, destination, date, avg(delay) delay from flights group by origin, destination, date)
+        """).write().mode("overwrite").parquet(featurePath);
+    Dataset<Row> spine = spark.read().parquet(flights).select("date", "origin", "destination", "delay");
+    Dataset<Row> features = spark.read().parquet(featurePath);
+    long spineRows = spine.count();
+    long featureRows = features.count();
+    List<String> entity = List.of("origin", "destination");
+
+    Map<String, Runnable> runs = new LinkedHashMap<>();
+    runs.put("equi_join", () -> spine.join(features, scala.collection.JavaConverters.asScalaBuffer(
+            List.of("origin", "destination", "date")).toSeq(), "left")
+        .write().format("noop").mode("overwrite").save());
+    runs.put("lakeforge", () -> PointInTimeJoin.asOf(spine, "date", features, entity, "date",
+            List.of("route_mean_delay_7d"), Optional.of(ttl))
+        .write().format("noop").mode("overwrite").save());
+    features.createOrReplaceTempView("route_features");
+    spine.createOrReplaceTempView("spine");
+    runs.put("naive", () -> spark.sql("""
+        select * from (
+          select s.*, f.route_mean_delay_7d, row_number() over (partition by s.id order by f.date desc) r
+          from (select *, monotonically_increasing_id() id from spine) s
+          left join route_features f on s.origin = f.origin and s.destination = f.destination
+            and f.date <= s.date and f.date >= s.date - make_dt_interval(%d))
+        where r = 1""".formatted(ttl.toDays())).write().format("noop").mode("overwrite").save());
+
+    Map<String, List<Double>> seconds = new LinkedHashMap<>();
+    runs.keySet().forEach(k -> seconds.put(k, new ArrayList<>()));
+    List<String> order = new ArrayList<>(runs.keySet());
+    runs.get("equi_join").run();  // warm-up: JIT, file cache, codegen
+    for (int round = 0; round < rounds; round++) {
+      for (String name : order) {
+        long t0 = System.nanoTime();
+        runs.get(name).run();
+        seconds.get(name).add((System.nanoTime() - t0) / 1e9);
+      }
+      order.add(order.remove(0));
+    }
+    double equi = median(seconds.get("equi_join"));
+    double ours = median(seconds.get("lakeforge"));
+    double naive = median(seconds.get("naive"));
+    long pairs = spark.sql("""
+        select count(*) from spine s join route_features f on s.origin = f.origin and s.destination = f.destination
+          and f.date <= s.date and f.date >= s.date - make_dt_interval(%d)""".formatted(ttl.toDays())).first()
+        .getLong(0);
+    String json = String.format(Locale.ROOT, "{\n  \"benchmark\": \"point_in_time\",\n  \"spine_rows\": %d,\n"
+        + "  \"feature_rows\": %d,\n  \"ttl_days\": %d,\n  \"naive_joined_rows\": %d,\n  \"rounds\": %d,\n"
+        + "  \"cores\": %d,\n  \"median_seconds\": {\"equi_join\": %.3f, \"lakeforge\": %.3f, \"naive\": %.3f},\n"
+        + "  \"ratios\": {\"lakeforge_over_equi_join\": %.2f, \"naive_over_lakeforge\": %.2f},\n"
+        + "  \"all_seconds\": \"%s\"\n}\n", spineRows, featureRows, ttl.toDays(), pairs, rounds,
+        Runtime.getRuntime().availableProcessors(), equi, ours, naive, ours / equi, naive / ours, seconds);
+    Files.writeString(Path.of(args[4]), json);
+    System.out.print(json);
+    spark.stop();
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}
