@@ -12,7 +12,7 @@ cd "$root"
 name=${1:?usage: scripts/bench.sh validation|point-in-time [ROUNDS]}
 rounds=${2:-5}
 scripts/fetch-data.sh >/dev/null
-mvn -q -B -o install -DskipTests -pl benchmarks -am
+mvn -q -B install -DskipTests -pl benchmarks -am
 cp="benchmarks/target/lakeforge-benchmarks-0.1.0-SNAPSHOT.jar:$(cat benchmarks/target/classpath.txt)"
 opens=$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)
 mkdir -p docs/benchmarks
