@@ -1,5 +1,6 @@
 package dev.lakeforge.etl;
 
+import dev.lakeforge.bench.Rounds;
 import com.amazon.deequ.VerificationResult;
 import com.amazon.deequ.VerificationSuite;
 import com.amazon.deequ.checks.Check;
@@ -12,7 +13,6 @@ import dev.lakeforge.core.spark.SparkProfile;
 import dev.lakeforge.core.spark.SparkSessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,22 +67,11 @@ public final class ValidationBenchmark {
       deequStatus[0] = result.status() == CheckStatus.Success() ? "success" : "constraints failed";
     });
 
-    Map<String, List<Double>> seconds = new LinkedHashMap<>();
-    runs.keySet().forEach(k -> seconds.put(k, new ArrayList<>()));
-    List<String> order = new ArrayList<>(runs.keySet());
-    runs.values().forEach(Runnable::run);  // warm-up: JIT, file cache, codegen
-    for (int round = 0; round < rounds; round++) {
-      for (String name : order) {
-        long t0 = System.nanoTime();
-        runs.get(name).run();
-        seconds.get(name).add((System.nanoTime() - t0) / 1e9);
-      }
-      order.add(order.remove(0));
-    }
-    double bare = median(seconds.get("bare_scan"));
-    double ours = median(seconds.get("lakeforge"));
-    double deequ = median(seconds.get("deequ"));
-    double rulesOnly = median(seconds.get("lakeforge_rules_only"));
+    Map<String, List<Double>> seconds = Rounds.time(runs, List.copyOf(runs.keySet()), rounds);
+    double bare = Rounds.median(seconds.get("bare_scan"));
+    double ours = Rounds.median(seconds.get("lakeforge"));
+    double deequ = Rounds.median(seconds.get("deequ"));
+    double rulesOnly = Rounds.median(seconds.get("lakeforge_rules_only"));
     String json = String.format(java.util.Locale.ROOT, "{\n  \"benchmark\": \"validation\",\n  \"rules\": %d,\n"
         + "  \"rows\": %d,\n  \"rounds\": %d,\n  \"cores\": %d,\n  \"median_seconds\": {\"bare_scan\": %.3f, "
         + "\"lakeforge\": %.3f, \"lakeforge_rules_only\": %.3f, \"deequ\": %.3f},\n  \"ratios\": "
@@ -118,11 +107,5 @@ public final class ValidationBenchmark {
 
   private static scala.collection.immutable.List<String> noNames() {
     return scala.collection.immutable.List$.MODULE$.empty();
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 }

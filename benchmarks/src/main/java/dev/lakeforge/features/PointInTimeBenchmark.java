@@ -1,5 +1,6 @@
 package dev.lakeforge.features;
 
+import dev.lakeforge.bench.Rounds;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakeforge.core.spark.SparkProfile;
@@ -7,7 +8,6 @@ import dev.lakeforge.core.spark.SparkSessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,21 +71,10 @@ public final class PointInTimeBenchmark {
             and f.date <= s.date and f.date >= s.date - make_dt_interval(%d))
         where r = 1""".formatted(ttl.toDays())).write().format("noop").mode("overwrite").save());
 
-    Map<String, List<Double>> seconds = new LinkedHashMap<>();
-    runs.keySet().forEach(k -> seconds.put(k, new ArrayList<>()));
-    List<String> order = new ArrayList<>(runs.keySet());
-    runs.get("equi_join").run();  // warm-up: JIT, file cache, codegen
-    for (int round = 0; round < rounds; round++) {
-      for (String name : order) {
-        long t0 = System.nanoTime();
-        runs.get(name).run();
-        seconds.get(name).add((System.nanoTime() - t0) / 1e9);
-      }
-      order.add(order.remove(0));
-    }
-    double equi = median(seconds.get("equi_join"));
-    double ours = median(seconds.get("lakeforge"));
-    double naive = median(seconds.get("naive"));
+    Map<String, List<Double>> seconds = Rounds.time(runs, List.of("equi_join"), rounds);
+    double equi = Rounds.median(seconds.get("equi_join"));
+    double ours = Rounds.median(seconds.get("lakeforge"));
+    double naive = Rounds.median(seconds.get("naive"));
     long pairs = spark.sql("""
         select count(*) from spine s join route_features f on s.origin = f.origin and s.destination = f.destination
           and f.date <= s.date and f.date >= s.date - make_dt_interval(%d)""".formatted(ttl.toDays())).first()
@@ -99,11 +88,5 @@ public final class PointInTimeBenchmark {
     Files.writeString(Path.of(args[4]), json);
     System.out.print(json);
     spark.stop();
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 }
