@@ -35,8 +35,12 @@ class TrainingSetStageTest {
   }
 
   private static RunContext built(String sessions) {
+    return built(sessions, EVENTS);
+  }
+
+  private static RunContext built(String sessions, String eventRows) {
     RunContext ctx = SharedSpark.context(PIPELINE, "2020-01-05");
-    events(ctx, EVENTS);
+    events(ctx, eventRows);
     sessions(ctx, sessions);
     holidays(ctx);
     new FeatureSetStage("user_history").run(ctx);
@@ -65,12 +69,9 @@ class TrainingSetStageTest {
 
   @Test
   void aPlantedFutureEventNeverReachesAnEarlierRow() {
-    RunContext ctx = built(SESSIONS);
-    List<Row> before = table(ctx, "training_sets.sessions", "id", COLUMNS);
-    events(ctx, EVENTS + ", ('A', '2020-01-01 00:30:00.000001', 1000000)");
-    new FeatureSetStage("user_history").run(ctx);
-    new TrainingSetStage().run(ctx);
-    List<Row> after = table(ctx, "training_sets.sessions", "id", COLUMNS);
+    List<Row> before = table(builtFixture(), "training_sets.sessions", "id", COLUMNS);
+    RunContext planted = built(SESSIONS, EVENTS + ", ('A', '2020-01-01 00:30:00.000001', 1000000)");
+    List<Row> after = table(planted, "training_sets.sessions", "id", COLUMNS);
     // Rows 1 and 7 are at or before 00:30: the event a microsecond later must not reach them.
     assertEquals(before.get(0), after.get(0));
     assertEquals(before.get(6), after.get(6));
