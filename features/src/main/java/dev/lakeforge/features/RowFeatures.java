@@ -131,7 +131,7 @@ final class RowFeatures {
     if (value != null) {
       return rows.withColumn(f.name(), value.cast("double"));
     }
-    VersionedFrame calendar = lake.read(TableRef.parse(f.calendar()), "ingest");
+    VersionedFrame calendar = lake.read(TableRef.parse(f.calendar()), "validate");
     result.read(calendar.version());
     if (!Arrays.asList(calendar.rows().columns()).contains("date")) {
       throw Errors.configInvalid("feature '" + f.name() + "'", "calendar " + calendar.version()

@@ -71,9 +71,9 @@ public final class ScoreStage implements Stage {
     ModelDirectory model = new ModelDirectory(local);
     ModelDirectory.Info info = model.info();
 
-    SpineConfig spine = config.trainingSets().get(TrainingSetStage.trainingSetName(config)).spine();
-    VersionedFrame table = context.lake().read(
-        FeatureTable.trainingSet(TrainingSetStage.trainingSetName(config)), TrainingSetStage.NAME);
+    String trainingSet = TrainingSetStage.trainingSetName(config);
+    SpineConfig spine = config.trainingSets().get(trainingSet).spine();
+    VersionedFrame table = context.lake().read(FeatureTable.trainingSet(trainingSet), TrainingSetStage.NAME);
     result.read(table.version());
     Dataset<Row> rows = TrainStage.withFeatureVector(table.rows(), info.features())
         .filter(to_date(col(info.eventTime())).equalTo(lit(day.toString()).cast("date")));
