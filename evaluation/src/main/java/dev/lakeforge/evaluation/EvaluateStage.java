@@ -1,10 +1,10 @@
 package dev.lakeforge.evaluation;
 
-import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakeforge.core.config.EvaluationConfig;
 import dev.lakeforge.core.config.GateConfig;
+import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
@@ -13,7 +13,8 @@ import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.features.TrainingSetStage;
 import dev.lakeforge.training.ModelDirectory;
-import dev.lakeforge.training.TimeSplit;
+import dev.lakeforge.training.PreparedTraining;
+import dev.lakeforge.training.SparkModels;
 import dev.lakeforge.training.TrainStage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import ml.dmlc.xgboost4j.scala.spark.XGBoostClassificationModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -47,7 +47,7 @@ public final class EvaluateStage implements Stage {
 
   @Override
   public StageResult run(RunContext context) {
-    StageResult trained = context.manifests().require(TrainStage.NAME, "model directory");
+    StageResult trained = TrainStage.latestModel(context.manifests());
     ModelDirectory dir = new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
     ModelDirectory.Info info = dir.info();
     EvaluationConfig config = context.config().evaluation();
@@ -55,12 +55,11 @@ public final class EvaluateStage implements Stage {
 
     VersionedFrame table = context.lake().read(TableRef.parse(info.trainingSet()), TrainingSetStage.NAME);
     result.read(table.version());
-    Dataset<Row> validation = TimeSplit.validation(
-            TrainStage.withFeatureVector(table.rows(), info.features()), context.config().training().split())
+    SpineConfig spine = context.config().trainingSets().get(TrainingSetStage.trainingSetName(context.config())).spine();
+    Dataset<Row> validation = PreparedTraining.split(context, spine).validation(table.rows())
         .filter(col(info.label()).isNotNull());
-    XGBoostClassificationModel model = (XGBoostClassificationModel) XGBoostClassificationModel.load(dir.sparkModel().toString());
-    Dataset<Row> scored = model.transform(validation)
-        .select(col(info.label()), vector_to_array(col("probability"), "float64").getItem(1).as(SCORE))
+    Dataset<Row> scored = SparkModels.transform(SparkModels.load(dir.sparkModel()), validation, info.features())
+        .select(col(info.label()), SparkModels.positiveProbability().as(SCORE))
         .persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Double> metrics;
     try {

@@ -55,7 +55,7 @@ public final class RegisterStage implements Stage {
   public StageResult run(RunContext context) {
     RegistryConfig config = context.config().registry();
     ModelDirectory model = new ModelDirectory(fromDir.orElseGet(() -> Path.of(
-        context.manifests().require(TrainStage.NAME, "model directory").output(TrainStage.MODEL_DIR))));
+        TrainStage.latestModel(context.manifests()).output(TrainStage.MODEL_DIR))));
     if (!Files.isRegularFile(model.file(ModelDirectory.INFO))) {
       throw Errors.inputMissing("model directory", model.root().toString(),
           "pass a directory written by `lakeforge train` (it holds " + ModelDirectory.INFO + ")");
@@ -81,14 +81,16 @@ public final class RegisterStage implements Stage {
       runId = run.path("info").path("run_id").asText();
       String artifactUri = run.path("info").path("artifact_uri").asText();
       Map<String, String> params = new TreeMap<>(context.loaded().flattened());
-      info.params().forEach((k, v) -> params.put("xgboost." + k, String.valueOf(v)));
+      info.params().forEach((k, v) -> params.put(info.algorithm() + "." + k, String.valueOf(v)));
       mlflow.logBatch(runId, params, evaluation == null ? Map.of() : evaluation.metrics(), Map.of());
-      Path staging = model.root().resolve("mlflow-model");
-      mlflow.uploadDirectory(artifactUri, MlflowModelLayout.ARTIFACT_PATH,
-          MlflowModelLayout.write(model, runId, MLFLOW_VERSION, staging));
+      if (hasBooster(model)) { // MLlib models have only the Spark model
+        Path staging = model.root().resolve("mlflow-model");
+        mlflow.uploadDirectory(artifactUri, MlflowModelLayout.ARTIFACT_PATH,
+            MlflowModelLayout.write(model, runId, MLFLOW_VERSION, staging));
+      }
       mlflow.uploadDirectory(artifactUri, "spark-model", model.sparkModel());
       for (String file : List.of(ModelDirectory.INFO, ModelDirectory.IMPORTANCE, ModelDirectory.EVALUATION,
-          ModelDirectory.BOOSTER_JSON)) {
+          ModelDirectory.CURVES, ModelDirectory.BOOSTER_JSON)) {
         if (Files.isRegularFile(model.file(file))) {
           mlflow.uploadFile(artifactUri, "lakeforge/" + file, model.file(file));
         }
@@ -99,7 +101,8 @@ public final class RegisterStage implements Stage {
     mlflow.ensureRegisteredModel(config.modelName(), "Registered by Lakeforge pipeline " + context.config().pipeline());
     String artifactUri = mlflow.getRun(runId).path("info").path("artifact_uri").asText();
     JsonNode version = mlflow.findVersionOfRun(config.modelName(), runId).orElseGet(() ->
-        mlflow.createModelVersion(config.modelName(), artifactUri + "/" + MlflowModelLayout.ARTIFACT_PATH, runId,
+        mlflow.createModelVersion(config.modelName(), artifactUri + "/"
+                + (hasBooster(model) ? MlflowModelLayout.ARTIFACT_PATH : "spark-model"), runId,
             "Trained on " + info.trainingSet() + " by Lakeforge run " + info.runId(), tags));
     String versionNumber = version.path("version").asText();
 
@@ -117,6 +120,10 @@ public final class RegisterStage implements Stage {
         .build();
   }
 
+  private static boolean hasBooster(ModelDirectory model) {
+    return Files.isRegularFile(model.file(ModelDirectory.BOOSTER_UBJ));
+  }
+
   /** Identity and lineage: every table@version the model's data came through, from the run manifests. */
   private static Map<String, String> tags(RunContext context, ModelDirectory.Info info) {
     Map<String, String> tags = new LinkedHashMap<>();
@@ -129,7 +136,7 @@ public final class RegisterStage implements Stage {
     tags.put("git_revision", context.gitRevision());
     tags.put("spark_version", context.spark().version());
     tags.put("training_set", info.trainingSet());
-    for (String stage : List.of("ingest", "validate", "features", TrainStage.NAME)) {
+    for (String stage : List.of("ingest", "validate", "features", "training-set", TrainStage.NAME, "sweep")) {
       context.manifests().find(stage).ifPresent(r -> {
         for (TableVersion t : r.reads()) {
           tags.put("lineage." + t.table(), "v" + t.version());

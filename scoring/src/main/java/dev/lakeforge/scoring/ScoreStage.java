@@ -1,6 +1,5 @@
 package dev.lakeforge.scoring;
 
-import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
@@ -18,14 +17,13 @@ import dev.lakeforge.features.FeatureTable;
 import dev.lakeforge.features.TrainingSetStage;
 import dev.lakeforge.registry.MlflowClient;
 import dev.lakeforge.training.ModelDirectory;
-import dev.lakeforge.training.TrainStage;
+import dev.lakeforge.training.SparkModels;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import ml.dmlc.xgboost4j.scala.spark.XGBoostClassificationModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -75,23 +73,22 @@ public final class ScoreStage implements Stage {
     SpineConfig spine = config.trainingSets().get(trainingSet).spine();
     VersionedFrame table = context.lake().read(FeatureTable.trainingSet(trainingSet), TrainingSetStage.NAME);
     result.read(table.version());
-    Dataset<Row> rows = TrainStage.withFeatureVector(table.rows(), info.features())
+    Dataset<Row> rows = table.rows()
         .filter(to_date(col(info.eventTime())).equalTo(lit(day.toString()).cast("date")));
-    var sparkModel = (XGBoostClassificationModel) XGBoostClassificationModel.load(model.sparkModel().toString());
     List<Column> out = new ArrayList<>();
     spine.keys().forEach(k -> out.add(col(k)));
     if (!spine.keys().contains(info.eventTime())) {
       out.add(col(info.eventTime()));
     }
     out.add(col("prediction"));
-    out.add(vector_to_array(col("probability"), "float64").getItem(1).as("probability"));
+    out.add(SparkModels.positiveProbability().as("probability"));
     out.add(lit(modelName).as("model_name"));
     out.add(lit(versionNumber).as("model_version"));
     out.add(lit(mlflowRunId).as("mlflow_run_id"));
     out.add(lit(context.runId()).as("scoring_run_id"));
     out.add(current_timestamp().as("scored_at"));
     String export = config.scoring().output() + "/day=" + day;
-    sparkModel.transform(rows).select(out.toArray(Column[]::new)).write().mode("overwrite").parquet(export);
+    SparkModels.transform(SparkModels.load(model.sparkModel()), rows, info.features()).select(out.toArray(Column[]::new)).write().mode("overwrite").parquet(export);
     long scored = context.spark().read().parquet(export).count();
     return result.metric("rows_scored", scored)
         .output(EXPORT, export)

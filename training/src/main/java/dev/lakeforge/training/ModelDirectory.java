@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.apache.spark.ml.util.MLWritable;
 
 /**
  * The files a training run leaves on disk, enough to evaluate, register or score without retraining:
  * {@code spark/} (the Spark model), {@code model.ubj} and {@code model.json} (the native booster),
- * {@code model-info.json} and {@code importance.json}.
+ * {@code model-info.json}, {@code importance.json} and {@code curves.json}. MLlib models have no booster files.
  */
 public record ModelDirectory(Path root) {
   public static final String SPARK_MODEL = "spark";
@@ -21,15 +23,22 @@ public record ModelDirectory(Path root) {
   public static final String INFO = "model-info.json";
   public static final String IMPORTANCE = "importance.json";
   public static final String EVALUATION = "evaluation.json";
+  public static final String CURVES = "curves.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
    * What the model is: its inputs in order, where its training data came from, and how it was trained.
    *
-   * @param trainingSet the feature table and exact Delta version trained on
+   * @param task          binary, multiclass or regression
+   * @param featureTypes  each feature's Spark SQL type, in feature order
+   * @param trainingSet   the training set table and exact Delta version trained on
+   * @param params        every param the algorithm ran with, defaults included
+   * @param device        cpu or cuda
+   * @param bestIteration the round early stopping kept, or null
    */
-  public record Info(String algorithm, List<String> features, String label, String eventTime, String trainingSet,
-      Map<String, Object> params, Map<String, String> split, long trainingRows, String runId, String configHash) {}
+  public record Info(String algorithm, String task, List<String> features, List<String> featureTypes, String label,
+      String eventTime, String trainingSet, Map<String, Object> params, Map<String, Object> split, long trainingRows,
+      long validationRows, String device, Integer bestIteration, String runId, String configHash) {}
 
   public Path sparkModel() {
     return root.resolve(SPARK_MODEL);
@@ -54,6 +63,24 @@ public record ModelDirectory(Path root) {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + root.resolve(name), e);
     }
+  }
+
+  /** Writes the Spark model, the booster files (XGBoost), importance and curves. */
+  public void save(TrainedModel model) {
+    try {
+      Files.createDirectories(root);
+      ((MLWritable) model.sparkModel()).write().overwrite().save(sparkModel().toString());
+      if (model.booster() != null) {
+        Files.write(file(BOOSTER_UBJ), model.booster().toByteArray("ubj"));
+        Files.write(file(BOOSTER_JSON), model.booster().toByteArray("json"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write model to " + root, e);
+    } catch (XGBoostError e) {
+      throw new IllegalStateException("XGBoost could not serialize the booster: " + e.getMessage(), e);
+    }
+    writeJson(IMPORTANCE, model.importance());
+    writeJson(CURVES, model.curves());
   }
 
   public Info info() {

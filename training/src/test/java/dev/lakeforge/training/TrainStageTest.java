@@ -73,7 +73,7 @@ class TrainStageTest {
     assertEquals(List.of("x", "z"), dir.info().features());
 
     var model = (XGBoostClassificationModel) XGBoostClassificationModel.load(dir.sparkModel().toString());
-    List<Row> scored = model.transform(TrainStage.withFeatureVector(
+    List<Row> scored = model.transform(SparkModels.withFeatureVector(
             ctx.lake().read(TableRef.parse("training_sets.toy"), "features").rows(), List.of("x", "z")))
         .select(org.apache.spark.sql.functions.col("x"), org.apache.spark.sql.functions.col("z"),
             org.apache.spark.ml.functions.vector_to_array(org.apache.spark.sql.functions.col("probability"), "float64")

@@ -36,7 +36,7 @@ final class UnknownKeys {
     if (raw.isRecord() && node.isObject()) {
       TreeSet<String> allowed = new TreeSet<>();
       for (RecordComponent c : raw.getRecordComponents()) {
-        allowed.add(SNAKE.translate(c.getName()));
+        allowed.add(key(c));
       }
       for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
         String name = names.next();
@@ -45,7 +45,7 @@ final class UnknownKeys {
           return Optional.of(new Unknown(here, String.join(", ", allowed)));
         }
         for (RecordComponent c : raw.getRecordComponents()) {
-          if (SNAKE.translate(c.getName()).equals(name)) {
+          if (key(c).equals(name)) {
             Optional<Unknown> inner = find(node.get(name), c.getGenericType(), here);
             if (inner.isPresent()) {
               return inner;
@@ -70,6 +70,13 @@ final class UnknownKeys {
       }
     }
     return Optional.empty();
+  }
+
+  /** The YAML key of a record component: its {@code @JsonProperty} name (e.g. a Java keyword), else snake_case. */
+  private static String key(RecordComponent c) {
+    com.fasterxml.jackson.annotation.JsonProperty renamed =
+        c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+    return renamed != null && !renamed.value().isEmpty() ? renamed.value() : SNAKE.translate(c.getName());
   }
 
   private static List<String> append(List<String> path, String name) {

@@ -5,12 +5,19 @@ import dev.lakeforge.core.error.Errors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the one SparkSession a command uses, from a profile, with Delta always enabled. */
 public final class SparkSessions {
   public static final String RAPIDS_PLUGIN = "com.nvidia.spark.SQLPlugin";
+  /** Set when a GPU profile fell back to CPU; its value says why. */
+  public static final String GPU_FALLBACK = "spark.lakeforge.gpu.fallback";
+  private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
   private static final Map<String, String> DELTA = Map.of(
       "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
       "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
@@ -32,30 +39,63 @@ public final class SparkSessions {
 
   public static SparkSession start(String appName, SparkProfile profile) {
     SparkConf submitted = new SparkConf(); // holds what spark-submit or -Dspark.* already set
+    String master = submitted.contains("spark.master") ? submitted.get("spark.master")
+        : profile.master() == null ? "local[*]" : profile.master();
+    Map<String, String> conf = effectiveConf(profile, submitted, GpuProbe.forMaster(master));
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     if (!submitted.contains("spark.master")) {
-      builder.master(profile.master() == null ? "local[*]" : profile.master());
+      builder.master(master);
     }
-    profile.conf().forEach((k, v) -> {
-      if (!submitted.contains(k)) {
-        builder.config(k, v);
-      }
-    });
+    conf.forEach(builder::config);
     DELTA.forEach(builder::config);
-    String plugins = submitted.get("spark.plugins", profile.conf().getOrDefault("spark.plugins", ""));
-    if (plugins.contains(RAPIDS_PLUGIN) && !onClasspath(RAPIDS_PLUGIN)) {
-      throw Errors.gpuUnavailable("spark.plugins names " + RAPIDS_PLUGIN + " but the RAPIDS Accelerator jar "
-          + "(rapids-4-spark_2.12) is not on the classpath");
-    }
     return builder.getOrCreate();
   }
 
-  private static boolean onClasspath(String className) {
-    try {
-      Class.forName(className, false, SparkSessions.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
+  /**
+   * The settings Lakeforge adds to what was submitted: the profile's, minus those spark-submit already set. A
+   * profile asking for the RAPIDS Accelerator where it cannot run falls back to CPU with one warning: the plugin
+   * and GPU resource settings are dropped and {@link #GPU_FALLBACK} records why, so training can refuse when its
+   * config demands a GPU.
+   */
+  static Map<String, String> effectiveConf(SparkProfile profile, SparkConf submitted, GpuProbe probe) {
+    Map<String, String> conf = new TreeMap<>();
+    profile.conf().forEach((k, v) -> {
+      if (!submitted.contains(k)) {
+        conf.put(k, v);
+      }
+    });
+    String plugins = submitted.get("spark.plugins", profile.conf().getOrDefault("spark.plugins", ""));
+    if (plugins.contains(RAPIDS_PLUGIN)) {
+      Optional<String> problem = probe.rapidsProblem();
+      if (problem.isPresent()) {
+        LOG.warn("Spark profile asks for GPUs, but {}: running on CPU without the RAPIDS Accelerator", problem.get());
+        conf.keySet().removeIf(SparkSessions::isGpuSetting);
+        conf.put("spark.plugins", remove(plugins, RAPIDS_PLUGIN));
+        conf.put(GPU_FALLBACK, problem.get());
+      }
     }
+    return conf;
   }
+
+  /** Why a GPU profile runs on CPU in this session, or empty when it does not. */
+  public static Optional<String> gpuFallback(SparkSession spark) {
+    return Optional.ofNullable(spark.conf().get(GPU_FALLBACK, null));
+  }
+
+  /** True when this session runs the RAPIDS Accelerator (a GPU profile that did not fall back). */
+  public static boolean onGpu(SparkSession spark) {
+    return spark.conf().get("spark.plugins", "").contains(RAPIDS_PLUGIN) && gpuFallback(spark).isEmpty();
+  }
+
+  private static boolean isGpuSetting(String key) {
+    return key.equals("spark.plugins") || key.startsWith("spark.rapids.")
+        || key.matches("spark\\.(executor|task|driver)\\.resource\\.gpu\\..*");
+  }
+
+  private static String remove(String plugins, String plugin) {
+    return String.join(",", java.util.Arrays.stream(plugins.split(","))
+        .map(String::trim).filter(p -> !p.isEmpty() && !p.equals(plugin)).toList());
+  }
+
+
 }

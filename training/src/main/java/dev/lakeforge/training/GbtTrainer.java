@@ -1,0 +1,72 @@
+package dev.lakeforge.training;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.Predictor;
+import org.apache.spark.ml.classification.GBTClassificationModel;
+import org.apache.spark.ml.classification.GBTClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.regression.GBTRegressionModel;
+import org.apache.spark.ml.regression.GBTRegressor;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** MLlib gradient-boosted trees: binary classification or regression; stops early on validation rows. */
+final class GbtTrainer extends MllibTrainer {
+  @Override
+  public String algorithm() {
+    return "gbt";
+  }
+
+  @Override
+  public String roundsParam() {
+    return "max_iter";
+  }
+
+  @Override
+  public int defaultRounds() {
+    return 20;
+  }
+
+  @Override
+  Set<String> tasks() {
+    return Set.of("binary", "regression");
+  }
+
+  @Override
+  boolean stopsEarly() {
+    return true;
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  Predictor<Vector, ?, ?> estimator(String task) {
+    return "regression".equals(task) ? (Predictor) new GBTRegressor() : (Predictor) new GBTClassifier();
+  }
+
+  @Override
+  Map<String, List<Double>> curves(Model<?> model, Dataset<Row> training, Dataset<Row> validation) {
+    Map<String, List<Double>> curves = new LinkedHashMap<>();
+    String loss = model instanceof GBTClassificationModel ? "log_loss" : "squared_error";
+    curves.put("train-" + loss, list(lossPerIteration(model, training)));
+    if (validation != null) {
+      curves.put("validation-" + loss, list(lossPerIteration(model, validation)));
+    }
+    return curves;
+  }
+
+  private static double[] lossPerIteration(Model<?> model, Dataset<Row> rows) {
+    return model instanceof GBTClassificationModel c ? c.evaluateEachIteration(rows)
+        : ((GBTRegressionModel) model).evaluateEachIteration(rows, "squared");
+  }
+
+  @Override
+  Map<String, Map<String, Double>> importance(Model<?> model, List<String> features) {
+    Vector scores = model instanceof GBTClassificationModel c ? c.featureImportances()
+        : ((GBTRegressionModel) model).featureImportances();
+    return Map.of("gain", byFeature(scores, features));
+  }
+}

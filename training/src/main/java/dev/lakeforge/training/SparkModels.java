@@ -1,0 +1,66 @@
+package dev.lakeforge.training;
+
+import static org.apache.spark.ml.functions.array_to_vector;
+import static org.apache.spark.ml.functions.vector_to_array;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.error.Errors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** Loading and applying the Spark model of any trainer. */
+public final class SparkModels {
+  /** The assembled input column; not a feature name users can collide with. */
+  public static final String FEATURE_VECTOR = "_features";
+  public static final String PREDICTION = "prediction";
+  public static final String PROBABILITY = "probability";
+
+  private SparkModels() {}
+
+  /**
+   * Adds {@link #FEATURE_VECTOR}: the features in model order as a dense vector, null as NaN (XGBoost's missing).
+   * array_to_vector always builds dense vectors, unlike VectorAssembler, whose sparse output would turn 0 into
+   * missing. MLlib pipelines ignore this column and impute from the raw columns.
+   */
+  public static Dataset<Row> withFeatureVector(Dataset<Row> rows, List<String> features) {
+    return rows.withColumn(FEATURE_VECTOR, array_to_vector(array(values(features))));
+  }
+
+  static Column[] values(List<String> features) {
+    return features.stream().map(f -> coalesce(col(f).cast("double"), lit(Double.NaN))).toArray(Column[]::new);
+  }
+
+  /** Scores rows holding the raw feature columns. */
+  public static Dataset<Row> transform(Transformer model, Dataset<Row> rows, List<String> features) {
+    return model.transform(withFeatureVector(rows, features));
+  }
+
+  /** The positive class's probability of a binary classifier's output, as a double. */
+  public static Column positiveProbability() {
+    return vector_to_array(col(PROBABILITY), "float64").getItem(1);
+  }
+
+  /** Loads a saved Spark model whatever its class: the class is read from the model's own metadata. */
+  public static Transformer load(Path dir) {
+    Path metadata = dir.resolve("metadata").resolve("part-00000");
+    try {
+      String className = new ObjectMapper().readTree(Files.readAllLines(metadata).get(0)).path("class").asText();
+      Object model = Class.forName(className).getMethod("load", String.class).invoke(null, dir.toString());
+      return (Transformer) model;
+    } catch (IOException | IndexOutOfBoundsException e) {
+      throw Errors.inputUnreadable("Spark model", dir.toString(), "its metadata " + metadata + " is missing", e);
+    } catch (ReflectiveOperationException e) {
+      throw Errors.inputUnreadable("Spark model", dir.toString(), "its model class cannot be loaded: " + e, e);
+    }
+  }
+}

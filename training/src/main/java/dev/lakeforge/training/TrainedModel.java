@@ -1,0 +1,20 @@
+package dev.lakeforge.training;
+
+import java.util.List;
+import java.util.Map;
+import ml.dmlc.xgboost4j.scala.Booster;
+import org.apache.spark.ml.Transformer;
+
+/**
+ * A fitted model and what it learned about itself.
+ *
+ * @param sparkModel    transforms rows prepared by {@link SparkModels#withFeatureVector} into prediction (and
+ *                      probability for classifiers)
+ * @param booster       the native XGBoost booster, or null for MLlib models
+ * @param curves        per-iteration metrics by name (e.g. {@code validation-auc}), for MLflow step curves
+ * @param bestIteration the round early stopping kept, or null
+ * @param params        every param the algorithm ran with, defaults included
+ * @param importance    per importance type (gain, weight, cover, coefficient), per feature
+ */
+public record TrainedModel(Transformer sparkModel, Booster booster, Map<String, List<Double>> curves,
+    Integer bestIteration, Map<String, Object> params, Map<String, Map<String, Double>> importance) {}

@@ -1,0 +1,27 @@
+package dev.lakeforge.training;
+
+import java.util.Map;
+
+/**
+ * One learning algorithm behind one contract, in the spirit of an MLlib Estimator: params by name with the
+ * algorithm's own defaults and docs, and a fit that returns everything a model directory holds.
+ */
+public interface Trainer {
+  /** The name in {@code training.algorithm}. */
+  String algorithm();
+
+  /**
+   * The param counting boosting rounds, iterations or trees: what successive halving raises rung by rung.
+   */
+  String roundsParam();
+
+  /** The rounds when config leaves {@link #roundsParam()} unset. */
+  int defaultRounds();
+
+  /**
+   * Checks params and task without touching data, so a typo fails before a long read (exit 2 naming the param).
+   */
+  void check(Map<String, Object> params, String task);
+
+  TrainedModel fit(TrainerInput input, Map<String, Object> params);
+}
