@@ -16,6 +16,7 @@ import dev.lakeforge.features.FeatureSetStage;
 import dev.lakeforge.features.TrainingSetStage;
 import dev.lakeforge.registry.RegisterStage;
 import dev.lakeforge.scoring.ScoreStage;
+import dev.lakeforge.training.SweepStage;
 import dev.lakeforge.training.TrainStage;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -32,10 +33,10 @@ import picocli.CommandLine.Option;
 
 /** The {@code lakeforge} command line: one subcommand per stage, {@code run} for all, {@code config check}. */
 @Command(name = "lakeforge", mixinStandardHelpOptions = true, versionProvider = LakeforgeMain.Version.class,
-    description = "Batch machine learning on Spark and Delta: ingest, validate, features, training-set, train, "
-        + "evaluate, register, score.",
+    description = "Batch machine learning on Spark and Delta: ingest, validate, features, training-set, train or "
+        + "sweep, evaluate, register, score.",
     subcommands = {LakeforgeMain.Ingest.class, LakeforgeMain.Validate.class, LakeforgeMain.Features.class,
-        LakeforgeMain.TrainingSet.class, LakeforgeMain.Train.class, LakeforgeMain.Evaluate.class, LakeforgeMain.Drift.class, LakeforgeMain.Register.class,
+        LakeforgeMain.TrainingSet.class, LakeforgeMain.Train.class, LakeforgeMain.Sweep.class, LakeforgeMain.Evaluate.class, LakeforgeMain.Drift.class, LakeforgeMain.Register.class,
         LakeforgeMain.Score.class, LakeforgeMain.Run.class, TablesCommands.Tables.class, TablesCommands.Profile.class,
         LakeforgeMain.ConfigCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 unexpected, 2 usage or config, 3 data-quality gate, 4 model gate, "
@@ -179,11 +180,21 @@ public final class LakeforgeMain implements Runnable {
   }
 
   @Command(name = "train", mixinStandardHelpOptions = true,
-      description = "Train the model on the rows before the split time; writes a model directory.")
+      description = "Train training.algorithm on the training split; writes a model directory.")
   static final class Train extends StageCommand {
     @Override
     List<Stage> stages(LoadedConfig loaded) {
       return List.of(new TrainStage());
+    }
+  }
+
+  @Command(name = "sweep", mixinStandardHelpOptions = true,
+      description = "Search training.sweep's space (grid, random or successive halving), record every trial in "
+          + "training.trials, and retrain the best config into a model directory.")
+  static final class Sweep extends StageCommand {
+    @Override
+    List<Stage> stages(LoadedConfig loaded) {
+      return List.of(new SweepStage());
     }
   }
 

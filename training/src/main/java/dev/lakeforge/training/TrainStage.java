@@ -60,8 +60,7 @@ public final class TrainStage implements Stage {
         .flatMap(Optional::stream)
         .filter(r -> r.output(MODEL_DIR) != null)
         .max(Comparator.comparing(r -> written(Path.of(r.output(MODEL_DIR)))))
-        .orElseThrow(() -> Errors.stageOutputMissing(NAME, manifests.dir().toString(), "model directory (run "
-            + "`lakeforge train` or `lakeforge sweep`)"));
+        .orElseThrow(() -> Errors.stageOutputMissing(NAME, manifests.dir().toString(), "model directory"));
   }
 
   private static FileTime written(Path dir) {

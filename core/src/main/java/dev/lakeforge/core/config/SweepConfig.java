@@ -21,10 +21,13 @@ import java.util.Set;
  * @param reduction   halving's keep-1-in-N factor; default 3
  * @param parallelism trials run at once; default: Spark's task slots ÷ (workers × threads per worker), or one per
  *                    GPU under the gpu profile
+ * @param sample      share of the training rows trials fit on (seeded); the best config is then retrained on all
+ *                    of them; default 1.0
  * @param budget      stop launching trials after this many trials, total boosting rounds or seconds
  */
 public record SweepConfig(String strategy, Map<String, SearchDimension> space, String metric, Integer trials,
-    Long seed, Integer minRounds, Integer maxRounds, Integer reduction, Integer parallelism, Budget budget) {
+    Long seed, Integer minRounds, Integer maxRounds, Integer reduction, Integer parallelism, Double sample,
+    Budget budget) {
 
   /** One parameter's range: exactly one of the keys. */
   public record SearchDimension(List<Object> choice, List<Double> uniform, List<Double> logUniform,
@@ -62,6 +65,10 @@ public record SweepConfig(String strategy, Map<String, SearchDimension> space, S
     seed = Require.orDefault(seed, 42L);
     minRounds = Require.orDefault(minRounds, 10);
     reduction = Require.orDefault(reduction, 3);
+    sample = Require.orDefault(sample, 1.0);
+    if (sample <= 0 || sample > 1) {
+      throw new IllegalArgumentException("key 'sample' is " + sample + " but must be in (0, 1]");
+    }
     budget = Require.orDefault(budget, new Budget(null, null, null));
     if (trials < 1 || minRounds < 1 || reduction < 2) {
       throw new IllegalArgumentException("keys 'trials' and 'min_rounds' must be at least 1 and 'reduction' at least 2");
