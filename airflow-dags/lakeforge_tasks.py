@@ -98,6 +98,14 @@ class LakeforgeStageOperator(SparkSubmitOperator):
             raise
 
 
+def choose_trainer(**context) -> str:
+    """The training branch: the ``trainer`` param, ``train`` (one fit) or ``sweep`` (hyperparameter search)."""
+    chosen = (context.get("params") or {}).get("trainer") or "train"
+    if chosen not in ("train", "sweep"):
+        raise AirflowFailException(f"param trainer is {chosen!r}; use 'train' or 'sweep'")
+    return chosen
+
+
 def dag_arguments(purpose: str, doc: str) -> dict:
     """What both DAGs share: naming, start, no catchup, one active run, retries, params and tags."""
     from datetime import datetime
@@ -140,6 +148,8 @@ def params(config_path: str = DEFAULT_CONFIG) -> dict:
         "jar": Param(DEFAULT_JAR, type="string", description="The Lakeforge shaded jar"),
         "run_date": Param(None, type=["null", "string"], description="YYYY-MM-DD; default: the run's logical date"),
         "profile": Param("local", type="string", description="Spark profile: local, cluster, gpu or a YAML path"),
+        "trainer": Param("train", type="string", enum=["train", "sweep"],
+                         description="training DAG: train once with training.params, or sweep training.sweep"),
         "log4j": Param(str(LAKEFORGE_HOME / "conf/log4j2.properties"), type="string",
                        description="log4j2 config for the driver"),
     }

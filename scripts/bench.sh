@@ -7,11 +7,16 @@
 #                                          a plain equi-join, naive join + row_number ÷ Lakeforge
 #   scripts/bench.sh feature-value         the demo's feature sets vs the foundation's seven row features: the same
 #                                          XGBoost params, trained Jan-May 2001, validation AUC on June (flights-3m)
+#   scripts/bench.sh training [ROUNDS] [BOOST_ROUNDS] [GBT_RUNS]
+#                                          the flights_delay training set: xgboost4j-spark fit ÷ native xgboost4j
+#                                          (DMatrix in the same JVM), MLlib GBT ÷ xgboost4j-spark, equal rounds/depth
+#   scripts/bench.sh sweep                 successive halving vs grid over training.sweep's 27-point space: best
+#                                          validation AUC, boosting rounds and wall time of each
 # Results: docs/benchmarks/<name>.json (machine-readable) and the table in docs/benchmarks.md (by hand).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-name=${1:?usage: scripts/bench.sh validation|point-in-time|feature-value [ROUNDS]}
+name=${1:?usage: scripts/bench.sh validation|point-in-time|feature-value|training|sweep [ROUNDS]}
 rounds=${2:-5}
 scripts/fetch-data.sh >/dev/null
 mvn -q -B install -DskipTests -pl benchmarks -am
@@ -46,5 +51,32 @@ case "$name" in
     done
     printf '%b' "${json%, }}\n}\n" > docs/benchmarks/feature_value.json
     cat docs/benchmarks/feature_value.json ;;
+  training|sweep)
+    mvn -q -B package -DskipTests -pl app -am
+    args=(--config conf/pipelines/flights.yaml --run-date 2001-06-15)
+    if [[ ! -d data/lake/training_sets/flights_delay ]]; then
+      for stage in ingest validate features training-set; do bin/lakeforge "$stage" "${args[@]}" >/dev/null; done
+    fi
+    if [[ $name == training ]]; then
+      # shellcheck disable=SC2086
+      SPARK_LOCAL_IP=127.0.0.1 java $opens -Xmx10g -cp "$cp" dev.lakeforge.training.TrainingBenchmark \
+        conf/pipelines/flights.yaml "${2:-3}" "${3:-50}" "${4:-1}" docs/benchmarks/training.json
+      exit 0
+    fi
+    json="{\n  \"benchmark\": \"sweep\",\n  \"cores\": $(nproc)"
+    for strategy in halving grid; do
+      date=2001-06-15; [[ $strategy == grid ]] && date=2001-06-16  # training.trials keeps one sweep per run date
+      start=$(date +%s)
+      out=$(bin/lakeforge sweep --config conf/pipelines/flights.yaml --run-date "$date" \
+        --set training.sweep.strategy="$strategy")
+      seconds=$(( $(date +%s) - start ))
+      echo "$out" | grep -E "trials|rounds_spent|best_" | sed "s/^/$strategy: /"
+      auc=$(echo "$out" | awk '/best_auc_roc =/{print $3}')
+      spent=$(echo "$out" | awk '/rounds_spent =/{print $3}')
+      trials=$(echo "$out" | awk '/ trials =/{print $3}')
+      json="$json,\n  \"$strategy\": {\"best_validation_auc\": $auc, \"boosting_rounds\": $spent, \"trials\": $trials, \"wall_seconds\": $seconds}"
+    done
+    printf '%b' "$json\n}\n" > docs/benchmarks/sweep.json
+    cat docs/benchmarks/sweep.json ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac

@@ -29,8 +29,9 @@ def edges(dag):
 def test_training_graph_is_the_stage_chain(dagbag):
     dag = dagbag.dags["lakeforge_training"]
     assert edges(dag) == {("ingest", "validate"), ("validate", "features"), ("features", "training_set"),
-                          ("training_set", "train"),
-                          ("train", "evaluate"), ("evaluate", "register")}
+                          ("training_set", "trainer"), ("trainer", "sweep"), ("trainer", "train"),
+                          ("sweep", "evaluate"), ("train", "evaluate"), ("evaluate", "register")}
+    assert dag.get_task("evaluate").trigger_rule == "none_failed_min_one_success"
     assert dag.schedule == "@daily" or str(dag.timetable.summary) == "@daily"
     assert dag.catchup is False and dag.max_active_runs == 1
 
@@ -51,6 +52,8 @@ def test_scoring_graph_and_asset_schedule(dagbag):
 @pytest.mark.parametrize("dag_id", ["lakeforge_training", "lakeforge_scoring"])
 def test_every_task_submits_the_jar_with_retries_and_a_timeout(dagbag, dag_id):
     for task in dagbag.dags[dag_id].tasks:
+        if task.task_id == "trainer":  # the branch, in-process
+            continue
         assert task.retries == 2
         assert task.retry_delay == timedelta(minutes=2)
         assert task.execution_timeout == timedelta(hours=2)
@@ -94,3 +97,12 @@ def test_run_date_falls_back_to_the_publishing_runs_logical_date():
     assert run_date({"params": {}, "triggering_asset_events": {"a": [event]}}) == "2001-06-15"
     assert run_date({"params": {}, "logical_date": datetime(2001, 6, 16)}) == "2001-06-16"
     assert run_date({"params": {"run_date": "2001-06-17"}, "logical_date": datetime(2001, 6, 16)}) == "2001-06-17"
+
+
+def test_trainer_branch_follows_the_param():
+    from lakeforge_tasks import choose_trainer
+
+    assert choose_trainer(params={}) == "train"
+    assert choose_trainer(params={"trainer": "sweep"}) == "sweep"
+    with pytest.raises(AirflowFailException, match="param trainer is 'grid'"):
+        choose_trainer(params={"trainer": "grid"})

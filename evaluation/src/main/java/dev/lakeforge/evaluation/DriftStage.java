@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.stddev_samp;
@@ -20,6 +19,7 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
 import dev.lakeforge.core.table.VersionedFrame;
+import dev.lakeforge.features.FeatureStatistics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -63,25 +63,31 @@ public final class DriftStage implements Stage {
           + "with reference, current and the columns to compare");
     }
     StageResult.Builder result = context.result(NAME);
-    VersionedFrame reference = context.lake().read(TableRef.parse(drift.reference()), "features");
     VersionedFrame current = context.lake().read(TableRef.parse(drift.current()), "features");
-    result.read(reference.version()).read(current.version());
-    Dataset<Row> ref = filtered(reference.rows(), drift.referenceFilter(), context, "reference_filter");
     Dataset<Row> cur = filtered(current.rows(), drift.currentFilter(), context, "current_filter");
-    for (String column : concat(drift.numeric(), drift.categorical())) {
-      if (!Arrays.asList(ref.columns()).contains(column) || !Arrays.asList(cur.columns()).contains(column)) {
-        throw Errors.configInvalid("drift", "column '" + column + "' is not in both " + reference.version()
-            + " and " + current.version() + " (reference columns: " + String.join(", ", ref.columns()) + ")");
-      }
+    TableVersion referenceVersion;
+    List<Result> results;
+    if (drift.referenceStatistics() != null) {
+      StoredReference stored = StoredReference.read(context.lake(), TableRef.parse(drift.referenceStatistics()),
+          drift.numeric());
+      referenceVersion = stored.version();
+      result.read(stored.statisticsVersion()).read(current.version());
+      requireColumns(drift, stored.features(), cur, referenceVersion + " statistics", current.version());
+      results = compare(drift, stored, cur);
+    } else {
+      VersionedFrame reference = context.lake().read(TableRef.parse(drift.reference()), "features");
+      referenceVersion = reference.version();
+      result.read(reference.version()).read(current.version());
+      Dataset<Row> ref = filtered(reference.rows(), drift.referenceFilter(), context, "reference_filter");
+      requireColumns(drift, Arrays.asList(ref.columns()), cur, referenceVersion.toString(), current.version());
+      results = compare(drift, ref, cur);
     }
-
-    List<Result> results = compare(drift, ref, cur);
     List<String> failures = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
     for (Result r : results) {
       DriftThreshold t = drift.thresholds().get(r.method());
       rows.add(RowFactory.create(context.config().pipeline(), context.runId(), context.runDate().toString(),
-          label(reference.version()), label(current.version()), r.column(), r.kind(), r.method(), r.value(),
+          label(referenceVersion), label(current.version()), r.column(), r.kind(), r.method(), r.value(),
           t == null ? null : t.warn(), t == null ? null : t.fail(), r.status()));
       result.metric("drift." + r.column() + "." + r.method(), r.value());
       if (r.status().equals("fail")) {
@@ -95,7 +101,7 @@ public final class DriftStage implements Stage {
     result.metric("drift.warnings", results.stream().filter(r -> r.status().equals("warn")).count())
         .metric("drift.failures", (long) failures.size());
     if (!failures.isEmpty()) {
-      throw Errors.driftGate(current.version() + " against " + reference.version(),
+      throw Errors.driftGate(current.version() + " against " + referenceVersion,
           String.join("; ", failures) + " (all results in monitoring.drift)");
     }
     return result.build();
@@ -151,13 +157,7 @@ public final class DriftStage implements Stage {
           at[b][i] = pair[b] == 0 ? 0 : total[b] / pair[b];
         }
       });
-      long[][] coarse = coarsen(fine, drift.bins());
-      double sd = spread.get(c);
-      add(out, drift, c, "numeric", "psi", DriftStatistics.psi(coarse[0], coarse[1]));
-      add(out, drift, c, "numeric", "js", DriftStatistics.jensenShannon(coarse[0], coarse[1]));
-      add(out, drift, c, "numeric", "ks", DriftStatistics.ks(fine[0], fine[1]));
-      double w = DriftStatistics.wasserstein(at[0], fine[0], at[1], fine[1]);
-      add(out, drift, c, "numeric", "wasserstein", sd > 0 ? w / sd : w);
+      numeric(out, drift, c, fine, at, spread.get(c));
     }
     for (String c : drift.categorical()) {
       TreeSet<String> keys = new TreeSet<>(byColumn.getOrDefault(c, Map.of()).keySet());
@@ -177,16 +177,67 @@ public final class DriftStage implements Stage {
     return out;
   }
 
+  /**
+   * Against stored statistics: the reference's bins, counts and bin means come from the statistics table; one
+   * grouped count over the current batch on the same edges.
+   */
+  static List<Result> compare(DriftConfig drift, StoredReference stored, Dataset<Row> cur) {
+    Map<String, double[]> edges = new LinkedHashMap<>();
+    drift.numeric().forEach(c -> edges.put(c, stored.histogram(c).edges()));
+    Dataset<Row> counts = cells(drift, edges, cur, "c").groupBy("column_name", "key")
+        .agg(count(lit(1)), sum(col("value")));
+    Map<String, Map<Integer, double[]>> current = new HashMap<>();
+    for (Row r : counts.collectAsList()) {
+      current.computeIfAbsent(r.getString(0), k -> new HashMap<>())
+          .put(Integer.parseInt(r.getString(1)), new double[] {r.getLong(2), r.isNullAt(3) ? 0 : r.getDouble(3)});
+    }
+    List<Result> out = new ArrayList<>();
+    for (String c : drift.numeric()) {
+      StoredReference.Histogram h = stored.histogram(c);
+      int n = h.counts().length;
+      long[][] fine = new long[2][n];
+      double[][] at = new double[2][n];
+      for (int i = 0; i < n; i++) {
+        fine[0][i] = h.counts()[i];
+        at[0][i] = h.means()[i];
+        double[] cell = current.getOrDefault(c, Map.of()).get(i);
+        if (cell != null) {
+          fine[1][i] = (long) cell[0];
+          at[1][i] = cell[0] == 0 ? 0 : cell[1] / cell[0];
+        }
+      }
+      numeric(out, drift, c, fine, at, h.stddev());
+    }
+    return out;
+  }
+
+  /** PSI and Jensen–Shannon on coarse bins, KS on the fine ones, Wasserstein in reference standard deviations. */
+  private static void numeric(List<Result> out, DriftConfig drift, String c, long[][] fine, double[][] at,
+      double sd) {
+    long[][] coarse = coarsen(fine, drift.bins());
+    add(out, drift, c, "numeric", "psi", DriftStatistics.psi(coarse[0], coarse[1]));
+    add(out, drift, c, "numeric", "js", DriftStatistics.jensenShannon(coarse[0], coarse[1]));
+    add(out, drift, c, "numeric", "ks", DriftStatistics.ks(fine[0], fine[1]));
+    double w = DriftStatistics.wasserstein(at[0], fine[0], at[1], fine[1]);
+    add(out, drift, c, "numeric", "wasserstein", sd > 0 ? w / sd : w);
+  }
+
+  private static void requireColumns(DriftConfig drift, List<String> referenceColumns, Dataset<Row> cur,
+      String referenceLabel, TableVersion current) {
+    for (String column : concat(drift.numeric(), drift.categorical())) {
+      if (!referenceColumns.contains(column) || !Arrays.asList(cur.columns()).contains(column)) {
+        throw Errors.configInvalid("drift", "column '" + column + "' is not in both " + referenceLabel + " and "
+            + current + " (reference columns: " + String.join(", ", referenceColumns) + ")");
+      }
+    }
+  }
+
   /** One (batch, column, key) row per non-null cell; numeric keys are the fine bin index. */
   private static Dataset<Row> cells(DriftConfig drift, Map<String, double[]> edges, Dataset<Row> rows,
       String batch) {
     List<Column> pairs = new ArrayList<>();
     for (String c : drift.numeric()) {
-      String list = Arrays.stream(edges.get(c)).mapToObj(v -> "CAST(" + v + " AS DOUBLE)")
-          .reduce((a, b) -> a + ", " + b).orElseThrow();
-      // The bin index is how many edges lie at or below the value: 0 below the first edge, n+1 at or above the last.
-      Column bin = expr("aggregate(array(" + list + "), 0, (acc, e) -> acc + IF(CAST(`" + c.replace("`", "``")
-          + "` AS DOUBLE) >= e, 1, 0))");
+      Column bin = FeatureStatistics.binIndex(c, edges.get(c));
       pairs.add(struct(lit(c).as("column_name"), bin.cast("string").as("key"), col(c).cast("double").as("value"),
           col(c).isNull().as("missing")));
     }

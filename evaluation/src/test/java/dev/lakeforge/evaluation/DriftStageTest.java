@@ -76,4 +76,51 @@ class DriftStageTest {
     // Every value moved by 3000; the reference's standard deviation is 2886.9: about 1.04 standard deviations.
     assertEquals(3000 / 2886.8956, (Double) w.getAs("value"), 0.02);
   }
+
+  /** The same checks against the stored statistics of the set's fit window (day 1) instead of its rows. */
+  static RunContext withStoredStatistics(String runDate, String numeric) {
+    RunContext ctx = withOrders(runDate);
+    String pipeline = PIPELINE.replace("""
+          reference: features.orders
+          reference_filter: "day < '2026-11-02'"
+        """, "  reference_statistics: features.orders\n").replace("  numeric: [x]\n  categorical: [shop]",
+        "  numeric: [" + numeric + "]");
+    RunContext stored = SharedSpark.context(pipeline.replace("${TMP}/lake", ctx.config().lake().root()), runDate);
+    dev.lakeforge.features.FeatureStatistics.record(stored.lake(),
+        new dev.lakeforge.core.table.TableVersion("features.orders", 0), java.util.List.of("x"),
+        new dev.lakeforge.features.FeatureTable.FitWindow("day", "2026-11-02"), "{}");
+    return stored;
+  }
+
+  @Test
+  void storedStatisticsAreAReferenceWithoutReadingItsRows() {
+    RunContext same = withStoredStatistics("2026-11-02", "x");
+    Row stats = same.lake().read(TableRef.parse("features.orders_stats"), "features").rows().head();
+    assertEquals(10_000L, stats.<Long>getAs("rows"), "the fit window only: day 1");
+    assertEquals("day < '2026-11-02'", stats.getAs("rows_where"));
+    assertEquals(10_000L, stats.<scala.collection.Seq<Long>>getAs("bin_counts").toStream()
+        .foldLeft(0L, (a, b) -> a + (Long) b));
+    StageResult unshifted = new DriftStage().run(same);
+    assertEquals(0.0, (Double) unshifted.metrics().get("drift.x.psi"), 1e-9);
+    assertEquals(0.0, (Double) unshifted.metrics().get("drift.x.ks"), 1e-9);
+    assertEquals(0.0, (Double) unshifted.metrics().get("drift.x.wasserstein"), 1e-9);
+
+    RunContext shifted = withStoredStatistics("2026-11-03", "x");
+    var e = assertThrows(LakeforgeException.class, () -> new DriftStage().run(shifted));
+    assertEquals(3, e.exitCode());
+    assertTrue(e.getMessage().contains("x ks = 0.3000 crosses its fail level 0.1"), e.getMessage());
+    Row w = shifted.lake().read(TableRef.parse("monitoring.drift"), "drift").rows()
+        .filter("column_name = 'x' AND method = 'wasserstein' AND run_date = '2026-11-03'").head();
+    assertEquals("features.orders@v0", w.getAs("reference"));
+    assertEquals(3000 / 2886.8956, (Double) w.getAs("value"), 0.15, "bin means approximate the shift");
+  }
+
+  @Test
+  void aColumnWithoutStoredStatisticsIsNamed() {
+    RunContext ctx = withStoredStatistics("2026-11-02", "x, y");
+    var e = assertThrows(LakeforgeException.class, () -> new DriftStage().run(ctx));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("column 'y' has no statistics in features.orders_stats for "
+        + "features.orders@v0 (it has: x)"), e.getMessage());
+  }
 }

@@ -85,9 +85,9 @@ public final class FeatureSetStage implements Stage {
 
     String metadata = context.commitMetadata(NAME,
         Map.of("definition_hash", FeatureTable.definitionHash(context, "feature_sets", name)));
-    String fitUntil = set.fitUntil() != null ? set.fitUntil() : context.config().training().split().validateFrom();
-    var spec = new RowFeatures.Spec(owner, rowFeatures, set.eventTime(), col(set.eventTime()).lt(lit(fitUntil)),
-        null, TableRef.of(FeatureTable.LAYER, name + "_vocab"));
+    FeatureTable.FitWindow fit = FeatureTable.FitWindow.of(context.config(), set.fitUntil(), set.eventTime());
+    var spec = new RowFeatures.Spec(owner, rowFeatures, set.eventTime(), fit.contains(), null,
+        TableRef.of(FeatureTable.LAYER, name + "_vocab"));
     RowFeatures.Output withRows = new RowFeatures(lake, result, metadata).add(base, spec);
 
     List<String> featureColumns = new ArrayList<>(aggregates.stream().map(FeatureConfig::name).toList());
@@ -100,7 +100,7 @@ public final class FeatureSetStage implements Stage {
 
     Lake.WriteResult written = lake.overwrite(features, FeatureTable.featureSet(name), metadata);
     result.wrote(written.version())
-        .wrote(FeatureStatistics.record(lake, written.version(), featureColumns, metadata))
+        .wrote(FeatureStatistics.record(lake, written.version(), featureColumns, fit, metadata))
         .metric(name + ".rows", written.rowsWritten())
         .metric(name + ".features", featureColumns.size());
   }

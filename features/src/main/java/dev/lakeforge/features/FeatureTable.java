@@ -15,6 +15,27 @@ import java.util.List;
  */
 public final class FeatureTable {
   public static final String LABEL = "label";
+
+  /**
+   * The fit window of a feature or training set: rows before its {@code fit_until}, by default
+   * {@code training.split.validate_from}; every row when neither is set (a random or group split). Encodings learn
+   * from it and its statistics are the drift reference.
+   */
+  public record FitWindow(String eventTime, String until) {
+    public static FitWindow of(dev.lakeforge.core.config.PipelineConfig config, String fitUntil, String eventTime) {
+      return new FitWindow(eventTime, fitUntil != null ? fitUntil : config.training().split().validateFrom());
+    }
+
+    public org.apache.spark.sql.Column contains() {
+      return until == null ? org.apache.spark.sql.functions.lit(true)
+          : org.apache.spark.sql.functions.col(eventTime).lt(org.apache.spark.sql.functions.lit(until));
+    }
+
+    /** How the window reads in the statistics table. */
+    public String describe() {
+      return until == null ? "all rows" : eventTime + " < '" + until + "'";
+    }
+  }
   public static final String LAYER = "features";
   public static final String TRAINING_SETS = "training_sets";
 

@@ -72,10 +72,10 @@ public final class TrainingSetStage implements Stage {
     rows = DimensionJoins.apply(lake, rows, set.joins(), owner, result);
 
     String metadataBase = context.commitMetadata(NAME);
-    String fitUntil = set.fitUntil() != null ? set.fitUntil() : config.training().split().validateFrom();
+    FeatureTable.FitWindow fit = FeatureTable.FitWindow.of(config, set.fitUntil(), set.spine().eventTime());
     Column label = col(FeatureTable.LABEL);
-    var spec = new RowFeatures.Spec(owner, set.features(), set.spine().eventTime(),
-        col(set.spine().eventTime()).lt(lit(fitUntil)), label, TableRef.of(FeatureTable.TRAINING_SETS, name + "_vocab"));
+    var spec = new RowFeatures.Spec(owner, set.features(), set.spine().eventTime(), fit.contains(), label,
+        TableRef.of(FeatureTable.TRAINING_SETS, name + "_vocab"));
     RowFeatures.Output withRows = new RowFeatures(lake, result, metadataBase).add(rows, spec);
     List<String> featureColumns = new ArrayList<>(withRows.columns());
 
@@ -121,7 +121,7 @@ public final class TrainingSetStage implements Stage {
         "definition_hash", FeatureTable.definitionHash(context, "training_sets", name), "inputs", inputs));
     Lake.WriteResult written = lake.overwrite(trainingSet, FeatureTable.trainingSet(name), metadata);
     return result.wrote(written.version())
-        .wrote(FeatureStatistics.record(lake, written.version(), featureColumns, metadata))
+        .wrote(FeatureStatistics.record(lake, written.version(), featureColumns, fit, metadata))
         .metric("rows", written.rowsWritten())
         .metric("features", featureColumns.size())
         .output(TABLE, written.version().toString())

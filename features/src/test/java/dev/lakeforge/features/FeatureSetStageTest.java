@@ -68,6 +68,10 @@ class FeatureSetStageTest {
     assertEquals("[sum_24h,5,2,36.666666666666664,10.0,60.0," + version + "]", stats.stream()
         .filter(r -> r.getString(0).equals("sum_24h")).findFirst().orElseThrow().toString());
     assertEquals(8, stats.size());
+    Row histogram = ctx.lake().read(TableRef.parse("features.user_history_stats"), "features").rows()
+        .filter("feature = 'sum_24h'").selectExpr("rows_where", "aggregate(bin_counts, 0L, (a, b) -> a + b)").head();
+    assertEquals("ts < '2020-01-03'", histogram.getString(0), "statistics describe the fit window");
+    assertEquals(3L, histogram.getLong(1), "the histogram counts the 3 non-null values");
   }
 
   @Test

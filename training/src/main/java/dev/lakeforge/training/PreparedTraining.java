@@ -86,7 +86,7 @@ public final class PreparedTraining implements AutoCloseable {
       train = ClassBalance.withBalancedWeights(train, FeatureTable.LABEL, classes);
       weight = ClassBalance.WEIGHT;
     }
-    train = train.persist(StorageLevel.MEMORY_AND_DISK());
+    train = trainer.cacheLayout(train, training.workers()).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> validation = split.validation(labelled).persist(StorageLevel.MEMORY_AND_DISK());
     long validationRows = validation.count();
     TrainerInput input = new TrainerInput(train, validationRows == 0 ? null : validation, features,

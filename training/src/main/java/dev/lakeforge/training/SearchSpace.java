@@ -13,8 +13,20 @@ import java.util.TreeMap;
 final class SearchSpace {
   private SearchSpace() {}
 
+  /**
+   * Grid: every combination. Random and halving draw {@code trials} configs; when every dimension is a choice they
+   * draw distinct grid points (a seeded shuffle), so a small grid is never tried twice.
+   */
   static List<Map<String, Object>> configs(SweepConfig sweep) {
-    return "grid".equals(sweep.strategy()) ? grid(sweep.space()) : random(sweep.space(), sweep.trials(), sweep.seed());
+    if ("grid".equals(sweep.strategy())) {
+      return grid(sweep.space());
+    }
+    if (sweep.space().values().stream().allMatch(d -> d.choice() != null)) {
+      List<Map<String, Object>> points = new ArrayList<>(grid(sweep.space()));
+      java.util.Collections.shuffle(points, new Random(sweep.seed()));
+      return points.subList(0, Math.min(sweep.trials(), points.size()));
+    }
+    return random(sweep.space(), sweep.trials(), sweep.seed());
   }
 
   /** The cartesian product of the choices, parameters in name order so the trial numbering is stable. */

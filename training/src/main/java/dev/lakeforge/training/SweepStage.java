@@ -90,7 +90,8 @@ public final class SweepStage implements Stage {
         throw Errors.featureInput(prepared.table.version().toString(), "has no rows in the validation split",
             "a sweep ranks configs on validation rows: check training.split");
       }
-      TrainerInput trialInput = sample(prepared.input, sweep);
+      TrainerInput trialInput = trialInput(prepared.input, sweep);
+      Dataset<Row> validation = prepared.input.validation();
       int parallelism = parallelism(context, sweep, training);
       Budget budget = new Budget(sweep.budget());
       List<Trial> trials = new ArrayList<>();
@@ -102,8 +103,8 @@ public final class SweepStage implements Stage {
       ExecutorService pool = Executors.newFixedThreadPool(parallelism);
       try {
         for (int rung = 0; !alive.isEmpty(); rung++) {
-          List<Trial> rungTrials = runRung(pool, trainer, trialInput, training, configs, alive, rung, rounds,
-              trials.size(), metric, budget);
+          List<Trial> rungTrials = runRung(pool, trainer, trialInput, validation, training, configs, alive, rung,
+              rounds, trials.size(), metric, budget);
           trials.addAll(rungTrials);
           if (!"halving".equals(sweep.strategy()) || rounds >= maxRounds) {
             break;
@@ -139,16 +140,16 @@ public final class SweepStage implements Stage {
     }
   }
 
-  private List<Trial> runRung(ExecutorService pool, Trainer trainer, TrainerInput input, TrainingConfig training,
-      List<Map<String, Object>> configs, List<Integer> alive, int rung, int rounds, int numberedFrom,
-      TrialMetric metric, Budget budget) {
+  private List<Trial> runRung(ExecutorService pool, Trainer trainer, TrainerInput input, Dataset<Row> validation,
+      TrainingConfig training, List<Map<String, Object>> configs, List<Integer> alive, int rung, int rounds,
+      int numberedFrom, TrialMetric metric, Budget budget) {
     List<Future<Trial>> futures = new ArrayList<>();
     for (int i = 0; i < alive.size(); i++) {
       int trialNumber = numberedFrom + i;
       int config = alive.get(i);
       Map<String, Object> params = merged(training.params(), configs.get(config), trainer, rounds);
-      futures.add(pool.submit(() -> runTrial(trainer, input, params, trialNumber, config, rung, rounds, metric,
-          budget)));
+      futures.add(pool.submit(() -> runTrial(trainer, input, validation, params, trialNumber, config, rung, rounds,
+          metric, budget)));
     }
     List<Trial> done = new ArrayList<>();
     for (Future<Trial> future : futures) {
@@ -164,8 +165,8 @@ public final class SweepStage implements Stage {
     return done;
   }
 
-  private static Trial runTrial(Trainer trainer, TrainerInput input, Map<String, Object> params, int trial,
-      int config, int rung, int rounds, TrialMetric metric, Budget budget) {
+  private static Trial runTrial(Trainer trainer, TrainerInput input, Dataset<Row> validation,
+      Map<String, Object> params, int trial, int config, int rung, int rounds, TrialMetric metric, Budget budget) {
     String refused = budget.admit(rounds);
     if (refused != null) {
       return new Trial(trial, config, rung, rounds, params, null, 0, "skipped: " + refused);
@@ -173,7 +174,7 @@ public final class SweepStage implements Stage {
     long started = System.nanoTime();
     try {
       TrainedModel model = trainer.fit(input, params);
-      double value = metric.evaluate(SparkModels.transform(model.sparkModel(), input.validation(), input.features()));
+      double value = metric.evaluate(SparkModels.transform(model.sparkModel(), validation, input.features()));
       double seconds = (System.nanoTime() - started) / 1e9;
       LOG.info("Trial {} (config {}, rung {}, {} rounds): {} = {} in {} s", trial, config, rung, rounds, metric.name,
           value, String.format("%.1f", seconds));
@@ -210,11 +211,14 @@ public final class SweepStage implements Stage {
     return configured instanceof Number n ? n.intValue() : trainer.defaultRounds();
   }
 
-  private static TrainerInput sample(TrainerInput input, SweepConfig sweep) {
-    if (sweep.sample() >= 1.0) {
-      return input;
-    }
-    return new TrainerInput(input.training().sample(false, sweep.sample(), sweep.seed()), input.validation(),
+  /**
+   * What trials fit on: a seeded sample of the training rows when configured, and the validation rows only when
+   * early stopping needs them (per-round evaluation is otherwise wasted on trials; the metric is computed after).
+   */
+  private static TrainerInput trialInput(TrainerInput input, SweepConfig sweep) {
+    Dataset<Row> training = sweep.sample() >= 1.0 ? input.training()
+        : input.training().sample(false, sweep.sample(), sweep.seed());
+    return new TrainerInput(training, input.earlyStopping() == null ? null : input.validation(),
         input.features(), input.label(), input.task(), input.weightColumn(), input.earlyStopping(), input.workers(),
         input.threadsPerWorker(), input.device(), input.featureArray());
   }

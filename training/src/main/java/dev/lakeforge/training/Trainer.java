@@ -1,6 +1,8 @@
 package dev.lakeforge.training;
 
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * One learning algorithm behind one contract, in the spirit of an MLlib Estimator: params by name with the
@@ -24,4 +26,12 @@ public interface Trainer {
   void check(Map<String, Object> params, String task);
 
   TrainedModel fit(TrainerInput input, Map<String, Object> params);
+
+  /**
+   * How rows should be partitioned before they are cached for many fits: XGBoost wants exactly one partition per
+   * worker (otherwise every fit shuffles the whole training set again); MLlib wants them as they are.
+   */
+  default Dataset<Row> cacheLayout(Dataset<Row> rows, int workers) {
+    return rows;
+  }
 }

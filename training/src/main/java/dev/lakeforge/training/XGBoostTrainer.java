@@ -58,6 +58,11 @@ public final class XGBoostTrainer implements Trainer {
   }
 
   @Override
+  public Dataset<Row> cacheLayout(Dataset<Row> rows, int workers) {
+    return rows.repartition(workers);
+  }
+
+  @Override
   public void check(Map<String, Object> params, String task) {
     EstimatorParams.apply(estimator(task), withoutAuto(params), WIRING, ALIASES, ALGORITHM);
   }

@@ -2,8 +2,10 @@ package dev.lakeforge.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
@@ -91,5 +93,55 @@ class TrainStageTest {
       assertTrue(p >= 0 && p <= 1, "probability out of range: " + p);
       assertEquals(nativePredictions[i][0], p, 1e-6);
     }
+  }
+
+  @Test
+  void anMllibAlgorithmTrainsThroughTheSameStageAndLoadsBackByItsMetadata() {
+    RunContext ctx = SharedSpark.context(PIPELINE.replace("params: {num_round: 20, max_depth: 3, eta: 0.3, seed: 7}",
+        "algorithm: random_forest\n  params: {num_trees: 10, max_depth: 3, seed: 7}"), "2020-02-01");
+    writeFeatures(ctx);
+    StageResult result = new TrainStage().run(ctx);
+    ModelDirectory dir = new ModelDirectory(Path.of(result.output(TrainStage.MODEL_DIR)));
+    assertEquals("random_forest", dir.info().algorithm());
+    assertEquals(List.of("double", "double"), dir.info().featureTypes());
+    assertEquals(10, dir.info().params().get("num_trees"));
+    assertEquals(120L, dir.info().validationRows());
+    assertTrue(!Files.exists(dir.file(ModelDirectory.BOOSTER_UBJ)), "MLlib models have no booster");
+    var rows = SparkModels.transform(SparkModels.load(dir.sparkModel()),
+        ctx.lake().read(TableRef.parse("training_sets.toy"), "features").rows(), List.of("x", "z"))
+        .select(SparkModels.positiveProbability()).collectAsList();
+    assertEquals(600, rows.size());
+    assertTrue(rows.stream().allMatch(r -> r.getDouble(0) >= 0 && r.getDouble(0) <= 1));
+  }
+
+  @Test
+  void oneClassNoTrainingRowsAndInfiniteValuesAreRefusedByName() {
+    RunContext ctx = SharedSpark.context(PIPELINE, "2020-02-01");
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      rows.add(RowFactory.create(Timestamp.valueOf("2020-01-01 00:00:00").toInstant().plusSeconds(3600L * i)
+          .toEpochMilli(), i == 7 ? Double.POSITIVE_INFINITY : i / 50.0, 0.0, 0.0));
+    }
+    var schema = new StructType().add("ms", DataTypes.LongType).add("x", DataTypes.DoubleType)
+        .add("z", DataTypes.DoubleType).add("label", DataTypes.DoubleType);
+    var frame = SharedSpark.get().createDataFrame(rows, schema).selectExpr("timestamp_millis(ms) as ts", "x", "z", "label");
+    ctx.lake().overwrite(frame, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    var oneClass = assertThrows(LakeforgeException.class, () -> new TrainStage().run(ctx));
+    assertEquals(3, oneClass.kind().exitCode());
+    assertTrue(oneClass.getMessage().contains("label 'label'") && oneClass.getMessage().contains("one class only (0.0)"),
+        oneClass.getMessage());
+
+    ctx.lake().overwrite(frame.withColumn("label", org.apache.spark.sql.functions.expr("cast(x > 0.5 as double)")),
+        TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    var infinite = assertThrows(LakeforgeException.class, () -> new TrainStage().run(ctx));
+    assertTrue(infinite.getMessage().contains("has infinite values in x (1 rows)"), infinite.getMessage());
+
+    RunContext early = SharedSpark.context(PIPELINE.replace("validate_from: \"2020-01-21\"",
+        "validate_from: \"2019-01-01\""), "2020-02-01");
+    early.lake().overwrite(frame, TableRef.parse("training_sets.toy"), early.commitMetadata("test"));
+    var empty = assertThrows(LakeforgeException.class, () -> new TrainStage().run(early));
+    assertEquals(3, empty.kind().exitCode());
+    assertTrue(empty.getMessage().contains("has no labelled rows in the training split (rows with ts < 2019-01-01)"),
+        empty.getMessage());
   }
 }

@@ -9,6 +9,9 @@ import java.util.Set;
  *
  * @param reference        the reference table, any pin (e.g. features.flights_delay@tag:golden)
  * @param referenceFilter  a Spark SQL predicate selecting the reference rows (e.g. the training window)
+ * @param referenceStatistics instead of {@code reference}: a feature or training set, any pin, whose stored
+ *                         statistics (its fit window's histograms in {@code <table>_stats}) are the reference; no
+ *                         reference rows are read. Numeric columns only.
  * @param current          the current table; default: the reference table at its latest version
  * @param currentFilter    a predicate selecting the current rows; {@code ${run_date}} becomes the run date
  * @param numeric          numeric columns: PSI, KS, Wasserstein (in reference standard deviations), Jensen–Shannon
@@ -17,13 +20,25 @@ import java.util.Set;
  * @param thresholds       per method (psi, ks, wasserstein, js, chi_square_p): warn and fail levels; a value above
  *                         the level trips it, except chi_square_p, which trips below it
  */
-public record DriftConfig(String reference, String referenceFilter, String current, String currentFilter,
+public record DriftConfig(String reference, String referenceFilter, String referenceStatistics, String current,
+    String currentFilter,
     List<String> numeric, List<String> categorical, Integer bins, Map<String, DriftThreshold> thresholds) {
   public static final Set<String> METHODS = Set.of("psi", "ks", "wasserstein", "js", "chi_square_p");
 
   public DriftConfig {
-    Require.present(reference, "reference");
-    current = Require.orDefault(current, reference.replaceAll("@.*$", ""));
+    if ((reference == null) == (referenceStatistics == null)) {
+      throw new IllegalArgumentException("give exactly one of 'reference' (a table) and 'reference_statistics' "
+          + "(a feature or training set whose stored statistics are the reference)");
+    }
+    if (referenceStatistics != null && referenceFilter != null) {
+      throw new IllegalArgumentException("key 'reference_filter' does not apply to 'reference_statistics': the "
+          + "statistics describe the set's fit window");
+    }
+    if (referenceStatistics != null && categorical != null && !categorical.isEmpty()) {
+      throw new IllegalArgumentException("key 'categorical' needs a 'reference' table: stored statistics hold "
+          + "numeric histograms only");
+    }
+    current = Require.orDefault(current, (reference != null ? reference : referenceStatistics).replaceAll("@.*$", ""));
     numeric = List.copyOf(Require.orDefault(numeric, List.of()));
     categorical = List.copyOf(Require.orDefault(categorical, List.of()));
     if (numeric.isEmpty() && categorical.isEmpty()) {

@@ -74,6 +74,10 @@ public final class Lake {
     return write(rows, ref, SaveMode.Append, null, commitMetadata, SchemaPolicy.FAIL);
   }
 
+  public WriteResult append(Dataset<Row> rows, TableRef ref, String commitMetadata, SchemaPolicy policy) {
+    return write(rows, ref, SaveMode.Append, null, commitMetadata, policy);
+  }
+
   private WriteResult write(Dataset<Row> rows, TableRef ref, SaveMode mode, String replaceWhere, String metadata,
       SchemaPolicy policy) {
     String path = path(ref);
