@@ -300,7 +300,7 @@ public final class LakeforgeMain implements Runnable {
     public Integer call() {
       ConfigLoader loader = ConfigLoader.fromSystemEnv();
       LoadedConfig loaded = loader.loadPipeline(options.config, options.overrides);
-      SparkSessions.loadProfile(options.profile, options.confDir(), loader);
+      var profile = SparkSessions.loadProfile(options.profile, options.confDir(), loader);
       var c = loaded.config();
       System.out.printf("config ok: %s (pipeline %s, sha256 %s)%n", options.config, c.pipeline(), loaded.hash());
       System.out.printf("  sources: %s; validation: %s; feature sets: %s; training sets: %s; model: %s; "
@@ -309,6 +309,13 @@ public final class LakeforgeMain implements Runnable {
           String.join(", ", new java.util.TreeSet<>(c.validation().keySet())),
           String.join(", ", c.featureSets().keySet()), String.join(", ", c.trainingSets().keySet()),
           c.registry().modelName(), options.profile);
+      var t = c.training();
+      System.out.printf("  training: %s (%s) on %s, split %s, device %s%s%n", t.algorithm(), t.task(),
+          c.trainingSetName(), t.split().kind(), t.device(), t.sweep() == null ? ""
+              : ", sweep: " + t.sweep().strategy() + " over " + String.join(", ", new java.util.TreeSet<>(
+                  t.sweep().space().keySet())));
+      System.out.println("  spark settings of profile " + options.profile + " here:");
+      SparkSessions.settings(profile).forEach((k, v) -> System.out.printf("    %s=%s%n", k, v));
       return 0;
     }
   }

@@ -23,7 +23,7 @@ class TrainingDeviceTest {
     assertEquals(TrainingDevice.CPU, TrainingDevice.choose("cpu", "gpu", spark, c -> true));
     var demanded = assertThrows(LakeforgeException.class, () -> TrainingDevice.choose("cuda", "gpu", spark, c -> true));
     assertEquals(2, demanded.kind().exitCode());
-    assertTrue(demanded.getMessage().startsWith("Cannot use the gpu profile: training.device is cuda but"),
+    assertTrue(demanded.getMessage().startsWith("Cannot train on a GPU: training.device is cuda but"),
         demanded.getMessage());
   }
 

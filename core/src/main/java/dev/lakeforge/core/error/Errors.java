@@ -168,8 +168,8 @@ public final class Errors {
 
   public static LakeforgeException gpuUnavailable(String reason) {
     return new LakeforgeException(ErrorKind.CONFIG,
-        "Cannot use the gpu profile: " + reason
-            + ". Fix: run on executors with NVIDIA GPUs and pass the RAPIDS jar with --jars, or use --profile local.",
+        "Cannot train on a GPU: " + reason + ". Fix: run with --profile gpu on executors with NVIDIA GPUs, the RAPIDS "
+            + "jar passed with --jars and a jar built with mvn -Pgpu; or set training.device: auto to fall back to CPU.",
         null);
   }
 }

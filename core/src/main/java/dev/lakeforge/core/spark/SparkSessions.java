@@ -77,6 +77,19 @@ public final class SparkSessions {
     return conf;
   }
 
+  /**
+   * The settings a session would get here from {@code profile}, without starting it: what {@code config check}
+   * shows, GPU fallback included.
+   */
+  public static Map<String, String> settings(SparkProfile profile) {
+    SparkConf submitted = new SparkConf();
+    String master = submitted.contains("spark.master") ? submitted.get("spark.master")
+        : profile.master() == null ? "local[*]" : profile.master();
+    Map<String, String> conf = new TreeMap<>(effectiveConf(profile, submitted, GpuProbe.forMaster(master)));
+    conf.put("spark.master", master);
+    return conf;
+  }
+
   /** Why a GPU profile runs on CPU in this session, or empty when it does not. */
   public static Optional<String> gpuFallback(SparkSession spark) {
     return Optional.ofNullable(spark.conf().get(GPU_FALLBACK, null));
