@@ -126,6 +126,7 @@ public final class SweepStage implements Stage {
       Map<String, Object> bestParams = merged(training.params(), configs.get(best.config()), trainer, maxRounds);
       LOG.info("Best of {} trials: config {} with {} = {}; retraining on all training rows", trials.size(),
           best.config(), metric.name, best.value());
+      prepared.device.cpuBecause().ifPresent(why -> result.output("gpu_fallback", why));
       Path dir = TrainStage.modelPath(context, "-sweep");
       ModelDirectory out = prepared.fitAndSave(context, bestParams, dir);
       return result.metric("trials", trials.size())

@@ -46,11 +46,13 @@ public record TrainingDevice(String device, boolean featureArray, Optional<Strin
     if ("cuda".equals(configured)) {
       throw Errors.gpuUnavailable("training.device is cuda but " + problem.get());
     }
-    if ("gpu".equals(profile) && SparkSessions.gpuFallback(spark).isEmpty()) { // the session warned already
-      LOG.warn("Training on CPU although the gpu profile was asked for: {}", problem.get());
-      return new TrainingDevice("cpu", false, problem);
+    if (!"gpu".equals(profile)) {
+      return CPU;
     }
-    return CPU;
+    if (SparkSessions.gpuFallback(spark).isEmpty()) { // else the session has warned already
+      LOG.warn("Training on CPU although the gpu profile was asked for: {}", problem.get());
+    }
+    return new TrainingDevice("cpu", false, problem);
   }
 
   static TrainingDevice choose(String configured, String profile, SparkSession spark) {
