@@ -15,6 +15,10 @@ export SPARK_HOME
 # Everything stays on loopback.
 export SPARK_LOCAL_IP=127.0.0.1
 
+# Python's MLflow with XGBoost, for the test that loads a registered model through mlflow.pyfunc.
+pyfunc_venv=$(scripts/venv.sh pyfunc "mlflow==2.22.1" "xgboost-cpu==3.2.0" "sqlalchemy==2.0.58")
+export LAKEFORGE_PYFUNC_PYTHON="$pyfunc_venv/bin/python"
+
 # A private MLflow server for the tests, on a free port, stopped on exit.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export MLFLOW_HOME="$root/target/test-mlflow"

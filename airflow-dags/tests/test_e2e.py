@@ -76,6 +76,20 @@ def test_training_then_scoring_dag_runs(env):
     assert sorted(p.stem for p in state.glob("*.json")) == sorted(
         ["ingest", "validate", "features", "training-set", "train", "evaluate", "register"])
 
+    # The evaluation report and its plots went to the registered run as artifacts.
+    run_id = json.loads((state / "register.json").read_text())["outputs"]["mlflow_run_id"]
+    query = urllib.parse.urlencode({"run_id": run_id, "path": "evaluation"})
+    with urllib.request.urlopen(f"{os.environ['MLFLOW_TRACKING_URI']}/api/2.0/mlflow/artifacts/list?{query}",
+                                timeout=30) as r:
+        names = {Path(f["path"]).name for f in json.load(r).get("files", [])}
+    assert {"report.html", "roc.png", "pr.png", "calibration.png", "confusion.png"} <= names, names
+    # Training curves are step metrics: one point per boosting round.
+    query = urllib.parse.urlencode({"run_id": run_id, "metric_key": "validation-auc", "max_results": 10000})
+    with urllib.request.urlopen(f"{os.environ['MLFLOW_TRACKING_URI']}/api/2.0/mlflow/metrics/get-history?{query}",
+                                timeout=30) as r:
+        steps = sorted(m["step"] for m in json.load(r).get("metrics", []))
+    assert len(steps) > 1 and steps == list(range(len(steps))), steps[:5]
+
     dags_test(e, "lakeforge_scoring")
     assert (work / "lake" / "monitoring" / "drift" / "_delta_log").is_dir(), "the drift check ran before scoring"
     export = work / "exports" / "flights_delay" / f"day={RUN_DATE}"

@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
     subcommands = {LakeforgeMain.Ingest.class, LakeforgeMain.Validate.class, LakeforgeMain.Features.class,
         LakeforgeMain.TrainingSet.class, LakeforgeMain.Train.class, LakeforgeMain.Sweep.class, LakeforgeMain.Evaluate.class, LakeforgeMain.Drift.class, LakeforgeMain.Register.class,
         LakeforgeMain.Score.class, LakeforgeMain.Run.class, TablesCommands.Tables.class, TablesCommands.Profile.class,
-        LakeforgeMain.ConfigCommand.class},
+        LakeforgeMain.ConfigCommand.class, AliasCommands.Alias.class},
     footer = {"", "Exit codes: 0 ok, 1 unexpected, 2 usage or config, 3 data-quality gate, 4 model gate, "
         + "5 external service unavailable."})
 public final class LakeforgeMain implements Runnable {
@@ -203,7 +203,7 @@ public final class LakeforgeMain implements Runnable {
   static final class Evaluate extends StageCommand {
     @Override
     List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new EvaluateStage());
+      return List.of(new EvaluateStage(System.getenv()));
     }
   }
 
@@ -236,9 +236,13 @@ public final class LakeforgeMain implements Runnable {
   @Command(name = "score", mixinStandardHelpOptions = true,
       description = "Score a day's features with the aliased model; writes a Parquet export.")
   static final class Score extends StageCommand {
+    @Option(names = "--model", paramLabel = "URI", description = "models:/<name>@<alias> or models:/<name>/<version>; "
+        + "default: the registry's model at scoring.alias (or registry.alias)")
+    String model;
+
     @Override
     List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new ScoreStage(System.getenv()));
+      return List.of(new ScoreStage(System.getenv(), Optional.ofNullable(model)));
     }
   }
 
@@ -274,7 +278,7 @@ public final class LakeforgeMain implements Runnable {
   static List<Stage> pipeline() {
     return List.of(new IngestStage(), new ValidateStage(), new FeatureSetStage(), new TrainingSetStage(),
         new TrainStage(),
-        new EvaluateStage(), new RegisterStage(Optional.empty(), false, System.getenv()),
+        new EvaluateStage(System.getenv()), new RegisterStage(Optional.empty(), false, System.getenv()),
         new ScoreStage(System.getenv()));
   }
 

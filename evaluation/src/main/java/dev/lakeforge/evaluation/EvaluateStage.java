@@ -1,11 +1,23 @@
 package dev.lakeforge.evaluation;
 
+import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.lakeforge.core.config.DriftConfig;
 import dev.lakeforge.core.config.EvaluationConfig;
 import dev.lakeforge.core.config.GateConfig;
+import dev.lakeforge.core.config.SliceConfig;
 import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.error.LakeforgeException;
+import dev.lakeforge.core.mlflow.MlflowClient;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
@@ -16,29 +28,46 @@ import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.PreparedTraining;
 import dev.lakeforge.training.SparkModels;
 import dev.lakeforge.training.TrainStage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Scores the validation split of the exact feature table version the model was trained on, computes the
- * metrics, applies the gates and writes {@code evaluation.json} next to the model. A model outside a gate is
- * "not blessed": the stage ends with exit 4 and the model is never promoted.
+ * Scores the validation split of the exact training set version the model was trained on, computes the task's
+ * metrics overall and per slice, compares with the registry's champion on the same rows when a gate asks for it,
+ * measures drift of the validation rows against the training window, and writes {@code evaluation.json} and the
+ * HTML report with its plots next to the model. A model outside a gate is "not blessed": the stage ends with exit
+ * 4 and the model is never promoted.
  */
 public final class EvaluateStage implements Stage {
   public static final String NAME = "evaluate";
-  public static final String SCORE = "score";
   public static final String BLESSED = "blessed";
+  public static final String REPORT = "report";
+  /** The stages whose reads are the model's data lineage. */
+  public static final List<String> LINEAGE_STAGES = List.of("ingest", "validate", "features", "training-set",
+      TrainStage.NAME, "sweep");
+  static final String LABEL = "_label";
+  static final String SCORE = "_score";
+  static final String PREDICTION = "_prediction";
+  static final String PROBABILITY = "_probability";
+  private static final int IMPORTANCE_SHOWN = 20;
 
-  /** What evaluation concluded, kept with the model. */
-  public record Evaluation(Map<String, Double> metrics, boolean blessed, List<String> reasons, String validatedOn,
-      double threshold) {}
+  private final Map<String, String> env;
+
+  /** @param env where MLflow credentials come from when a gate compares with the champion */
+  public EvaluateStage(Map<String, String> env) {
+    this.env = env;
+  }
 
   @Override
   public String name() {
@@ -47,50 +76,267 @@ public final class EvaluateStage implements Stage {
 
   @Override
   public StageResult run(RunContext context) {
-    StageResult trained = TrainStage.latestModel(context.manifests());
-    ModelDirectory dir = new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
+    ModelDirectory dir = new ModelDirectory(Path.of(TrainStage.latestModel(context.manifests())
+        .output(TrainStage.MODEL_DIR)));
     ModelDirectory.Info info = dir.info();
     EvaluationConfig config = context.config().evaluation();
     StageResult.Builder result = context.result(NAME);
 
     VersionedFrame table = context.lake().read(TableRef.parse(info.trainingSet()), TrainingSetStage.NAME);
     result.read(table.version());
-    SpineConfig spine = context.config().trainingSets().get(TrainingSetStage.trainingSetName(context.config())).spine();
+    List<String> columns = Arrays.asList(table.rows().columns());
+    for (SliceConfig slice : config.slices()) {
+      if (!columns.contains(slice.column())) {
+        throw Errors.configInvalid("evaluation.slices", "column '" + slice.column() + "' is not in "
+            + table.version() + "; its columns: " + String.join(", ", columns));
+      }
+    }
+    SpineConfig spine = context.config().trainingSets().get(TrainingSetStage.trainingSetName(context.config()))
+        .spine();
     Dataset<Row> validation = PreparedTraining.split(context, spine).validation(table.rows())
         .filter(col(info.label()).isNotNull());
-    Dataset<Row> scored = SparkModels.transform(SparkModels.load(dir.sparkModel()), validation, info.features())
-        .select(col(info.label()), SparkModels.positiveProbability().as(SCORE))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Map<String, Double> metrics;
+    List<String> sliceColumns = config.slices().stream().map(SliceConfig::column).distinct().toList();
+    Dataset<Row> scored = score(dir, info, validation, sliceColumns).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      metrics = BinaryMetrics.compute(scored, info.label(), SCORE, config.threshold());
+      return evaluate(context, config, dir, info, table, validation, scored, result);
     } finally {
       scored.unpersist();
     }
+  }
 
-    List<String> reasons = new ArrayList<>();
-    for (Map.Entry<String, GateConfig> gate : new TreeMap<>(config.gates()).entrySet()) {
-      Double value = metrics.get(gate.getKey());
-      if (value == null) {
-        throw Errors.configInvalid("evaluation.gates", "metric '" + gate.getKey() + "' does not exist; known: "
-            + String.join(", ", metrics.keySet()));
+  private StageResult evaluate(RunContext context, EvaluationConfig config, ModelDirectory dir,
+      ModelDirectory.Info info, VersionedFrame table, Dataset<Row> validation, Dataset<Row> scored,
+      StageResult.Builder result) {
+    checkScored(scored, info, table);
+    Map<String, byte[]> plots = new LinkedHashMap<>();
+    long[][] confusion = null;
+    List<String> classes = null;
+    List<BinaryMetrics.CalibrationBin> calibration = null;
+    Map<String, Double> metrics;
+    switch (info.task()) {
+      case "binary" -> {
+        BinaryMetrics.Result r = BinaryMetrics.compute(scored, LABEL, SCORE, config.threshold(),
+            config.calibrationBins());
+        metrics = r.metrics();
+        confusion = r.confusion();
+        classes = List.of("0", "1");
+        calibration = r.calibration();
+        plots.put("roc.png", EvaluationCharts.roc(r.roc(), metrics.get("auc_roc")));
+        plots.put("pr.png", EvaluationCharts.precisionRecall(r.pr(), metrics.get("auc_pr"),
+            metrics.get("positive_rate")));
+        plots.put("calibration.png", EvaluationCharts.calibration(r.calibration()));
       }
-      if (!gate.getValue().admits(value)) {
-        reasons.add(String.format("%s = %.4f is outside [%s, %s]", gate.getKey(), value,
-            gate.getValue().min() == null ? "-inf" : gate.getValue().min(),
-            gate.getValue().max() == null ? "+inf" : gate.getValue().max()));
+      case "multiclass" -> {
+        int k = scored.select(size(col(PROBABILITY))).head().getInt(0);
+        MulticlassMetrics.Result r = MulticlassMetrics.compute(scored, LABEL, PREDICTION, PROBABILITY, k);
+        metrics = r.metrics();
+        confusion = r.confusion();
+        classes = IntStream.range(0, k).mapToObj(String::valueOf).toList();
+      }
+      default -> {
+        RegressionMetrics.Result r = RegressionMetrics.compute(scored, LABEL, PREDICTION);
+        metrics = r.metrics();
+        plots.put("predicted_vs_actual.png", EvaluationCharts.predictedVersusActual(r.sample()));
       }
     }
+    if (confusion != null) {
+      plots.put("confusion.png", EvaluationCharts.confusion(confusion, classes));
+    }
+    Gates.check(config.gates(), metrics);
+
+    List<SliceMetrics.Slice> slices = new ArrayList<>();
+    for (SliceConfig slice : config.slices()) {
+      slices.addAll(SliceMetrics.compute(scored, info.task(), slice, config.threshold()));
+    }
+
+    Optional<RegisteredModel> champion = champion(context, config);
+    Map<String, Double> championMetrics = champion.map(c -> c.directory().root().toAbsolutePath()
+            .equals(dir.root().toAbsolutePath()) ? metrics : championMetrics(c, info, table, validation, config))
+        .orElse(null);
+    List<Gates.Verdict> verdicts = Gates.apply(config.gates(), metrics, championMetrics,
+        champion.map(RegisteredModel::label).orElse(null));
+    List<String> reasons = verdicts.stream().filter(v -> !v.passed()).map(Gates.Verdict::reason).toList();
     boolean blessed = reasons.isEmpty();
-    dir.writeJson(ModelDirectory.EVALUATION,
-        new Evaluation(metrics, blessed, reasons, table.version().toString(), config.threshold()));
-    Map<String, Object> reported = new LinkedHashMap<>(metrics);
-    reported.forEach(result::metric);
+
+    List<DriftStage.Result> drift = new ArrayList<>();
+    String driftReference = trainingWindowDrift(context, info, scored.select(info.features().stream()
+        .filter(f -> Arrays.asList(scored.columns()).contains(f)).map(org.apache.spark.sql.functions::col)
+        .toArray(Column[]::new)), drift);
+
+    importancePlot(dir).ifPresent(png -> plots.put("importance.png", png));
+    curvesPlot(dir, info).ifPresent(png -> plots.put("learning_curves.png", png));
+
+    String modelName = (context.config().registry() == null ? "model" : context.config().registry().modelName())
+        + " " + dir.root().getFileName();
+    Evaluation evaluation = new Evaluation(modelName, info.algorithm(), info.task(),
+        metrics, blessed, reasons, verdicts, champion.map(RegisteredModel::label).orElse(null), championMetrics,
+        slices, confusion, classes, calibration, drift, driftReference, table.version().toString(),
+        config.threshold(), context.runId(), context.runDate().toString(), info.configHash(),
+        context.manifests().lineage(LINEAGE_STAGES), List.copyOf(plots.keySet()));
+    dir.writeJson(ModelDirectory.EVALUATION, evaluation);
+    if (config.report()) {
+      Path report = EvaluationReport.write(dir.root().resolve(EvaluationReport.DIRECTORY), evaluation, plots);
+      result.output(REPORT, report.toAbsolutePath().toString());
+    }
+    metrics.forEach((k, v) -> result.metric(k, v));
     result.output(BLESSED, String.valueOf(blessed)).output(TrainStage.MODEL_DIR, dir.root().toString());
+    champion.ifPresent(c -> result.output("champion", c.label()));
     if (!blessed) {
       context.manifests().save(result.build());
       throw Errors.modelGate(context.config().registry().modelName(), String.join("; ", reasons));
     }
     return result.build();
+  }
+
+  /** The label, the model's outputs under fixed names, and the slice and feature columns. */
+  static Dataset<Row> score(ModelDirectory dir, ModelDirectory.Info info, Dataset<Row> rows,
+      List<String> sliceColumns) {
+    Dataset<Row> out = SparkModels.transform(SparkModels.load(dir.sparkModel()), rows, info.features());
+    List<Column> kept = new ArrayList<>();
+    kept.add(col(info.label()).cast("double").as(LABEL));
+    switch (info.task()) {
+      case "binary" -> kept.add(SparkModels.positiveProbability().as(SCORE));
+      case "multiclass" -> {
+        kept.add(col(SparkModels.PREDICTION).as(PREDICTION));
+        kept.add(vector_to_array(col(SparkModels.PROBABILITY), "float64").as(PROBABILITY));
+      }
+      default -> kept.add(col(SparkModels.PREDICTION).cast("double").as(PREDICTION));
+    }
+    List<String> extra = new ArrayList<>(sliceColumns);
+    info.features().stream().filter(f -> !extra.contains(f)).forEach(extra::add);
+    extra.forEach(c -> kept.add(col(c)));
+    return out.select(kept.toArray(Column[]::new));
+  }
+
+  /** No rows, NaN predictions or a binary label with one class make every metric meaningless: refused, named. */
+  private static void checkScored(Dataset<Row> scored, ModelDirectory.Info info, VersionedFrame table) {
+    Column bad = switch (info.task()) {
+      case "binary" -> col(SCORE).isNull().or(col(SCORE).isNaN());
+      case "multiclass" -> col(PREDICTION).isNull().or(expr("exists(" + PROBABILITY + ", p -> isnan(p))"));
+      default -> col(PREDICTION).isNull().or(col(PREDICTION).isNaN());
+    };
+    Row t = scored.agg(count(lit(1)), sum(when(bad, 1).otherwise(0)), sum(col(LABEL))).head();
+    long rows = t.getLong(0);
+    String what = "model " + info.runId() + " on " + table.version();
+    if (rows == 0) {
+      throw Errors.evaluationInput(what, "the validation split has no labelled rows",
+          "check training.split (validate_from, validate_until) against the dates in " + table.version());
+    }
+    long nan = t.getLong(1);
+    if (nan > 0) {
+      throw Errors.evaluationInput(what, "the model predicts NaN for " + nan + " of " + rows + " validation rows",
+          "look for infinite or extreme feature values in those rows (training refuses infinite values), or "
+              + "retrain");
+    }
+    double positives = t.getDouble(2);
+    if (info.task().equals("binary") && (positives == 0 || positives == rows)) {
+      throw Errors.evaluationInput(what, "the label has one class only (" + (positives == 0 ? "0" : "1") + ") on all "
+          + rows + " validation rows, so AUC and the rates are undefined", "widen the validation window "
+          + "(training.split) or check the label expression");
+    }
+  }
+
+  /** The champion, when a gate compares with it; no registry lookup otherwise. */
+  private Optional<RegisteredModel> champion(RunContext context, EvaluationConfig config) {
+    boolean wanted = config.gates().values().stream().anyMatch(g -> g.championMargin() != null);
+    if (!wanted) {
+      return Optional.empty();
+    }
+    if (context.config().registry() == null) {
+      throw Errors.configInvalid("evaluation.gates", "champion_margin needs a 'registry' section naming the "
+          + "model and its champion alias");
+    }
+    return RegisteredModel.byAlias(new MlflowClient(context.config().registry(), env),
+        context.config().registry().modelName(), context.config().registry().alias(), registryCache(context));
+  }
+
+  /** Where registered models that are not on this machine are downloaded to. */
+  public static Path registryCache(RunContext context) {
+    return Path.of(context.config().lake().models(), context.config().pipeline(), "registry");
+  }
+
+  /** The champion's metrics on exactly the rows the new model was evaluated on. */
+  private static Map<String, Double> championMetrics(RegisteredModel champion, ModelDirectory.Info info,
+      VersionedFrame table, Dataset<Row> validation, EvaluationConfig config) {
+    ModelDirectory.Info theirs = champion.directory().info();
+    List<String> missing = theirs.features().stream()
+        .filter(f -> !Arrays.asList(validation.columns()).contains(f)).toList();
+    if (!missing.isEmpty() || !theirs.task().equals(info.task())) {
+      throw Errors.configInvalid("evaluation.gates", "Cannot compare with " + champion.label() + ": "
+          + (missing.isEmpty() ? "it is a " + theirs.task() + " model and this one is " + info.task()
+              : "its features " + String.join(", ", missing) + " are not in " + table.version())
+          + ". Fix: drop champion_margin from the gates for this change, review the model, and promote it with "
+          + "`lakeforge register --force`");
+    }
+    Dataset<Row> scored = score(champion.directory(), theirs, validation, List.of())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return switch (info.task()) {
+        case "binary" -> BinaryMetrics.compute(scored, LABEL, SCORE, config.threshold(), config.calibrationBins())
+            .metrics();
+        case "multiclass" -> MulticlassMetrics.compute(scored, LABEL, PREDICTION, PROBABILITY,
+            scored.select(size(col(PROBABILITY))).head().getInt(0)).metrics();
+        default -> RegressionMetrics.compute(scored, LABEL, PREDICTION).metrics();
+      };
+    } finally {
+      scored.unpersist();
+    }
+  }
+
+  /**
+   * Every numeric feature of the validation rows against the training set's stored fit-window histograms (one
+   * grouped count); the drift section's thresholds when the pipeline has one. Returns what was compared with.
+   */
+  private static String trainingWindowDrift(RunContext context, ModelDirectory.Info info, Dataset<Row> rows,
+      List<DriftStage.Result> out) {
+    StoredReference stored;
+    try {
+      stored = StoredReference.read(context.lake(), TableRef.parse(info.trainingSet()), null);
+    } catch (LakeforgeException e) {
+      return "Not measured: " + info.trainingSet() + " has no stored statistics (" + e.getMessage() + ")";
+    }
+    List<String> numeric = stored.features().stream().filter(info.features()::contains).toList();
+    if (numeric.isEmpty()) {
+      return "Not measured: the stored statistics of " + info.trainingSet() + " hold no histogram of a model feature";
+    }
+    DriftConfig configured = context.config().drift();
+    DriftConfig drift = new DriftConfig(null, null, info.trainingSet(), null, null, numeric, null,
+        configured == null ? null : configured.bins(), configured == null ? null : configured.thresholds());
+    out.addAll(DriftStage.compare(drift, stored, rows));
+    return "Validation split of " + info.trainingSet() + " against the fit-window histograms stored with it ("
+        + stored.statisticsVersion() + "); thresholds from " + (configured == null ? "the defaults" : "drift.thresholds");
+  }
+
+  private static Optional<byte[]> importancePlot(ModelDirectory dir) {
+    if (!Files.isRegularFile(dir.file(ModelDirectory.IMPORTANCE))) {
+      return Optional.empty();
+    }
+    Map<String, Map<String, Double>> importance = dir.readJson(ModelDirectory.IMPORTANCE,
+        new TypeReference<>() {});
+    for (String kind : List.of("gain", "coefficient", "weight")) {
+      if (importance.containsKey(kind) && !importance.get(kind).isEmpty()) {
+        return Optional.of(EvaluationCharts.importance(importance.get(kind), kind, IMPORTANCE_SHOWN));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The curves of one metric (log loss when recorded), training and validation on one plot. */
+  private static Optional<byte[]> curvesPlot(ModelDirectory dir, ModelDirectory.Info info) {
+    if (!Files.isRegularFile(dir.file(ModelDirectory.CURVES))) {
+      return Optional.empty();
+    }
+    Map<String, List<Double>> curves = dir.readJson(ModelDirectory.CURVES, new TypeReference<>() {});
+    String metric = curves.keySet().stream().map(k -> k.substring(k.indexOf('-') + 1))
+        .filter(m -> m.equals("logloss")).findFirst()
+        .orElse(curves.keySet().stream().map(k -> k.substring(k.indexOf('-') + 1)).findFirst().orElse(null));
+    Map<String, List<Double>> shown = new LinkedHashMap<>();
+    curves.forEach((k, v) -> {
+      if (k.endsWith("-" + metric)) {
+        shown.put(k, v);
+      }
+    });
+    return shown.isEmpty() ? Optional.empty()
+        : Optional.of(EvaluationCharts.learningCurves(shown, metric, info.bestIteration()));
   }
 }

@@ -33,6 +33,7 @@ record StoredReference(TableVersion version, TableVersion statisticsVersion, Map
     return histograms.get(feature);
   }
 
+  /** @param wanted the features to read, every one required; null reads every feature that has a histogram */
   static StoredReference read(Lake lake, TableRef set, List<String> wanted) {
     long version = lake.resolveVersion(set);
     TableVersion described = new TableVersion(set.table(), version);
@@ -46,10 +47,13 @@ record StoredReference(TableVersion version, TableVersion statisticsVersion, Map
     Map<String, Histogram> histograms = new LinkedHashMap<>();
     for (Row row : rows) {
       String feature = row.getAs("feature");
-      if (!wanted.contains(feature)) {
+      if (wanted != null && !wanted.contains(feature)) {
         continue;
       }
       int edgesAt = row.fieldIndex("bin_edges");
+      if (wanted == null && row.isNullAt(edgesAt)) {
+        continue;
+      }
       if (row.isNullAt(edgesAt)) {
         throw Errors.configInvalid("drift.reference_statistics", "the statistics of " + described + " were "
             + "written before histograms were stored; rerun the stage that writes " + set.table());
@@ -61,7 +65,7 @@ record StoredReference(TableVersion version, TableVersion statisticsVersion, Map
       Object sd = row.getAs("stddev");
       histograms.put(feature, new Histogram(edges, counts, means, sd == null ? 0 : (Double) sd));
     }
-    for (String feature : wanted) {
+    for (String feature : wanted == null ? List.<String>of() : wanted) {
       if (!histograms.containsKey(feature)) {
         throw Errors.configInvalid("drift", "column '" + feature + "' has no statistics in " + statsTable + " for "
             + described + " (it has: " + String.join(", ", rows.stream().map(r -> r.<String>getAs("feature"))

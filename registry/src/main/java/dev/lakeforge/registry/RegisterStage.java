@@ -1,14 +1,18 @@
 package dev.lakeforge.registry;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakeforge.core.config.RegistryConfig;
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.mlflow.MlflowClient;
 import dev.lakeforge.core.run.BuildInfo;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
-import dev.lakeforge.core.table.TableVersion;
+import dev.lakeforge.evaluation.RegisteredModel;
 import dev.lakeforge.evaluation.EvaluateStage;
+import dev.lakeforge.evaluation.Evaluation;
+import dev.lakeforge.evaluation.EvaluationReport;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.TrainStage;
 import java.nio.file.Files;
@@ -29,8 +33,10 @@ public final class RegisterStage implements Stage {
   public static final String NAME = "register";
   public static final String MODEL_VERSION = "model_version";
   public static final String MLFLOW_RUN_ID = "mlflow_run_id";
-  static final String TAG_MODEL_DIR = "lakeforge.model_dir";
+  static final String TAG_MODEL_DIR = RegisteredModel.TAG_MODEL_DIR;
   static final String MLFLOW_VERSION = "2.22.1";
+
+  private static final TypeReference<Map<String, List<Double>>> CURVES_TYPE = new TypeReference<>() {};
 
   private final Optional<Path> fromDir;
   private final boolean force;
@@ -60,8 +66,8 @@ public final class RegisterStage implements Stage {
       throw Errors.inputMissing("model directory", model.root().toString(),
           "pass a directory written by `lakeforge train` (it holds " + ModelDirectory.INFO + ")");
     }
-    EvaluateStage.Evaluation evaluation = Files.isRegularFile(model.file(ModelDirectory.EVALUATION))
-        ? model.readJson(ModelDirectory.EVALUATION, EvaluateStage.Evaluation.class) : null;
+    Evaluation evaluation = Files.isRegularFile(model.file(ModelDirectory.EVALUATION))
+        ? model.readJson(ModelDirectory.EVALUATION, Evaluation.class) : null;
     ModelDirectory.Info info = model.info();
     StageResult.Builder result = context.result(NAME);
 
@@ -82,7 +88,8 @@ public final class RegisterStage implements Stage {
       String artifactUri = run.path("info").path("artifact_uri").asText();
       Map<String, String> params = new TreeMap<>(context.loaded().flattened());
       info.params().forEach((k, v) -> params.put(info.algorithm() + "." + k, String.valueOf(v)));
-      mlflow.logBatch(runId, params, evaluation == null ? Map.of() : evaluation.metrics(), Map.of());
+      mlflow.logBatch(runId, params, evaluation == null ? Map.of() : evaluation.metrics(),
+          evaluationTags(evaluation));
       if (hasBooster(model)) { // MLlib models have only the Spark model
         Path staging = model.root().resolve("mlflow-model");
         mlflow.uploadDirectory(artifactUri, MlflowModelLayout.ARTIFACT_PATH,
@@ -94,6 +101,13 @@ public final class RegisterStage implements Stage {
         if (Files.isRegularFile(model.file(file))) {
           mlflow.uploadFile(artifactUri, "lakeforge/" + file, model.file(file));
         }
+      }
+      if (Files.isRegularFile(model.file(ModelDirectory.CURVES))) { // per-round curves as step metrics
+        mlflow.logCurves(runId, model.readJson(ModelDirectory.CURVES, CURVES_TYPE));
+      }
+      Path report = model.root().resolve(EvaluationReport.DIRECTORY);
+      if (Files.isDirectory(report)) { // the HTML report and its PNG plots
+        mlflow.uploadDirectory(artifactUri, EvaluationReport.DIRECTORY, report);
       }
       mlflow.finishRun(runId);
     }
@@ -120,6 +134,24 @@ public final class RegisterStage implements Stage {
         .build();
   }
 
+  /** The gate's verdict on the run, so the MLflow UI shows why a model was or was not promoted. */
+  private static Map<String, String> evaluationTags(Evaluation evaluation) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    if (evaluation == null) {
+      tags.put("lakeforge.blessed", "not evaluated");
+      return tags;
+    }
+    tags.put("lakeforge.blessed", String.valueOf(evaluation.blessed()));
+    if (!evaluation.reasons().isEmpty()) {
+      tags.put("lakeforge.gate_reasons", String.join("; ", evaluation.reasons()));
+    }
+    if (evaluation.champion() != null) {
+      tags.put("lakeforge.compared_with", evaluation.champion());
+    }
+    tags.put("lakeforge.validated_on", evaluation.validatedOn());
+    return tags;
+  }
+
   private static boolean hasBooster(ModelDirectory model) {
     return Files.isRegularFile(model.file(ModelDirectory.BOOSTER_UBJ));
   }
@@ -136,13 +168,8 @@ public final class RegisterStage implements Stage {
     tags.put("git_revision", context.gitRevision());
     tags.put("spark_version", context.spark().version());
     tags.put("training_set", info.trainingSet());
-    for (String stage : List.of("ingest", "validate", "features", "training-set", TrainStage.NAME, "sweep")) {
-      context.manifests().find(stage).ifPresent(r -> {
-        for (TableVersion t : r.reads()) {
-          tags.put("lineage." + t.table(), "v" + t.version());
-        }
-      });
-    }
+    context.manifests().lineage(EvaluateStage.LINEAGE_STAGES).forEach((table, version) ->
+        tags.put("lineage." + table, version));
     return tags;
   }
 }

@@ -1,29 +1,32 @@
 package dev.lakeforge.scoring;
 
+import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakeforge.core.config.PipelineConfig;
 import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.mlflow.MlflowClient;
+import dev.lakeforge.evaluation.EvaluateStage;
+import dev.lakeforge.evaluation.RegisteredModel;
+import dev.lakeforge.evaluation.RegisteredModel.ModelUri;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.features.FeatureTable;
 import dev.lakeforge.features.TrainingSetStage;
-import dev.lakeforge.registry.MlflowClient;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.SparkModels;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,9 +41,16 @@ public final class ScoreStage implements Stage {
   public static final String EXPORT = "export";
 
   private final Map<String, String> env;
+  private final Optional<String> modelUri;
+
+  /** @param modelUri models:/name@alias or models:/name/version; default: the registry's model at scoring.alias */
+  public ScoreStage(Map<String, String> env, Optional<String> modelUri) {
+    this.env = env;
+    this.modelUri = modelUri;
+  }
 
   public ScoreStage(Map<String, String> env) {
-    this.env = env;
+    this(env, Optional.empty());
   }
 
   @Override
@@ -52,21 +62,16 @@ public final class ScoreStage implements Stage {
   public StageResult run(RunContext context) {
     PipelineConfig config = context.config();
     String alias = config.scoring().alias() != null ? config.scoring().alias() : config.registry().alias();
-    String modelName = config.registry().modelName();
+    ModelUri uri = ModelUri.parse(modelUri.orElse("models:/" + config.registry().modelName() + "@" + alias));
     LocalDate day = day(config, context.runDate());
     StageResult.Builder result = context.result(NAME);
 
-    MlflowClient mlflow = new MlflowClient(config.registry(), env);
-    JsonNode version = mlflow.versionByAlias(modelName, alias).orElseThrow(() -> Errors.usage(
-        "Cannot score with models:/" + modelName + "@" + alias + ": the registry has no such alias",
-        "run `lakeforge register` for a blessed model first, or set scoring.alias"));
-    String versionNumber = version.path("version").asText();
-    String mlflowRunId = version.path("run_id").asText();
-    String artifactUri = mlflow.getRun(mlflowRunId).path("info").path("artifact_uri").asText();
-    Path local = Path.of(config.lake().models(), config.pipeline(), "registry", modelName + "-v" + versionNumber);
-    mlflow.downloadDirectory(artifactUri, "spark-model", local.resolve(ModelDirectory.SPARK_MODEL));
-    mlflow.downloadDirectory(artifactUri, "lakeforge", local);
-    ModelDirectory model = new ModelDirectory(local);
+    RegisteredModel registered = RegisteredModel.resolve(new MlflowClient(config.registry(), env), uri,
+        EvaluateStage.registryCache(context));
+    String modelName = registered.name();
+    String versionNumber = registered.version();
+    String mlflowRunId = registered.runId();
+    ModelDirectory model = registered.directory();
     ModelDirectory.Info info = model.info();
 
     String trainingSet = TrainingSetStage.trainingSetName(config);
@@ -80,10 +85,15 @@ public final class ScoreStage implements Stage {
     if (!spine.keys().contains(info.eventTime())) {
       out.add(col(info.eventTime()));
     }
-    out.add(col("prediction"));
-    out.add(SparkModels.positiveProbability().as("probability"));
+    out.add(col(SparkModels.PREDICTION));
+    if (info.task().equals("binary")) {
+      out.add(SparkModels.positiveProbability().as("probability"));
+    } else if (info.task().equals("multiclass")) {
+      out.add(vector_to_array(col(SparkModels.PROBABILITY), "float64").as("probability"));
+    }
     out.add(lit(modelName).as("model_name"));
     out.add(lit(versionNumber).as("model_version"));
+    out.add(lit(uri.alias()).cast("string").as("model_alias"));
     out.add(lit(mlflowRunId).as("mlflow_run_id"));
     out.add(lit(context.runId()).as("scoring_run_id"));
     out.add(current_timestamp().as("scored_at"));

@@ -65,6 +65,14 @@ public record ModelDirectory(Path root) {
     }
   }
 
+  public <T> T readJson(String name, com.fasterxml.jackson.core.type.TypeReference<T> type) {
+    try {
+      return JSON.readValue(root.resolve(name).toFile(), type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + root.resolve(name), e);
+    }
+  }
+
   /** Writes the Spark model, the booster files (XGBoost), importance and curves. */
   public void save(TrainedModel model) {
     try {

@@ -7,16 +7,20 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.error.Errors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import ml.dmlc.xgboost4j.scala.spark.XGBoostClassificationModel;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import scala.Option;
 
 /** Loading and applying the Spark model of any trainer. */
 public final class SparkModels {
@@ -50,13 +54,26 @@ public final class SparkModels {
     return vector_to_array(col(PROBABILITY), "float64").getItem(1);
   }
 
+  /**
+   * xgboost4j-spark 3.4 reads a multi-class model back with two classes (its reader does not restore the class
+   * count), so it scores every row as binary from the first class's margin. The count is in the saved params.
+   */
+  private static Transformer withSavedClassCount(Transformer model, int numClass) {
+    if (model instanceof XGBoostClassificationModel xgb && numClass > 2 && xgb.numClasses() != numClass) {
+      return xgb.copyValues(new XGBoostClassificationModel(xgb.uid(), numClass, xgb.nativeBooster(),
+          Option.empty()), ParamMap.empty());
+    }
+    return model;
+  }
+
   /** Loads a saved Spark model whatever its class: the class is read from the model's own metadata. */
   public static Transformer load(Path dir) {
     Path metadata = dir.resolve("metadata").resolve("part-00000");
     try {
-      String className = new ObjectMapper().readTree(Files.readAllLines(metadata).get(0)).path("class").asText();
-      Object model = Class.forName(className).getMethod("load", String.class).invoke(null, dir.toString());
-      return (Transformer) model;
+      JsonNode saved = new ObjectMapper().readTree(Files.readAllLines(metadata).get(0));
+      Object model = Class.forName(saved.path("class").asText()).getMethod("load", String.class)
+          .invoke(null, dir.toString());
+      return withSavedClassCount((Transformer) model, saved.path("paramMap").path("num_class").asInt(0));
     } catch (IOException | IndexOutOfBoundsException e) {
       throw Errors.inputUnreadable("Spark model", dir.toString(), "its metadata " + metadata + " is missing", e);
     } catch (ReflectiveOperationException e) {

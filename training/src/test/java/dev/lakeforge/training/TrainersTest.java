@@ -100,6 +100,23 @@ class TrainersTest {
   }
 
   @Test
+  void aSavedMulticlassXgboostModelLoadsWithItsClassCount() throws Exception {
+    TrainedModel model = new XGBoostTrainer().fit(input("klass", "multiclass", null), Map.of());
+    ModelDirectory dir = new ModelDirectory(java.nio.file.Files.createTempDirectory("multiclass"));
+    dir.save(model);
+    var loaded = SparkModels.load(dir.sparkModel());
+    List<String> features = List.of("x", "w", "z");
+    List<Row> before = SparkModels.transform(model.sparkModel(), rows(50, 2), features)
+        .select(org.apache.spark.sql.functions.col("prediction"), org.apache.spark.ml.functions.vector_to_array(
+            org.apache.spark.sql.functions.col("probability"), "float64")).collectAsList();
+    List<Row> after = SparkModels.transform(loaded, rows(50, 2), features)
+        .select(org.apache.spark.sql.functions.col("prediction"), org.apache.spark.ml.functions.vector_to_array(
+            org.apache.spark.sql.functions.col("probability"), "float64")).collectAsList();
+    assertEquals(3, after.get(0).getList(1).size(), "three class probabilities, not two");
+    assertEquals(before, after, "the loaded model predicts what the trained one did");
+  }
+
+  @Test
   void gbtKeepsLossPerIteration() {
     TrainedModel model = new GbtTrainer().fit(input("binary", "binary", null), Map.of("max_iter", 5));
     assertEquals(5, model.curves().get("train-log_loss").size());

@@ -100,6 +100,12 @@ public final class Errors {
         "Cannot compute " + what + ": " + problem + ". Fix: " + fix + ".", null);
   }
 
+  /** Validation rows or predictions that make every metric meaningless (no rows, NaN, one class). */
+  public static LakeforgeException evaluationInput(String what, String problem, String fix) {
+    return new LakeforgeException(ErrorKind.DATA_QUALITY,
+        "Cannot evaluate " + what + ": " + problem + ". Fix: " + fix + ".", null);
+  }
+
   public static LakeforgeException driftGate(String comparison, String detail) {
     return new LakeforgeException(ErrorKind.DATA_QUALITY,
         "Drift gate failed for " + comparison + ": " + detail + ". Fix: query monitoring.drift for this run date, "

@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Stage results on disk, one JSON file per stage under {@code <state>/<pipeline>/<run date>/}. They are how
@@ -55,5 +58,17 @@ public final class RunManifests {
   /** The latest result of {@code stage} for this run date, or an error that says to run it first. */
   public StageResult require(String stage, String needed) {
     return find(stage).orElseThrow(() -> Errors.stageOutputMissing(stage, dir.toString(), needed));
+  }
+
+  /**
+   * Data lineage of this run date: every table the given stages read, with the Delta version each read ("v7"). A
+   * table read by two stages keeps the later stage's version.
+   */
+  public Map<String, String> lineage(List<String> stages) {
+    Map<String, String> out = new TreeMap<>();
+    for (String stage : stages) {
+      find(stage).ifPresent(r -> r.reads().forEach(t -> out.put(t.table(), "v" + t.version())));
+    }
+    return out;
   }
 }

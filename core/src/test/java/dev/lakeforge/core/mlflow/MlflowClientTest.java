@@ -1,4 +1,4 @@
-package dev.lakeforge.registry;
+package dev.lakeforge.core.mlflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.lakeforge.registry;
+package dev.lakeforge.core.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -124,6 +124,29 @@ public final class MlflowClient {
     post("runs/log-batch", body);
   }
 
+  /**
+   * Logs per-round curves as step metrics (step = round, from 0), so the MLflow UI draws them; at most 1000
+   * metrics per request, as MLflow allows. Non-finite values are skipped.
+   */
+  public void logCurves(String runId, Map<String, List<Double>> curves) {
+    long now = System.currentTimeMillis();
+    List<ObjectNode> points = new ArrayList<>();
+    curves.forEach((name, values) -> {
+      for (int step = 0; step < values.size(); step++) {
+        Double v = values.get(step);
+        if (v != null && Double.isFinite(v)) {
+          points.add(JSON.createObjectNode().put("key", name).put("value", v).put("timestamp", now)
+              .put("step", step));
+        }
+      }
+    });
+    for (int i = 0; i < points.size(); i += 1000) {
+      ObjectNode body = JSON.createObjectNode().put("run_id", runId);
+      body.putArray("metrics").addAll(points.subList(i, Math.min(i + 1000, points.size())));
+      post("runs/log-batch", body);
+    }
+  }
+
   public void finishRun(String runId) {
     post("runs/update", JSON.createObjectNode().put("run_id", runId).put("status", "FINISHED")
         .put("end_time", System.currentTimeMillis()));
@@ -220,9 +243,33 @@ public final class MlflowClient {
         .put("version", version));
   }
 
+  /** The version an alias points to; empty when the model or the alias does not exist. */
   public Optional<JsonNode> versionByAlias(String name, String alias) {
-    return getOptional(API + "registered-models/alias?name=" + encode(name) + "&alias=" + encode(alias))
+    return getUnlessMissing(API + "registered-models/alias?name=" + encode(name) + "&alias=" + encode(alias))
         .map(n -> n.path("model_version"));
+  }
+
+  /** One version of a registered model; empty when the model or the version does not exist. */
+  public Optional<JsonNode> modelVersion(String name, String version) {
+    return getUnlessMissing(API + "model-versions/get?name=" + encode(name) + "&version=" + encode(version))
+        .map(n -> n.path("model_version"));
+  }
+
+  /** MLflow reads a DELETE's parameters from a JSON body, as for POST. */
+  public void deleteAlias(String name, String alias) {
+    String body = JSON.createObjectNode().put("name", name).put("alias", alias).toString();
+    send("DELETE registered-models/alias", () -> HttpRequest.newBuilder(base.resolve(API + "registered-models/alias"))
+        .method("DELETE", HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json"));
+  }
+
+  /** A GET whose "does not exist" answer is empty: MLflow says 404 for a model but 400 for an unknown alias. */
+  private Optional<JsonNode> getUnlessMissing(String call) {
+    HttpResponse<byte[]> response = exchange("GET " + call, () -> HttpRequest.newBuilder(base.resolve(call)).GET());
+    String body = new String(response.body(), StandardCharsets.UTF_8);
+    if (response.statusCode() == 404 || (response.statusCode() == 400 && body.contains("not found"))) {
+      return Optional.empty();
+    }
+    return Optional.of(parse("GET " + call, response));
   }
 
   public JsonNode getRun(String runId) {

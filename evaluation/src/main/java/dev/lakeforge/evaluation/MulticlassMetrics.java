@@ -1,0 +1,81 @@
+package dev.lakeforge.evaluation;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.sum;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Multi-class metrics: accuracy and log loss in one aggregation, the confusion matrix from one grouped count of
+ * (actual, predicted), and from it each class's precision, recall and F1, averaged per class (macro) and by class
+ * size (weighted), as Spark's MulticlassClassificationEvaluator defines them.
+ */
+public final class MulticlassMetrics {
+  private static final double EPS = 1e-15;
+
+  /** @param confusion rows are the actual class, columns the predicted one, classes 0..k-1 */
+  public record Result(Map<String, Double> metrics, long[][] confusion) {}
+
+  private MulticlassMetrics() {}
+
+  /**
+   * @param probabilityCol an array of class probabilities, class i at index i
+   * @param classes        number of classes the model predicts
+   */
+  public static Result compute(Dataset<Row> scored, String labelCol, String predictionCol, String probabilityCol,
+      int classes) {
+    Column y = col(labelCol).cast("int");
+    Column pTrue = least(greatest(element_at(col(probabilityCol), y.plus(1)), lit(EPS)), lit(1 - EPS));
+    Row t = scored.agg(count(lit(1)), sum(log(pTrue))).head();
+    long n = t.getLong(0);
+    long[][] confusion = new long[classes][classes];
+    for (Row r : scored.groupBy(y.as("y"), col(predictionCol).cast("int").as("p")).count().collectAsList()) {
+      confusion[r.getInt(0)][r.getInt(1)] = r.getLong(2);
+    }
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("rows", (double) n);
+    m.put("log_loss", -t.getDouble(1) / n);
+    long correct = 0;
+    double[] sums = new double[6]; // macro p, r, f1; weighted p, r, f1
+    for (int c = 0; c < classes; c++) {
+      long actual = 0;
+      long predicted = 0;
+      for (int o = 0; o < classes; o++) {
+        actual += confusion[c][o];
+        predicted += confusion[o][c];
+      }
+      correct += confusion[c][c];
+      double precision = predicted == 0 ? 0 : (double) confusion[c][c] / predicted;
+      double recall = actual == 0 ? 0 : (double) confusion[c][c] / actual;
+      double f1 = BinaryMetrics.f1(precision, recall);
+      double weight = (double) actual / n;
+      m.put("precision_class_" + c, precision);
+      m.put("recall_class_" + c, recall);
+      m.put("f1_class_" + c, f1);
+      sums[0] += precision / classes;
+      sums[1] += recall / classes;
+      sums[2] += f1 / classes;
+      sums[3] += precision * weight;
+      sums[4] += recall * weight;
+      sums[5] += f1 * weight;
+    }
+    m.put("accuracy", (double) correct / n);
+    m.put("macro_precision", sums[0]);
+    m.put("macro_recall", sums[1]);
+    m.put("macro_f1", sums[2]);
+    m.put("weighted_precision", sums[3]);
+    m.put("weighted_recall", sums[4]);
+    m.put("weighted_f1", sums[5]);
+    return new Result(m, confusion);
+  }
+}

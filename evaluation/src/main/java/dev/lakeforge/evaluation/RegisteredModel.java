@@ -1,0 +1,113 @@
+package dev.lakeforge.evaluation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.mlflow.MlflowClient;
+import dev.lakeforge.training.ModelDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A registered model version as a local model directory. The version's run records where the model was trained
+ * ({@link #TAG_MODEL_DIR}); when that directory is not on this machine, the run's Spark model and Lakeforge files
+ * are downloaded once into {@code <cacheRoot>/<name>-v<version>} (into a temporary directory first, so an
+ * interrupted download is never taken for a model).
+ *
+ * @param label e.g. "flights_delay@champion (v3)" or "flights_delay/3"
+ */
+public record RegisteredModel(String name, String version, String runId, String label, ModelDirectory directory) {
+  /** The run tag that records the trained model's directory; the register stage writes it. */
+  public static final String TAG_MODEL_DIR = "lakeforge.model_dir";
+  private static final Pattern URI = Pattern.compile("models:/([^/@]+)(?:@([^/@]+)|/(\\d+))");
+
+  /** {@code models:/<name>@<alias>} or {@code models:/<name>/<version>}. */
+  public record ModelUri(String name, String alias, String version) {
+    public static ModelUri parse(String uri) {
+      Matcher m = URI.matcher(uri);
+      if (!m.matches()) {
+        throw Errors.usage("Cannot read the model '" + uri + "': it is not a model URI",
+            "write models:/<name>@<alias> or models:/<name>/<version>");
+      }
+      return new ModelUri(m.group(1), m.group(2), m.group(3));
+    }
+
+    @Override
+    public String toString() {
+      return "models:/" + name + (alias != null ? "@" + alias : "/" + version);
+    }
+  }
+
+  /** The version an alias points at, or empty when the model or the alias does not exist (yet). */
+  public static Optional<RegisteredModel> byAlias(MlflowClient mlflow, String name, String alias, Path cacheRoot) {
+    return mlflow.versionByAlias(name, alias).map(v -> local(mlflow, name, v,
+        name + "@" + alias + " (v" + v.path("version").asText() + ")", cacheRoot));
+  }
+
+  /** The model a URI names; an unknown model, alias or version is exit 2. */
+  public static RegisteredModel resolve(MlflowClient mlflow, ModelUri uri, Path cacheRoot) {
+    if (uri.alias() != null) {
+      return byAlias(mlflow, uri.name(), uri.alias(), cacheRoot).orElseThrow(() -> Errors.usage(
+          "Cannot read " + uri + ": the registry has no model '" + uri.name() + "' with alias '" + uri.alias() + "'",
+          "run `lakeforge register` for a blessed model, or `lakeforge alias set`"));
+    }
+    JsonNode version = mlflow.modelVersion(uri.name(), uri.version()).orElseThrow(() -> Errors.usage(
+        "Cannot read " + uri + ": the registry has no such model version", "list the versions in the MLflow UI"));
+    return local(mlflow, uri.name(), version, uri.name() + "/" + uri.version(), cacheRoot);
+  }
+
+  private static RegisteredModel local(MlflowClient mlflow, String name, JsonNode version, String label,
+      Path cacheRoot) {
+    String number = version.path("version").asText();
+    String runId = version.path("run_id").asText();
+    JsonNode run = mlflow.getRun(runId);
+    for (JsonNode tag : run.path("data").path("tags")) {
+      if (tag.path("key").asText().equals(TAG_MODEL_DIR)) {
+        ModelDirectory trained = new ModelDirectory(Path.of(tag.path("value").asText()));
+        if (Files.isRegularFile(trained.file(ModelDirectory.INFO)) && Files.isDirectory(trained.sparkModel())) {
+          return new RegisteredModel(name, number, runId, label, trained);
+        }
+      }
+    }
+    ModelDirectory cached = new ModelDirectory(cacheRoot.resolve(name + "-v" + number));
+    if (!Files.isRegularFile(cached.file(ModelDirectory.INFO))) {
+      download(mlflow, run.path("info").path("artifact_uri").asText(), cached.root(), label);
+    }
+    return new RegisteredModel(name, number, runId, label, cached);
+  }
+
+  private static void download(MlflowClient mlflow, String artifactUri, Path target, String label) {
+    Path partial = target.resolveSibling(target.getFileName() + ".partial");
+    try {
+      deleteRecursively(partial);
+      mlflow.downloadDirectory(artifactUri, "spark-model", partial.resolve(ModelDirectory.SPARK_MODEL));
+      mlflow.downloadDirectory(artifactUri, "lakeforge", partial);
+      if (!Files.isRegularFile(partial.resolve(ModelDirectory.INFO))) {
+        throw Errors.usage("Cannot read " + label + ": its run has no lakeforge/" + ModelDirectory.INFO
+            + " artifact", "register the model again with `lakeforge register --from <model dir>`");
+      }
+      deleteRecursively(target);
+      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot store the downloaded model in " + target, e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

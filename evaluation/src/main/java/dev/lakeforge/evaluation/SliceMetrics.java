@@ -1,0 +1,85 @@
+package dev.lakeforge.evaluation;
+
+import static org.apache.spark.sql.functions.asc;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.lakeforge.core.config.SliceConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The evaluation's metrics per value of a column: one grouped aggregation for every value's totals, the top values
+ * by rows (or the configured ones) picked in Spark, and for binary models their AUC in one more pass
+ * ({@link RankAuc}). A configured value without rows is reported as empty, not dropped.
+ */
+public final class SliceMetrics {
+  static final String NULL_VALUE = "(null)";
+
+  /** One slice: its metrics, or a note saying why some are missing. */
+  public record Slice(String column, String value, Map<String, Double> metrics, String note) {}
+
+  private SliceMetrics() {}
+
+  public static List<Slice> compute(Dataset<Row> scored, String task, SliceConfig slice, double threshold) {
+    Column key = coalesce(col(slice.column()).cast("string"), lit(NULL_VALUE));
+    Column y = col(EvaluateStage.LABEL).cast("double");
+    List<Column> totals = switch (task) {
+      case "binary" -> BinaryMetrics.totals(y, col(EvaluateStage.SCORE), threshold);
+      case "regression" -> RegressionMetrics.totals(y, col(EvaluateStage.PREDICTION).cast("double"));
+      default -> List.of(count(lit(1)).as("rows"),
+          sum(when(col(EvaluateStage.PREDICTION).equalTo(y), 1).otherwise(0)).as("correct"));
+    };
+    Dataset<Row> keyed = scored.withColumn("_slice", key);
+    Dataset<Row> perValue = keyed.groupBy("_slice").agg(totals.get(0),
+        totals.subList(1, totals.size()).toArray(Column[]::new));
+    List<Row> chosen = slice.values() != null
+        ? perValue.filter(col("_slice").isin(slice.values().toArray())).collectAsList()
+        : perValue.orderBy(desc("rows"), asc("_slice")).limit(slice.top()).collectAsList();
+
+    Map<String, Map<String, Double>> byValue = new LinkedHashMap<>();
+    for (Row r : chosen) {
+      Map<String, Double> m = switch (task) {
+        case "binary" -> BinaryMetrics.fromTotals(r, 1);
+        case "regression" -> RegressionMetrics.fromTotals(r, 1);
+        default -> new LinkedHashMap<>(Map.of("rows", (double) r.getLong(1),
+            "accuracy", (double) r.getLong(2) / r.getLong(1)));
+      };
+      byValue.put(r.getString(0), m);
+    }
+    Map<String, Double> auc = task.equals("binary") && !byValue.isEmpty()
+        ? RankAuc.byGroup(keyed.filter(col("_slice").isin(byValue.keySet().toArray())), col("_slice"), y,
+            col(EvaluateStage.SCORE))
+        : Map.of();
+
+    List<Slice> out = new ArrayList<>();
+    List<String> order = slice.values() != null ? slice.values() : new ArrayList<>(byValue.keySet());
+    for (String value : order) {
+      Map<String, Double> m = byValue.get(value);
+      if (m == null) {
+        out.add(new Slice(slice.column(), value, Map.of("rows", 0.0), "no rows in the evaluated split"));
+        continue;
+      }
+      String note = null;
+      if (task.equals("binary")) {
+        Double a = auc.get(value);
+        m.put("auc_roc", a == null ? Double.NaN : a);
+        if (a == null) {
+          note = "one class only: AUC is undefined";
+        }
+      }
+      out.add(new Slice(slice.column(), value, m, note));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,223 @@
+package dev.lakeforge.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakeforge.core.config.RegistryConfig;
+import dev.lakeforge.core.error.ErrorKind;
+import dev.lakeforge.core.error.LakeforgeException;
+import dev.lakeforge.core.mlflow.MlflowClient;
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.training.ModelDirectory;
+import dev.lakeforge.training.TrainStage;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/** The evaluate stage on a trained toy model: report, slices, gates, the champion comparison, bad input. */
+class EvaluateStageTest {
+  static final String PIPELINE = """
+      pipeline: toy
+      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
+      training_sets:
+        toy:
+          spine: {source: silver.raw, keys: [shop], event_time: ts, label: "y"}
+          features: [{name: x, expr: "x"}, {name: z, expr: "z"}]
+      training:
+        split: {column: ts, validate_from: "2020-01-21"}
+        params: {num_round: 20, max_depth: 3, eta: 0.3, seed: 7}
+      evaluation:
+        gates: GATES
+        slices: [{column: shop, top: 3}]
+        calibration_bins: 5
+      registry: {tracking_uri: "TRACKING", experiment: lakeforge-tests, model_name: MODEL}
+      scoring: {output: "${TMP}/out"}
+      """;
+
+  /** 600 hourly rows from 2020-01-01: label ~ Bernoulli(x), shop cycles a, b, c, d; validation from Jan 21. */
+  static void writeTrainingSet(RunContext ctx, String labelExpr) {
+    var rows = ctx.spark().range(600).selectExpr("timestamp_seconds(1577836800 + id * 3600) AS ts",
+        "element_at(array('a','b','c','d'), CAST(id % 4 AS INT) + 1) AS shop",
+        "rand(3) AS x", "IF(id % 3 = 0, NULL, 0.0) AS z", "rand(4) AS u")
+        .selectExpr("ts", "shop", "x", "z", labelExpr + " AS label");
+    ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+  }
+
+  /** Trains and saves the manifest, as the stage runner does, so evaluate finds the model. */
+  static StageResult train(RunContext ctx) {
+    StageResult trained = new TrainStage().run(ctx);
+    ctx.manifests().save(trained);
+    return trained;
+  }
+
+  static String pipeline(String gates, String tracking, String model) throws Exception {
+    Path dir = Files.createTempDirectory("lakeforge-eval");
+    return PIPELINE.replace("${TMP}", dir.toString()).replace("GATES", gates).replace("TRACKING", tracking)
+        .replace("MODEL", model);
+  }
+
+  @Test
+  void writesTheReportWithPlotsSlicesAndDriftAndBlessesWithinTheGates() throws Exception {
+    RunContext ctx = SharedSpark.context(pipeline("{auc_roc: {min: 0.6}, log_loss: {max: 0.7}}",
+        "http://127.0.0.1:1", "m"), "2020-02-01");
+    writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
+    train(ctx);
+    StageResult result = new EvaluateStage(Map.of()).run(ctx);
+
+    assertEquals("true", result.output(EvaluateStage.BLESSED));
+    ModelDirectory dir = new ModelDirectory(Path.of(result.output(TrainStage.MODEL_DIR)));
+    Evaluation e = dir.readJson(ModelDirectory.EVALUATION, Evaluation.class);
+    assertEquals(120.0, e.metrics().get("rows"), "the 120 rows from Jan 21 are the validation split");
+    assertTrue(e.metrics().get("auc_roc") > 0.7, "label follows x: " + e.metrics().get("auc_roc"));
+    assertEquals(List.of("a", "b", "c"), e.slices().stream().map(SliceMetrics.Slice::value).toList(), "top 3");
+    assertEquals(30.0, e.slices().get(0).metrics().get("rows"));
+    assertEquals(5, e.calibration().size());
+    assertEquals(120, e.calibration().stream().mapToLong(BinaryMetrics.CalibrationBin::rows).sum());
+    long[][] c = e.confusion();
+    assertEquals(120, c[0][0] + c[0][1] + c[1][0] + c[1][1]);
+    assertEquals(2, e.gates().size());
+    assertTrue(e.gates().stream().allMatch(Gates.Verdict::passed));
+    assertEquals(null, e.champion(), "no champion gate: the registry is not asked");
+    assertEquals("training_sets.toy@v0", e.validatedOn());
+
+    Path report = Path.of(result.output(EvaluateStage.REPORT));
+    String html = Files.readString(report);
+    assertTrue(html.contains(">blessed<"));
+    assertTrue(html.contains("<h2>Slices</h2>"));
+    for (String plot : List.of("roc.png", "pr.png", "calibration.png", "confusion.png", "importance.png",
+        "learning_curves.png")) {
+      assertTrue(e.plots().contains(plot), plot);
+      BufferedImage image = ImageIO.read(report.getParent().resolve(plot).toFile());
+      assertEquals(EvaluationCharts.WIDTH, image.getWidth(), plot);
+      assertTrue(html.contains("alt=\"" + plot + "\" src=\"data:image/png;base64,"), plot + " is inlined");
+    }
+  }
+
+  @Test
+  void anAbsoluteGateBlocksAWeakModelWithExit4AndKeepsTheVerdict() throws Exception {
+    RunContext ctx = SharedSpark.context(pipeline("{auc_roc: {min: 0.99}}", "http://127.0.0.1:1", "m"),
+        "2020-02-01");
+    writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
+    train(ctx);
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new EvaluateStage(Map.of()).run(ctx));
+    assertEquals(ErrorKind.MODEL_GATE, e.kind());
+    assertTrue(e.getMessage().contains("auc_roc = 0."), e.getMessage());
+    assertTrue(e.getMessage().contains("is outside [0.99, +inf]"), e.getMessage());
+    StageResult saved = ctx.manifests().require(EvaluateStage.NAME, "test");
+    assertEquals("false", saved.output(EvaluateStage.BLESSED));
+    Evaluation kept = new ModelDirectory(Path.of(saved.output(TrainStage.MODEL_DIR)))
+        .readJson(ModelDirectory.EVALUATION, Evaluation.class);
+    assertFalse(kept.blessed());
+  }
+
+  @Test
+  void theChampionGateBlocksADeliberatelyWorseModelOnTheSameRows() throws Exception {
+    String tracking = System.getenv("MLFLOW_TRACKING_URI");
+    assumeTrue(tracking != null, "needs the MLflow server scripts/test.sh starts");
+    String model = "evaluate_test_" + System.nanoTime();
+    String yaml = pipeline("{auc_roc: {min: 0.5, champion_margin: 0.002}}", tracking, model);
+    RunContext ctx = SharedSpark.context(yaml, "2020-02-01");
+    writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
+
+    // No champion yet: the absolute bound alone decides, and the good model is blessed.
+    Path good = Path.of(train(ctx).output(TrainStage.MODEL_DIR));
+    StageResult first = new EvaluateStage(Map.of()).run(ctx);
+    assertEquals("true", first.output(EvaluateStage.BLESSED));
+    assertEquals(null, first.outputs().get("champion"));
+    double goodAuc = (Double) first.metrics().get("auc_roc");
+
+    // It becomes the champion, as the register stage would record it.
+    MlflowClient mlflow = new MlflowClient(ctx.config().registry(), Map.of());
+    String experiment = mlflow.experimentId("lakeforge-tests");
+    JsonNode run = mlflow.createRun(experiment, model, Map.of(RegisteredModel.TAG_MODEL_DIR, good.toString()));
+    String runId = run.path("info").path("run_id").asText();
+    mlflow.finishRun(runId);
+    mlflow.ensureRegisteredModel(model, "test");
+    String version = mlflow.createModelVersion(model, run.path("info").path("artifact_uri").asText() + "/model",
+        runId, "the good model", Map.of()).path("version").asText();
+    mlflow.setAlias(model, "champion", version);
+
+    // A deliberately worse challenger: one stump on x.
+    RunContext stump = SharedSpark.context(yaml.replace("params: {num_round: 20, max_depth: 3, eta: 0.3, seed: 7}",
+        "params: {num_round: 1, max_depth: 1, eta: 0.3, seed: 7}"), "2020-02-01");
+    RunContext worse = RunContext.create("worse-run", stump.runDate(), "local", stump.loaded(), stump.spark());
+    train(worse);
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new EvaluateStage(Map.of()).run(worse));
+    assertEquals(ErrorKind.MODEL_GATE, e.kind());
+    assertTrue(e.getMessage().contains("worse than " + model + "@champion (v" + version + ")"), e.getMessage());
+    Evaluation kept = new ModelDirectory(Path.of(worse.manifests().require(EvaluateStage.NAME, "test")
+        .output(TrainStage.MODEL_DIR))).readJson(ModelDirectory.EVALUATION, Evaluation.class);
+    assertEquals(goodAuc, kept.championMetrics().get("auc_roc"), 1e-12, "the champion scored on the same rows");
+    assertTrue(kept.metrics().get("auc_roc") < goodAuc - 0.002);
+    assertEquals(List.of(false), kept.gates().stream().map(Gates.Verdict::passed).toList());
+  }
+
+  @Test
+  void aValidationSplitWithOneClassIsRefusedWithExit3() throws Exception {
+    RunContext ctx = SharedSpark.context(pipeline("{auc_roc: {min: 0.6}}", "http://127.0.0.1:1", "m"),
+        "2020-02-01");
+    writeTrainingSet(ctx, "CAST(ts < '2020-01-21' AND u < x AS DOUBLE)");
+    train(ctx);
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new EvaluateStage(Map.of()).run(ctx));
+    assertEquals(ErrorKind.DATA_QUALITY, e.kind());
+    assertTrue(e.getMessage().contains("the label has one class only (0) on all 120 validation rows"),
+        e.getMessage());
+  }
+
+  @Test
+  void anUnknownSliceColumnOrGateMetricIsAConfigError() throws Exception {
+    RunContext ctx = SharedSpark.context(pipeline("{auc_rock: {min: 0.6}}", "http://127.0.0.1:1", "m")
+        .replace("column: shop", "column: store"), "2020-02-01");
+    writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
+    train(ctx);
+    LakeforgeException slice = assertThrows(LakeforgeException.class, () -> new EvaluateStage(Map.of()).run(ctx));
+    assertEquals(ErrorKind.CONFIG, slice.kind());
+    assertTrue(slice.getMessage().contains("column 'store' is not in training_sets.toy@v0"), slice.getMessage());
+
+    RunContext gate = SharedSpark.context(pipeline("{auc_rock: {min: 0.6}}", "http://127.0.0.1:1", "m"),
+        "2020-02-01");
+    writeTrainingSet(gate, "CAST(u < x AS DOUBLE)");
+    train(gate);
+    LakeforgeException metric = assertThrows(LakeforgeException.class, () -> new EvaluateStage(Map.of()).run(gate));
+    assertEquals(ErrorKind.CONFIG, metric.kind());
+    assertTrue(metric.getMessage().contains("metric 'auc_rock' does not exist"), metric.getMessage());
+  }
+
+  @Test
+  void multiclassAndRegressionModelsGetTheirOwnMetricsAndPlots() throws Exception {
+    RunContext multi = SharedSpark.context(pipeline("{accuracy: {min: 0.5}, macro_f1: {min: 0.3}}",
+        "http://127.0.0.1:1", "m").replace("params:", "task: multiclass\n  params:"), "2020-02-01");
+    writeTrainingSet(multi, "LEAST(FLOOR(x * 3), 2)");
+    train(multi);
+    Evaluation m = new ModelDirectory(Path.of(new EvaluateStage(Map.of()).run(multi).output(TrainStage.MODEL_DIR)))
+        .readJson(ModelDirectory.EVALUATION, Evaluation.class);
+    assertEquals("multiclass", m.task());
+    assertEquals(List.of("0", "1", "2"), m.classes());
+    assertEquals(120, java.util.Arrays.stream(m.confusion()).flatMapToLong(java.util.Arrays::stream).sum());
+    assertTrue(m.metrics().get("accuracy") > 0.9, "the class is a function of x: " + m.metrics());
+    assertTrue(m.plots().contains("confusion.png"));
+
+    RunContext regression = SharedSpark.context(pipeline("{rmse: {max: 2.0}, r2: {min: 0.5}}",
+        "http://127.0.0.1:1", "m").replace("params:", "task: regression\n  params:"), "2020-02-01");
+    writeTrainingSet(regression, "10 * x + u");
+    train(regression);
+    Evaluation r = new ModelDirectory(Path.of(new EvaluateStage(Map.of()).run(regression)
+        .output(TrainStage.MODEL_DIR))).readJson(ModelDirectory.EVALUATION, Evaluation.class);
+    assertEquals(120.0, r.metrics().get("rows"));
+    assertTrue(r.metrics().get("r2") > 0.8, "label is 10x plus uniform noise: " + r.metrics());
+    assertTrue(r.plots().contains("predicted_vs_actual.png"));
+    assertEquals(List.of(30.0, 30.0, 30.0), r.slices().stream().map(sl -> sl.metrics().get("rows")).toList());
+  }
+}

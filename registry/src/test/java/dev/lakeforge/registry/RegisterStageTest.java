@@ -1,0 +1,111 @@
+package dev.lakeforge.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.mlflow.MlflowClient;
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.evaluation.EvaluateStage;
+import dev.lakeforge.evaluation.RegisteredModel;
+import dev.lakeforge.training.ModelDirectory;
+import dev.lakeforge.training.SparkModels;
+import dev.lakeforge.training.TrainStage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Register against the real MLflow server: a blessed model becomes the champion, registering again creates no
+ * second version, the lineage tags read back, and Python's mlflow.pyfunc predicts what Lakeforge predicts.
+ */
+class RegisterStageTest {
+  static final String PIPELINE = """
+      pipeline: toy
+      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
+      training_sets:
+        toy:
+          spine: {source: silver.raw, keys: [shop], event_time: ts, label: "y"}
+          features: [{name: x, expr: "x"}, {name: z, expr: "z"}]
+      training:
+        split: {column: ts, validate_from: "2020-01-21"}
+        params: {num_round: 20, max_depth: 3, eta: 0.3, seed: 7}
+      evaluation: {gates: {auc_roc: {min: 0.6}}}
+      registry: {tracking_uri: "TRACKING", experiment: lakeforge-tests, model_name: MODEL}
+      scoring: {output: "${TMP}/out"}
+      """;
+
+  @Test
+  void registersOnceWithLineageAndPythonPyfuncPredictsTheSame() throws Exception {
+    String tracking = System.getenv("MLFLOW_TRACKING_URI");
+    assumeTrue(tracking != null, "needs the MLflow server scripts/test.sh starts");
+    String model = "register_test_" + System.nanoTime();
+    RunContext ctx = SharedSpark.context(PIPELINE.replace("TRACKING", tracking).replace("MODEL", model),
+        "2020-02-01");
+    var rows = ctx.spark().range(600).selectExpr("timestamp_seconds(1577836800 + id * 3600) AS ts",
+        "element_at(array('a','b','c','d'), CAST(id % 4 AS INT) + 1) AS shop", "rand(3) AS x",
+        "IF(id % 3 = 0, NULL, rand(5)) AS z", "rand(4) AS u").selectExpr("ts", "shop", "x", "z",
+        "CAST(u < x AS DOUBLE) AS label");
+    ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    StageResult trained = new TrainStage().run(ctx);
+    ctx.manifests().save(trained);
+    ctx.manifests().save(new EvaluateStage(Map.of()).run(ctx));
+
+    StageResult first = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+    StageResult again = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+    assertEquals(first.output(RegisterStage.MODEL_VERSION), again.output(RegisterStage.MODEL_VERSION),
+        "registering the same model twice creates no second version");
+    assertEquals(first.output(RegisterStage.MLFLOW_RUN_ID), again.output(RegisterStage.MLFLOW_RUN_ID));
+    assertEquals("champion", first.output("alias"), "blessed: promoted");
+
+    MlflowClient mlflow = new MlflowClient(ctx.config().registry(), Map.of());
+    String version = first.output(RegisterStage.MODEL_VERSION);
+    JsonNode registered = mlflow.modelVersion(model, version).orElseThrow();
+    Map<String, String> tags = new java.util.HashMap<>();
+    registered.path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+    assertEquals("training_sets.toy@v0", tags.get("training_set"));
+    assertEquals("v0", tags.get("lineage.training_sets.toy"));
+    assertEquals(ctx.configHash(), tags.get("lakeforge.config_hash"));
+    assertEquals(version, new ModelAliases(mlflow, model).get("champion").orElseThrow());
+
+    // The registered model read back by alias is the trained one.
+    RegisteredModel champion = RegisteredModel.resolve(mlflow,
+        RegisteredModel.ModelUri.parse("models:/" + model + "@champion"), Files.createTempDirectory("cache"));
+    assertEquals(Path.of(trained.output(TrainStage.MODEL_DIR)), champion.directory().root());
+
+    // Python's pyfunc loader predicts what the Spark model predicts, row by row.
+    String python = System.getenv("LAKEFORGE_PYFUNC_PYTHON");
+    assumeTrue(python != null, "needs the pyfunc venv scripts/test.sh makes");
+    ModelDirectory dir = new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
+    Path csv = Files.createTempDirectory("pyfunc").resolve("rows");
+    SparkModels.transform(SparkModels.load(dir.sparkModel()), rows, dir.info().features())
+        .select(col("x"), col("z"), SparkModels.positiveProbability().as("expected"))
+        .coalesce(1).write().option("header", "true").csv(csv.toString());
+    Path part;
+    try (var files = Files.list(csv)) {
+      part = files.filter(p -> p.getFileName().toString().endsWith(".csv")).findFirst().orElseThrow();
+    }
+    Path script = SharedSpark.repoRoot().resolve("registry/src/test/python/pyfunc_predict.py");
+    Process p = new ProcessBuilder(python, script.toString(), "models:/" + model + "@champion", part.toString())
+        .redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "pyfunc within 5 minutes");
+    List<String> out = new String(p.getInputStream().readAllBytes()).lines().toList();
+    assertEquals(0, p.exitValue(), String.join("\n", out));
+    JsonNode result = new ObjectMapper().readTree(out.get(out.size() - 1));
+    assertEquals(600, result.path("rows").asInt());
+    assertEquals("mlflow.xgboost", result.path("flavor").asText());
+    assertTrue(result.path("max_abs_diff").asDouble() <= 1e-6, "pyfunc vs Lakeforge: " + result);
+  }
+}
