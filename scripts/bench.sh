@@ -10,13 +10,16 @@
 #   scripts/bench.sh training [ROUNDS] [BOOST_ROUNDS] [GBT_RUNS]
 #                                          the flights_delay training set: xgboost4j-spark fit ÷ native xgboost4j
 #                                          (DMatrix in the same JVM), MLlib GBT ÷ xgboost4j-spark, equal rounds/depth
+#   scripts/bench.sh scorer [ROUNDS] [MODEL_DIR]
+#                                          the Spark-free scorer (CSV in, CSV out) ÷ native xgboost4j predict on the
+#                                          same June rows and the latest trained model; Spark transform rows/s beside
 #   scripts/bench.sh sweep                 successive halving vs grid over training.sweep's 27-point space: best
 #                                          validation AUC, boosting rounds and wall time of each
 # Results: docs/benchmarks/<name>.json (machine-readable) and the table in docs/benchmarks.md (by hand).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-name=${1:?usage: scripts/bench.sh validation|point-in-time|feature-value|training|sweep [ROUNDS]}
+name=${1:?usage: scripts/bench.sh validation|point-in-time|feature-value|training|scorer|sweep [ROUNDS]}
 rounds=${2:-5}
 scripts/fetch-data.sh >/dev/null
 mvn -q -B install -DskipTests -pl benchmarks -am
@@ -51,6 +54,12 @@ case "$name" in
     done
     printf '%b' "${json%, }}\n}\n" > docs/benchmarks/feature_value.json
     cat docs/benchmarks/feature_value.json ;;
+  scorer)
+    model=${3:-$(ls -td data/models/flights/*/ | while read -r d; do [[ -f $d/model.ubj ]] && echo "$d" && break; done)}
+    [[ -n $model ]] || { echo "scorer: train a model first (bin/lakeforge train)" >&2; exit 2; }
+    # shellcheck disable=SC2086
+    SPARK_LOCAL_IP=127.0.0.1 java $opens -Xmx8g -cp "$cp" dev.lakeforge.scorer.ScorerBenchmark \
+      conf/pipelines/flights.yaml "$model" "$rounds" docs/benchmarks/scorer.json ;;
   training|sweep)
     mvn -q -B package -DskipTests -pl app -am
     args=(--config conf/pipelines/flights.yaml --run-date 2001-06-15)

@@ -16,6 +16,7 @@ import dev.lakeforge.evaluation.RegisteredModel.ModelUri;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.features.FeatureTable;
 import dev.lakeforge.features.TrainingSetStage;
@@ -24,6 +25,7 @@ import dev.lakeforge.training.SparkModels;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,13 +34,17 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Scores one day of the training set's point-in-time feature rows with the model the registry alias points at and writes a Parquet export
- * to {@code <output>/day=<day>}, replacing an earlier export of the same day. Each row carries its prediction,
- * probability, and the model name, version and MLflow run id that produced it.
+ * Scores one day of the training set's point-in-time feature rows with a registered model (by alias or version)
+ * and writes them to {@code predictions.<model>} (Delta, one partition per run date, replaced on rerun), then an
+ * export of the same rows to {@code <output>/day=<day>} (Parquet or CSV, swapped in whole). Each row carries its
+ * keys, prediction, probability, the model name, version, alias and MLflow run id, the input table@version, the
+ * scoring run id and time. With {@code scoring.shadow_alias} the same rows are also scored by that alias's model
+ * and the two are compared ({@link ShadowComparison}).
  */
 public final class ScoreStage implements Stage {
   public static final String NAME = "score";
   public static final String EXPORT = "export";
+  static final String RUN_DATE = "run_date";
 
   private final Map<String, String> env;
   private final Optional<String> modelUri;
@@ -80,30 +86,62 @@ public final class ScoreStage implements Stage {
     result.read(table.version());
     Dataset<Row> rows = table.rows()
         .filter(to_date(col(info.eventTime())).equalTo(lit(day.toString()).cast("date")));
+    List<String> missing = info.features().stream().filter(f -> !Arrays.asList(rows.columns()).contains(f)).toList();
+    if (!missing.isEmpty()) {
+      throw Errors.usage("Cannot score with " + registered.label() + ": its features " + String.join(", ", missing)
+          + " are not in " + table.version(), "score with a model trained on this training set's features");
+    }
+    Dataset<Row> scored = SparkModels.transform(SparkModels.load(model.sparkModel()), rows, info.features());
+
     List<Column> out = new ArrayList<>();
     spine.keys().forEach(k -> out.add(col(k)));
     if (!spine.keys().contains(info.eventTime())) {
       out.add(col(info.eventTime()));
     }
     out.add(col(SparkModels.PREDICTION));
-    if (info.task().equals("binary")) {
-      out.add(SparkModels.positiveProbability().as("probability"));
-    } else if (info.task().equals("multiclass")) {
-      out.add(vector_to_array(col(SparkModels.PROBABILITY), "float64").as("probability"));
-    }
+    out.add(probability(info.task()).as("probability"));
     out.add(lit(modelName).as("model_name"));
     out.add(lit(versionNumber).as("model_version"));
     out.add(lit(uri.alias()).cast("string").as("model_alias"));
     out.add(lit(mlflowRunId).as("mlflow_run_id"));
+    out.add(lit(table.version().toString()).as("input_table"));
     out.add(lit(context.runId()).as("scoring_run_id"));
     out.add(current_timestamp().as("scored_at"));
-    String export = config.scoring().output() + "/day=" + day;
-    SparkModels.transform(SparkModels.load(model.sparkModel()), rows, info.features()).select(out.toArray(Column[]::new)).write().mode("overwrite").parquet(export);
-    long scored = context.spark().read().parquet(export).count();
-    return result.metric("rows_scored", scored)
-        .output(EXPORT, export)
-        .output("model_uri", "models:/" + modelName + "/" + versionNumber)
+    out.add(lit(context.runDate().toString()).as(RUN_DATE));
+    Dataset<Row> predictions = scored.select(out.toArray(Column[]::new));
+
+    // The table first (one partition per run date, replaced on rerun), then the export copied from it.
+    TableRef target = TableRef.of("predictions", modelName);
+    var written = context.lake().replacePartition(predictions, target, RUN_DATE, context.runDate().toString(),
+        context.commitMetadata(NAME, Map.of("model", "models:/" + modelName + "/" + versionNumber)));
+    result.wrote(written.version());
+    Dataset<Row> stored = context.lake().read(TableRef.parse(target + "@v" + written.version().version()), NAME)
+        .rows().filter(col(RUN_DATE).equalTo(context.runDate().toString())).drop(RUN_DATE);
+    long rowsScored = written.rowsWritten();
+    result.metric("rows_scored", rowsScored);
+    String format = config.scoring().exportFormat();
+    if (!format.equals("none")) {
+      String export = config.scoring().output() + "/day=" + day;
+      AtomicExport.write(context.spark(), format.equals("csv")
+          ? stored.withColumn("probability", col("probability").cast("string")) : stored, format, export);
+      result.output(EXPORT, export);
+    }
+    if (config.scoring().shadowAlias() != null) {
+      ShadowComparison.run(context, new MlflowClient(config.registry(), env), modelName,
+          config.scoring().shadowAlias(), registered, scored, rows, info.task(), result);
+    }
+    return result.output("model_uri", "models:/" + modelName + "/" + versionNumber)
+        .output("predictions", target + "@v" + written.version().version())
         .build();
+  }
+
+  /** The probability column of each task: the positive class's, every class's, or none (regression). */
+  static Column probability(String task) {
+    return switch (task) {
+      case "binary" -> SparkModels.positiveProbability();
+      case "multiclass" -> vector_to_array(col(SparkModels.PROBABILITY), "float64");
+      default -> lit(null).cast("double");
+    };
   }
 
   private static LocalDate day(PipelineConfig config, LocalDate runDate) {

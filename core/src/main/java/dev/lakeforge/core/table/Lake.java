@@ -70,6 +70,16 @@ public final class Lake {
     return write(rows, ref, SaveMode.Overwrite, predicate, commitMetadata, policy);
   }
 
+  /**
+   * Replaces one partition ({@code column = value}) atomically; the write that creates the table partitions it by
+   * {@code column}.
+   */
+  public WriteResult replacePartition(Dataset<Row> rows, TableRef ref, String column, String value,
+      String commitMetadata) {
+    return write(rows, ref, SaveMode.Overwrite, column + " = '" + value.replace("'", "''") + "'", commitMetadata,
+        SchemaPolicy.FAIL, column);
+  }
+
   public WriteResult append(Dataset<Row> rows, TableRef ref, String commitMetadata) {
     return write(rows, ref, SaveMode.Append, null, commitMetadata, SchemaPolicy.FAIL);
   }
@@ -80,9 +90,17 @@ public final class Lake {
 
   private WriteResult write(Dataset<Row> rows, TableRef ref, SaveMode mode, String replaceWhere, String metadata,
       SchemaPolicy policy) {
+    return write(rows, ref, mode, replaceWhere, metadata, policy, null);
+  }
+
+  private WriteResult write(Dataset<Row> rows, TableRef ref, SaveMode mode, String replaceWhere, String metadata,
+      SchemaPolicy policy, String partitionColumn) {
     String path = path(ref);
     var writer = rows.write().format("delta").mode(mode).option("userMetadata", metadata);
     boolean exists = exists(ref);
+    if (!exists && partitionColumn != null) {
+      writer = writer.partitionBy(partitionColumn);
+    }
     if (exists && policy != SchemaPolicy.REPLACE) {
       StructType current = spark.read().format("delta").load(path).schema();
       if (policy.check(ref.table(), current, rows.schema())) {

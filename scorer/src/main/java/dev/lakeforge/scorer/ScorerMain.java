@@ -1,0 +1,70 @@
+package dev.lakeforge.scorer;
+
+import dev.lakeforge.core.error.ErrorKind;
+import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.error.LakeforgeException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lakeforge-score}: the Spark-free scorer's command line. Exit codes as for {@code lakeforge}. */
+@Command(name = "lakeforge-score", mixinStandardHelpOptions = true,
+    description = "Score a CSV file of features with a Lakeforge XGBoost model, without Spark.")
+public final class ScorerMain implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR|URI",
+      description = "A model directory (from lakeforge train) or models:/<name>@<alias> or models:/<name>/<version> "
+          + "(MLFLOW_TRACKING_URI names the server)")
+  String model;
+
+  @Option(names = "--input", required = true, paramLabel = "CSV", description = "Features, with a header line")
+  Path input;
+
+  @Option(names = "--output", required = true, paramLabel = "CSV", description = "Written whole, or not at all")
+  Path output;
+
+  @Option(names = "--keep", split = ",", paramLabel = "COLUMN",
+      description = "Input columns copied to the output (default: every column that is not a feature)")
+  List<String> keep;
+
+  @Option(names = "--batch-rows", defaultValue = "10000", description = "Rows per booster call. Default: ${DEFAULT-VALUE}")
+  int batchRows;
+
+  @Option(names = "--cache", paramLabel = "DIR", description = "Where registry models are downloaded. Default: "
+      + "~/.cache/lakeforge-scorer")
+  Path cache;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new ScorerMain());
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      Throwable cause = Errors.unreachableService(e).map(Throwable.class::cast).orElse(e);
+      if (cause instanceof LakeforgeException le) {
+        System.err.println("lakeforge-score: " + le.kind().label() + ": " + le.getMessage());
+        return le.exitCode();
+      }
+      System.err.println("lakeforge-score: unexpected error: " + e);
+      return ErrorKind.UNEXPECTED.exitCode();
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    if (input.toString().endsWith(".parquet")) {
+      throw Errors.usage("Cannot score " + input + ": the Spark-free scorer reads CSV only",
+          "export CSV (scoring.export_format: csv), or score Parquet with `lakeforge score`");
+    }
+    Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "lakeforge-scorer");
+    ScorerModel loaded = ScorerModel.load(model, System.getenv(), cacheDir);
+    CsvScorer.Stats stats = new CsvScorer(loaded, batchRows).score(input, output, keep);
+    System.out.printf("lakeforge-score: %,d rows scored with %s in %.1f s (%,.0f rows/s) -> %s%n", stats.rows(),
+        loaded.source(), stats.seconds(), stats.rows() / Math.max(stats.seconds(), 1e-9), output);
+    return 0;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.lakeforge.scorer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.config.RegistryConfig;
+import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.mlflow.MlflowClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+/**
+ * A Lakeforge XGBoost model as the plain-Java scorer needs it: the native booster and the feature order and task
+ * from {@code model-info.json}. Loaded from a model directory (as {@code lakeforge train} writes it) or from the
+ * registry by {@code models:/<name>@<alias>} or {@code models:/<name>/<version>} (the run's {@code lakeforge/}
+ * artifacts, downloaded once into a cache directory).
+ */
+public record ScorerModel(String task, List<String> features, Booster booster, String source) {
+  private static final Pattern URI = Pattern.compile("models:/([^/@]+)(?:@([^/@]+)|/(\\d+))");
+
+  public static ScorerModel load(String model, Map<String, String> env, Path cache) {
+    Matcher m = URI.matcher(model);
+    if (!m.matches()) {
+      return fromDirectory(Path.of(model), model);
+    }
+    String tracking = env.get("MLFLOW_TRACKING_URI");
+    if (tracking == null || tracking.isBlank()) {
+      throw Errors.usage("Cannot read " + model + ": MLFLOW_TRACKING_URI is not set",
+          "export MLFLOW_TRACKING_URI=http://host:port, or pass a model directory");
+    }
+    // The client needs only the server here; experiment and model name are not used for reads.
+    MlflowClient mlflow = new MlflowClient(new RegistryConfig(tracking, "-", m.group(1), null, null, null), env);
+    Optional<JsonNode> version = m.group(2) != null ? mlflow.versionByAlias(m.group(1), m.group(2))
+        : mlflow.modelVersion(m.group(1), m.group(3));
+    JsonNode v = version.orElseThrow(() -> Errors.usage("Cannot read " + model + ": the registry at " + tracking
+        + " has no such model, alias or version", "check the name in the MLflow UI, or `lakeforge alias show`"));
+    Path dir = cache.resolve(m.group(1) + "-v" + v.path("version").asText());
+    if (!Files.isRegularFile(dir.resolve("model-info.json"))) {
+      Path partial = cache.resolve(dir.getFileName() + ".partial-" + ProcessHandle.current().pid());
+      mlflow.downloadDirectory(mlflow.getRun(v.path("run_id").asText()).path("info").path("artifact_uri").asText(),
+          "lakeforge", partial);
+      try {
+        Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("Cannot store the downloaded model in " + dir, e);
+      }
+    }
+    return fromDirectory(dir, model + " (v" + v.path("version").asText() + ")");
+  }
+
+  static ScorerModel fromDirectory(Path dir, String source) {
+    Path info = dir.resolve("model-info.json");
+    if (!Files.isRegularFile(info)) {
+      throw Errors.inputMissing("model directory", dir.toString(),
+          "pass a directory written by `lakeforge train` (it holds model-info.json) or a models:/ URI");
+    }
+    Path booster = Files.isRegularFile(dir.resolve("model.ubj")) ? dir.resolve("model.ubj") : dir.resolve("model.json");
+    if (!Files.isRegularFile(booster)) {
+      throw Errors.usage("Cannot score with " + source + ": it has no XGBoost booster (model.ubj or model.json)",
+          "the Spark-free scorer runs XGBoost models only; score MLlib models with `lakeforge score`");
+    }
+    try {
+      JsonNode node = new ObjectMapper().readTree(info.toFile());
+      List<String> features = new ArrayList<>();
+      node.path("features").forEach(f -> features.add(f.asText()));
+      return new ScorerModel(node.path("task").asText("binary"), List.copyOf(features),
+          XGBoost.loadModel(booster.toString()), source);
+    } catch (IOException | XGBoostError e) {
+      throw Errors.inputUnreadable("model", dir.toString(), String.valueOf(e.getMessage()), e);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.lakeforge.scorer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.apache.spark.sql.functions.col;
+
+import dev.lakeforge.core.error.ErrorKind;
+import dev.lakeforge.core.error.LakeforgeException;
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.training.ModelDirectory;
+import dev.lakeforge.training.SparkModels;
+import dev.lakeforge.training.TrainStage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Spark-free scorer predicts what the Spark model predicts, row by row, and refuses bad files by line. */
+class CsvScorerTest {
+  static final String PIPELINE = """
+      pipeline: toy
+      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
+      training_sets:
+        toy:
+          spine: {source: silver.raw, keys: [id], event_time: ts, label: "y"}
+          features: [{name: x, expr: "x"}, {name: z, expr: "z"}]
+      training:
+        split: {column: ts, validate_from: "2020-01-21"}
+        params: {num_round: 30, max_depth: 4, eta: 0.3, seed: 7}
+      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
+      scoring: {output: "${TMP}/out"}
+      """;
+  static Path modelDir;
+  static Path csv;
+  static Map<String, Double> sparkProbability = new HashMap<>();
+
+  @BeforeAll
+  static void trainAndScoreWithSpark() throws Exception {
+    RunContext ctx = SharedSpark.context(PIPELINE, "2020-02-01");
+    Dataset<Row> rows = ctx.spark().range(600).selectExpr("CAST(id AS STRING) AS id",
+        "timestamp_seconds(1577836800 + id * 3600) AS ts", "rand(3) * 100 AS x",
+        "IF(id % 3 = 0, NULL, IF(id % 5 = 0, 0.0, rand(5))) AS z", "rand(4) AS u")
+        .selectExpr("id", "ts", "x", "z", "CAST(u * 100 < x AS DOUBLE) AS label");
+    ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    modelDir = Path.of(new TrainStage().run(ctx).output(TrainStage.MODEL_DIR));
+    ModelDirectory dir = new ModelDirectory(modelDir);
+    for (Row r : SparkModels.transform(SparkModels.load(dir.sparkModel()), rows, List.of("x", "z"))
+        .select(col("id"), SparkModels.positiveProbability()).collectAsList()) {
+      sparkProbability.put(r.getString(0), r.getDouble(1));
+    }
+    Path out = Files.createTempDirectory("scorer").resolve("rows");
+    rows.select("id", "x", "z").coalesce(1).write().option("header", "true").csv(out.toString());
+    try (var files = Files.list(out)) {
+      csv = files.filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow();
+    }
+  }
+
+  @Test
+  void predictsWhatTheSparkModelPredictsRowByRow() throws Exception {
+    ScorerModel model = ScorerModel.fromDirectory(modelDir, modelDir.toString());
+    Path output = Files.createTempDirectory("scored").resolve("scored.csv");
+    CsvScorer.Stats stats = new CsvScorer(model, 64).score(csv, output, null); // batches of 64: 10 batches
+    assertEquals(600, stats.rows());
+    List<String> lines = Files.readAllLines(output);
+    assertEquals("id,prediction,probability", lines.get(0));
+    double maxDiff = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      List<String> cells = CsvLine.parse(line);
+      double p = Double.parseDouble(cells.get(2));
+      maxDiff = Math.max(maxDiff, Math.abs(p - sparkProbability.get(cells.get(0))));
+      assertEquals(p >= 0.5 ? "1.0" : "0.0", cells.get(1));
+    }
+    assertTrue(maxDiff <= 1e-6, "max |scorer - Spark| = " + maxDiff);
+    assertFalse(Files.exists(output.resolveSibling("scored.csv.partial")));
+  }
+
+  @Test
+  void badFilesEndWithExit2NamingTheLineAndColumn() throws Exception {
+    ScorerModel model = ScorerModel.fromDirectory(modelDir, "toy");
+    Path dir = Files.createTempDirectory("bad");
+    Files.writeString(dir.resolve("text.csv"), "id,x,z\n1,0.5,\n2,abc,0.1\n");
+    LakeforgeException notNumber = assertThrows(LakeforgeException.class,
+        () -> new CsvScorer(model, 10).score(dir.resolve("text.csv"), dir.resolve("o.csv"), null));
+    assertEquals(ErrorKind.USAGE, notNumber.kind());
+    assertTrue(notNumber.getMessage().contains("line 3, column 'x': 'abc' is not a number"), notNumber.getMessage());
+    assertFalse(Files.exists(dir.resolve("o.csv")), "nothing half-written under the output's name");
+
+    Files.writeString(dir.resolve("nofeature.csv"), "id,x\n1,0.5\n");
+    LakeforgeException noFeature = assertThrows(LakeforgeException.class,
+        () -> new CsvScorer(model, 10).score(dir.resolve("nofeature.csv"), dir.resolve("o.csv"), null));
+    assertTrue(noFeature.getMessage().contains("the header lacks the features z"), noFeature.getMessage());
+
+    Files.writeString(dir.resolve("short.csv"), "id,x,z\n1,0.5\n");
+    LakeforgeException shortRow = assertThrows(LakeforgeException.class,
+        () -> new CsvScorer(model, 10).score(dir.resolve("short.csv"), dir.resolve("o.csv"), null));
+    assertTrue(shortRow.getMessage().contains("line 2 has 2 columns, the header 3"), shortRow.getMessage());
+
+    assertEquals(2, ScorerMain.run("--model", dir.toString(), "--input", csv.toString(), "--output",
+        dir.resolve("o.csv").toString()), "a directory without model-info.json");
+    assertEquals(0, ScorerMain.run("--model", modelDir.toString(), "--input", csv.toString(), "--output",
+        dir.resolve("o.csv").toString(), "--keep", "id"));
+    assertEquals(601, Files.readAllLines(dir.resolve("o.csv")).size());
+  }
+}
