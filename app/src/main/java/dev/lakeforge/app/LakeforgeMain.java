@@ -12,9 +12,11 @@ import dev.lakeforge.etl.IngestStage;
 import dev.lakeforge.etl.ValidateStage;
 import dev.lakeforge.evaluation.DriftStage;
 import dev.lakeforge.evaluation.EvaluateStage;
+import dev.lakeforge.evaluation.RegisteredModel;
 import dev.lakeforge.features.FeatureSetStage;
 import dev.lakeforge.features.TrainingSetStage;
 import dev.lakeforge.registry.RegisterStage;
+import dev.lakeforge.registry.Reproduction;
 import dev.lakeforge.scoring.ScoreStage;
 import dev.lakeforge.training.SweepStage;
 import dev.lakeforge.training.TrainStage;
@@ -38,7 +40,7 @@ import picocli.CommandLine.Option;
     subcommands = {LakeforgeMain.Ingest.class, LakeforgeMain.Validate.class, LakeforgeMain.Features.class,
         LakeforgeMain.TrainingSet.class, LakeforgeMain.Train.class, LakeforgeMain.Sweep.class, LakeforgeMain.Evaluate.class, LakeforgeMain.Drift.class, LakeforgeMain.Register.class,
         LakeforgeMain.Score.class, LakeforgeMain.Run.class, TablesCommands.Tables.class, TablesCommands.Profile.class,
-        LakeforgeMain.ConfigCommand.class, AliasCommands.Alias.class},
+        LakeforgeMain.ConfigCommand.class, AliasCommands.Alias.class, LakeforgeMain.Reproduce.class},
     footer = {"", "Exit codes: 0 ok, 1 unexpected, 2 usage or config, 3 data-quality gate, 4 model gate, "
         + "5 external service unavailable."})
 public final class LakeforgeMain implements Runnable {
@@ -243,6 +245,39 @@ public final class LakeforgeMain implements Runnable {
     @Override
     List<Stage> stages(LoadedConfig loaded) {
       return List.of(new ScoreStage(System.getenv(), Optional.ofNullable(model)));
+    }
+  }
+
+  @Command(name = "reproduce", mixinStandardHelpOptions = true,
+      description = "Retrain a registered model from its recorded config, training set version and run date, and "
+          + "say whether the booster is byte for byte the same.")
+  static final class Reproduce extends StageCommand {
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "MODEL", description = "models:/<name>/<version> or "
+        + "models:/<name>@<alias>")
+    String model;
+
+    private Reproduction plan;
+
+    @Override
+    List<Stage> stages(LoadedConfig loaded) {
+      return List.of(new TrainStage(), plan.check());
+    }
+
+    @Override
+    public Integer call() {
+      var base = ConfigLoader.fromSystemEnv().loadPipeline(options.config, options.overrides).config();
+      plan = Reproduction.plan(base, System.getenv(), RegisteredModel.ModelUri.parse(model));
+      options.overrides.addAll(plan.overrides());
+      options.runDate = plan.runDate();
+      if (options.runId == null) {
+        options.runId = "reproduce-" + plan.registered().name() + "-v" + plan.registered().version() + "-"
+            + java.util.UUID.randomUUID().toString().substring(0, 8);
+      }
+      var results = new StageRunner(System.out).run(options, this::stages);
+      boolean identical = Boolean.TRUE.equals(results.get(results.size() - 1).metrics().get(Reproduction.IDENTICAL));
+      System.out.println(identical ? "reproduced: the retrained booster is byte for byte the registered one"
+          : "NOT reproduced: the retrained booster differs from the registered one");
+      return 0;
     }
   }
 

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.lakeforge.core.config.DriftConfig;
 import dev.lakeforge.core.config.EvaluationConfig;
 import dev.lakeforge.core.config.GateConfig;
+import dev.lakeforge.core.config.PipelineConfig;
 import dev.lakeforge.core.config.SliceConfig;
 import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.error.Errors;
@@ -247,12 +248,12 @@ public final class EvaluateStage implements Stage {
           + "model and its champion alias");
     }
     return RegisteredModel.byAlias(new MlflowClient(context.config().registry(), env),
-        context.config().registry().modelName(), context.config().registry().alias(), registryCache(context));
+        context.config().registry().modelName(), context.config().registry().alias(), registryCache(context.config()));
   }
 
   /** Where registered models that are not on this machine are downloaded to. */
-  public static Path registryCache(RunContext context) {
-    return Path.of(context.config().lake().models(), context.config().pipeline(), "registry");
+  public static Path registryCache(PipelineConfig config) {
+    return Path.of(config.lake().models(), config.pipeline(), "registry");
   }
 
   /** The champion's metrics on exactly the rows the new model was evaluated on. */

@@ -110,6 +110,7 @@ public final class RegisterStage implements Stage {
         mlflow.uploadDirectory(artifactUri, EvaluationReport.DIRECTORY, report);
       }
       mlflow.finishRun(runId);
+      result.metric("trial_runs", SweepTrialRuns.log(context, mlflow, experimentId, runId, model));
     }
 
     mlflow.ensureRegisteredModel(config.modelName(), "Registered by Lakeforge pipeline " + context.config().pipeline());

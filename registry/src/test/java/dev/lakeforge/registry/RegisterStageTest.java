@@ -79,6 +79,18 @@ class RegisterStageTest {
     assertEquals(ctx.configHash(), tags.get("lakeforge.config_hash"));
     assertEquals(version, new ModelAliases(mlflow, model).get("champion").orElseThrow());
 
+    // Reproduce: the recorded training config on the recorded training set version gives the same booster bytes.
+    Reproduction plan = Reproduction.plan(ctx.config(), Map.of(),
+        RegisteredModel.ModelUri.parse("models:/" + model + "/" + version));
+    assertTrue(plan.overrides().contains("training.training_set_version=0"), plan.overrides().toString());
+    assertTrue(plan.overrides().contains("training.params.max_depth=3"), plan.overrides().toString());
+    RunContext rerun = RunContext.create("reproduce-run", plan.runDate(), "local",
+        new dev.lakeforge.core.config.ConfigLoader(Map.of()).loadPipeline(ctx.loaded().file(), plan.overrides()),
+        ctx.spark());
+    rerun.manifests().save(new TrainStage().run(rerun));
+    StageResult reproduced = plan.check().run(rerun);
+    assertEquals(true, reproduced.metrics().get(Reproduction.IDENTICAL), reproduced.toString());
+
     // The registered model read back by alias is the trained one.
     RegisteredModel champion = RegisteredModel.resolve(mlflow,
         RegisteredModel.ModelUri.parse("models:/" + model + "@champion"), Files.createTempDirectory("cache"));
@@ -107,5 +119,41 @@ class RegisterStageTest {
     assertEquals(600, result.path("rows").asInt());
     assertEquals("mlflow.xgboost", result.path("flavor").asText());
     assertTrue(result.path("max_abs_diff").asDouble() <= 1e-6, "pyfunc vs Lakeforge: " + result);
+  }
+
+  @Test
+  void aSweptModelHasItsTrialsAsChildRuns() throws Exception {
+    String tracking = System.getenv("MLFLOW_TRACKING_URI");
+    assumeTrue(tracking != null, "needs the MLflow server scripts/test.sh starts");
+    String model = "sweep_test_" + System.nanoTime();
+    RunContext ctx = SharedSpark.context(PIPELINE.replace("TRACKING", tracking).replace("MODEL", model)
+        .replace("  params: {num_round: 20, max_depth: 3, eta: 0.3, seed: 7}",
+            "  params: {num_round: 5, max_depth: 3, eta: 0.3, seed: 7}\n"
+                + "  sweep: {strategy: grid, space: {max_depth: {choice: [2, 3]}}}"), "2020-02-01");
+    var rows = ctx.spark().range(300).selectExpr("timestamp_seconds(1577836800 + id * 7200) AS ts",
+        "'a' AS shop", "rand(3) AS x", "rand(5) AS z", "rand(4) AS u")
+        .selectExpr("ts", "shop", "x", "z", "CAST(u < x AS DOUBLE) AS label");
+    ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    ctx.manifests().save(new dev.lakeforge.training.SweepStage().run(ctx));
+
+    StageResult registered = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+    assertEquals(2, registered.metrics().get("trial_runs"));
+    MlflowClient mlflow = new MlflowClient(ctx.config().registry(), Map.of());
+    List<JsonNode> children = mlflow.runsByTag(mlflow.experimentId("lakeforge-tests"), SweepTrialRuns.TAG_PARENT,
+        registered.output(RegisterStage.MLFLOW_RUN_ID), 10);
+    assertEquals(2, children.size(), "one child run per trial");
+    var depths = new java.util.TreeSet<String>();
+    for (JsonNode child : children) {
+      child.path("data").path("params").forEach(p -> {
+        if (p.path("key").asText().equals("max_depth")) {
+          depths.add(p.path("value").asText());
+        }
+      });
+      assertTrue(child.path("data").path("metrics").toString().contains("auc_roc"), child.toString());
+    }
+    assertEquals(java.util.Set.of("2", "3"), depths);
+    new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+    assertEquals(2, mlflow.runsByTag(mlflow.experimentId("lakeforge-tests"), SweepTrialRuns.TAG_PARENT,
+        registered.output(RegisterStage.MLFLOW_RUN_ID), 10).size(), "registering again adds no trial runs");
   }
 }

@@ -73,7 +73,7 @@ public final class ScoreStage implements Stage {
     StageResult.Builder result = context.result(NAME);
 
     RegisteredModel registered = RegisteredModel.resolve(new MlflowClient(config.registry(), env), uri,
-        EvaluateStage.registryCache(context));
+        EvaluateStage.registryCache(context.config()));
     String modelName = registered.name();
     String versionNumber = registered.version();
     String mlflowRunId = registered.runId();

@@ -42,7 +42,7 @@ final class ShadowComparison {
       RegisteredModel primary, Dataset<Row> primaryScored, Dataset<Row> rows, String task,
       StageResult.Builder result) {
     Optional<RegisteredModel> shadow = RegisteredModel.byAlias(mlflow, modelName, shadowAlias,
-        EvaluateStage.registryCache(context));
+        EvaluateStage.registryCache(context.config()));
     if (shadow.isEmpty()) {
       result.output("shadow", "models:/" + modelName + "@" + shadowAlias + " is not set; nothing compared");
       return;

@@ -11,6 +11,7 @@ import dev.lakeforge.core.config.TrainingConfig;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.features.FeatureTable;
 import dev.lakeforge.features.TrainingSetStage;
@@ -62,7 +63,9 @@ public final class PreparedTraining implements AutoCloseable {
 
     String trainingSet = TrainingSetStage.trainingSetName(context.config());
     SpineConfig spine = context.config().trainingSets().get(trainingSet).spine();
-    VersionedFrame table = context.lake().read(FeatureTable.trainingSet(trainingSet), readerStage);
+    TableRef ref = FeatureTable.trainingSet(trainingSet);
+    VersionedFrame table = context.lake().read(training.trainingSetVersion() == null ? ref
+        : ref.atVersion(training.trainingSetVersion()), readerStage);
     result.read(table.version());
     List<String> features = FeatureTable.featureColumns(table.rows().columns(), spine);
     List<String> types = new ArrayList<>();

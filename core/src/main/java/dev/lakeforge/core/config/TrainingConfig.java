@@ -9,6 +9,8 @@ import java.util.Set;
  * @param algorithm        xgboost, gbt, random_forest, logistic_regression or linear_regression
  * @param task             binary (default), multiclass or regression
  * @param trainingSet      the training set to train on; default: the only one in training_sets
+ * @param trainingSetVersion exactly this Delta version of the training set instead of the latest (set by
+ *                         {@code lakeforge reproduce})
  * @param split            which rows train and which validate
  * @param params           the algorithm's parameters by snake_case name (num_round, max_depth, eta, max_iter, ...);
  *                         unknown names and out-of-range values are refused before training starts
@@ -20,7 +22,8 @@ import java.util.Set;
  * @param threadsPerWorker threads per worker; must not exceed spark.task.cpus
  * @param sweep            the hyperparameter search of {@code lakeforge sweep}
  */
-public record TrainingConfig(String algorithm, String task, String trainingSet, SplitConfig split,
+public record TrainingConfig(String algorithm, String task, String trainingSet, Long trainingSetVersion,
+    SplitConfig split,
     Map<String, Object> params, String classWeight, EarlyStoppingConfig earlyStopping, String device, Integer workers,
     Integer threadsPerWorker, SweepConfig sweep) {
   public static final Set<String> ALGORITHMS =

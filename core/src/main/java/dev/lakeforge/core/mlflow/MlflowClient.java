@@ -85,12 +85,19 @@ public final class MlflowClient {
 
   /** The first run in the experiment whose tag {@code key} equals {@code value}. */
   public Optional<JsonNode> findRunByTag(String experimentId, String key, String value) {
+    List<JsonNode> runs = runsByTag(experimentId, key, value, 1);
+    return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+  }
+
+  /** Runs in the experiment whose tag {@code key} equals {@code value}, at most {@code max}. */
+  public List<JsonNode> runsByTag(String experimentId, String key, String value, int max) {
     ObjectNode body = JSON.createObjectNode();
     body.putArray("experiment_ids").add(experimentId);
     body.put("filter", "tags.`" + key + "` = '" + value.replace("'", "\\'") + "'");
-    body.put("max_results", 1);
-    JsonNode runs = post("runs/search", body).path("runs");
-    return runs.isArray() && runs.size() > 0 ? Optional.of(runs.get(0)) : Optional.empty();
+    body.put("max_results", max);
+    List<JsonNode> out = new ArrayList<>();
+    post("runs/search", body).path("runs").forEach(out::add);
+    return out;
   }
 
   public JsonNode createRun(String experimentId, String runName, Map<String, String> tags) {
@@ -148,7 +155,12 @@ public final class MlflowClient {
   }
 
   public void finishRun(String runId) {
-    post("runs/update", JSON.createObjectNode().put("run_id", runId).put("status", "FINISHED")
+    finishRun(runId, "FINISHED");
+  }
+
+  /** @param status FINISHED, FAILED or KILLED */
+  public void finishRun(String runId, String status) {
+    post("runs/update", JSON.createObjectNode().put("run_id", runId).put("status", status)
         .put("end_time", System.currentTimeMillis()));
   }
 
