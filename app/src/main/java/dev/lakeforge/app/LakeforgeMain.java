@@ -242,9 +242,28 @@ public final class LakeforgeMain implements Runnable {
         + "default: the registry's model at scoring.alias (or registry.alias)")
     String model;
 
+    @Option(names = "--input", paramLabel = "TABLE", description = "The table to score, any pin, e.g. "
+        + "training_sets.flights_delay@v7 (sets scoring.input)")
+    String input;
+
+    @Option(names = "--where", paramLabel = "PREDICATE", description = "Spark SQL predicate choosing the rows, e.g. "
+        + "\"date >= '2001-06-15' AND date < '2001-06-16'\" (sets scoring.where; default: the run date's rows)")
+    String where;
+
     @Override
     List<Stage> stages(LoadedConfig loaded) {
       return List.of(new ScoreStage(System.getenv(), Optional.ofNullable(model)));
+    }
+
+    @Override
+    public Integer call() {
+      if (input != null) {
+        options.overrides.add("scoring.input=" + input);
+      }
+      if (where != null) {
+        options.overrides.add("scoring.where=" + where);
+      }
+      return super.call();
     }
   }
 

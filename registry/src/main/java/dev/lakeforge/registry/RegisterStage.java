@@ -9,6 +9,7 @@ import dev.lakeforge.core.run.BuildInfo;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.evaluation.RegisteredModel;
 import dev.lakeforge.evaluation.EvaluateStage;
 import dev.lakeforge.evaluation.Evaluation;
@@ -35,6 +36,7 @@ public final class RegisterStage implements Stage {
   public static final String MLFLOW_RUN_ID = "mlflow_run_id";
   static final String TAG_MODEL_DIR = RegisteredModel.TAG_MODEL_DIR;
   static final String MLFLOW_VERSION = "2.22.1";
+  static final String TRAINING_SET_SCHEMA = "training-set-schema.json";
 
   private static final TypeReference<Map<String, List<Double>>> CURVES_TYPE = new TypeReference<>() {};
 
@@ -96,8 +98,9 @@ public final class RegisterStage implements Stage {
             MlflowModelLayout.write(model, runId, MLFLOW_VERSION, staging));
       }
       mlflow.uploadDirectory(artifactUri, "spark-model", model.sparkModel());
+      writeTrainingSetSchema(context, info, model);
       for (String file : List.of(ModelDirectory.INFO, ModelDirectory.IMPORTANCE, ModelDirectory.EVALUATION,
-          ModelDirectory.CURVES, ModelDirectory.BOOSTER_JSON)) {
+          ModelDirectory.CURVES, ModelDirectory.BOOSTER_JSON, TRAINING_SET_SCHEMA)) {
         if (Files.isRegularFile(model.file(file))) {
           mlflow.uploadFile(artifactUri, "lakeforge/" + file, model.file(file));
         }
@@ -151,6 +154,16 @@ public final class RegisterStage implements Stage {
     }
     tags.put("lakeforge.validated_on", evaluation.validatedOn());
     return tags;
+  }
+
+  /** The exact training set version's Spark schema (every column, type and nullability), for the artifacts. */
+  private static void writeTrainingSetSchema(RunContext context, ModelDirectory.Info info, ModelDirectory model) {
+    try {
+      Files.writeString(model.file(TRAINING_SET_SCHEMA), context.lake()
+          .read(TableRef.parse(info.trainingSet()), "training-set").rows().schema().prettyJson());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot write " + model.file(TRAINING_SET_SCHEMA), e);
+    }
   }
 
   private static boolean hasBooster(ModelDirectory model) {

@@ -68,6 +68,8 @@ class RegisterStageTest {
         "registering the same model twice creates no second version");
     assertEquals(first.output(RegisterStage.MLFLOW_RUN_ID), again.output(RegisterStage.MLFLOW_RUN_ID));
     assertEquals("champion", first.output("alias"), "blessed: promoted");
+    assertTrue(Files.readString(Path.of(trained.output(TrainStage.MODEL_DIR), RegisterStage.TRAINING_SET_SCHEMA))
+        .contains("\"name\" : \"shop\""), "the training set's schema is kept with the model");
 
     MlflowClient mlflow = new MlflowClient(ctx.config().registry(), Map.of());
     String version = first.output(RegisterStage.MODEL_VERSION);

@@ -82,10 +82,11 @@ public final class ScoreStage implements Stage {
 
     String trainingSet = TrainingSetStage.trainingSetName(config);
     SpineConfig spine = config.trainingSets().get(trainingSet).spine();
-    VersionedFrame table = context.lake().read(FeatureTable.trainingSet(trainingSet), TrainingSetStage.NAME);
+    TableRef input = config.scoring().input() != null ? TableRef.parse(config.scoring().input())
+        : FeatureTable.trainingSet(trainingSet);
+    VersionedFrame table = context.lake().read(input, TrainingSetStage.NAME);
     result.read(table.version());
-    Dataset<Row> rows = table.rows()
-        .filter(to_date(col(info.eventTime())).equalTo(lit(day.toString()).cast("date")));
+    Dataset<Row> rows = rowsToScore(table.rows(), config.scoring().where(), info.eventTime(), day);
     List<String> missing = info.features().stream().filter(f -> !Arrays.asList(rows.columns()).contains(f)).toList();
     if (!missing.isEmpty()) {
       throw Errors.usage("Cannot score with " + registered.label() + ": its features " + String.join(", ", missing)
@@ -94,7 +95,7 @@ public final class ScoreStage implements Stage {
     Dataset<Row> scored = SparkModels.transform(SparkModels.load(model.sparkModel()), rows, info.features());
 
     List<Column> out = new ArrayList<>();
-    spine.keys().forEach(k -> out.add(col(k)));
+    spine.keys().stream().filter(k -> Arrays.asList(rows.columns()).contains(k)).forEach(k -> out.add(col(k)));
     if (!spine.keys().contains(info.eventTime())) {
       out.add(col(info.eventTime()));
     }
@@ -133,6 +134,20 @@ public final class ScoreStage implements Stage {
     return result.output("model_uri", "models:/" + modelName + "/" + versionNumber)
         .output("predictions", target + "@v" + written.version().version())
         .build();
+  }
+
+  /** The configured predicate's rows, or the day's rows by the model's event time. */
+  private static Dataset<Row> rowsToScore(Dataset<Row> rows, String where, String eventTime, LocalDate day) {
+    if (where == null) {
+      return rows.filter(to_date(col(eventTime)).equalTo(lit(day.toString()).cast("date")));
+    }
+    try {
+      Dataset<Row> out = rows.filter(where);
+      out.queryExecution().assertAnalyzed();
+      return out;
+    } catch (Exception e) {
+      throw Errors.sqlExpression("scoring.where", where, e.getMessage().lines().findFirst().orElse("invalid"), e);
+    }
   }
 
   /** The probability column of each task: the positive class's, every class's, or none (regression). */

@@ -91,6 +91,15 @@ class ScoreStageTest {
           .filter(n -> !n.startsWith(".")).toList(), "no staging directory left behind");
     }
 
+    // Any pinned input table and any predicate: shop 'a' in the first two days is 12 rows (every fourth hour).
+    RunContext chosen = RunContext.create("where-run", ctx.runDate(), "local",
+        new dev.lakeforge.core.config.ConfigLoader(Map.of()).loadPipeline(ctx.loaded().file(), List.of(
+            "scoring.input=training_sets.toy@v0", "scoring.where=shop = 'a' AND ts < '2020-01-03'",
+            "scoring.export_format=none")), ctx.spark());
+    StageResult filtered = new ScoreStage(Map.of()).run(chosen);
+    assertEquals(12L, filtered.metrics().get("rows_scored"));
+    assertEquals(null, filtered.outputs().get(ScoreStage.EXPORT), "export_format none: the table only");
+
     LakeforgeException unknown = assertThrows(LakeforgeException.class,
         () -> new ScoreStage(Map.of(), Optional.of("models:/" + model + "@nope")).run(ctx));
     assertEquals(ErrorKind.USAGE, unknown.kind());
