@@ -42,12 +42,20 @@ source "$S3_HOME/env"
 
 mkdir -p "$root/target"
 # Reports of an earlier run must not count in this run's summary.
-rm -rf "$root"/*/target/surefire-reports "$root"/*/target/failsafe-reports "$root/target/pytest-reports"
+rm -rf "$root"/*/target/surefire-reports "$root"/*/target/failsafe-reports "$root/target/pytest-reports" \
+  "$root/target/faults"
 set +e
 mvn -B verify -DskipITs=false "$@" 2>&1 | tee "$root/target/test-output.log" | grep --line-buffered -E \
   "Tests run:|FAIL|ERROR\]|BUILD|Reactor Summary|SUCCESS \[|lakeforge: "
 status=${PIPESTATUS[0]}
 set -e
+
+# The fault harness's quick cases (bad configs and flags, a dead MLflow): exit codes, one error line, no traces.
+set +e
+scripts/faults.sh --short 2>&1 | tee -a "$root/target/test-output.log" | grep --line-buffered -E "^(ok|FAIL|faults)"
+faults_status=${PIPESTATUS[0]}
+set -e
+if [[ $status == 0 ]]; then status=$faults_status; fi
 
 # The Airflow DAGs: import and graph tests, then both DAGs end to end with `airflow dags test`.
 airflow_venv=$(scripts/venv.sh airflow -r airflow-dags/requirements.txt -c airflow-dags/constraints.txt)
@@ -66,7 +74,7 @@ import glob, sys, xml.etree.ElementTree as ET
 root = sys.argv[1]
 passed = failed = skipped = 0
 files = (glob.glob(root + "/*/target/surefire-reports/TEST-*.xml") + glob.glob(root + "/*/target/failsafe-reports/TEST-*.xml")
-         + glob.glob(root + "/target/pytest-reports/TEST-*.xml"))
+         + glob.glob(root + "/target/pytest-reports/TEST-*.xml") + glob.glob(root + "/target/faults/TEST-*.xml"))
 for f in files:
     top = ET.parse(f).getroot()
     for s in (list(top) if top.tag == "testsuites" else [top]):

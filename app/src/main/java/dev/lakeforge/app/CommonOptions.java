@@ -33,8 +33,17 @@ final class CommonOptions {
   }
 
   /** conf/ is the pipeline config's grandparent (conf/pipelines/x.yaml), where conf/spark/ lives. */
+  /**
+   * Where Spark profiles live: {@code spark/} beside the config's folder (conf/pipelines -> conf/spark); for a
+   * config kept elsewhere, the installation's conf/ (bin/lakeforge passes it as lakeforge.conf.dir).
+   */
   Path confDir() {
     Path parent = config.toAbsolutePath().getParent();
-    return parent.getParent() != null ? parent.getParent() : parent;
+    Path besideConfig = parent.getParent() != null ? parent.getParent() : parent;
+    String installed = System.getProperty("lakeforge.conf.dir");
+    if (!java.nio.file.Files.isDirectory(besideConfig.resolve("spark")) && installed != null) {
+      return Path.of(installed);
+    }
+    return besideConfig;
   }
 }

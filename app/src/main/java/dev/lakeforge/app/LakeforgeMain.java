@@ -368,8 +368,10 @@ public final class LakeforgeMain implements Runnable {
           String.join(", ", c.featureSets().keySet()), String.join(", ", c.trainingSets().keySet()),
           c.registry().modelName(), options.profile);
       var t = c.training();
+      // The trainer refuses unknown params and values out of range here too, before anything would run.
+      dev.lakeforge.training.Trainers.forAlgorithm(t.algorithm()).check(t.params(), t.task());
       System.out.printf("  training: %s (%s) on %s, split %s, device %s%s%n", t.algorithm(), t.task(),
-          c.trainingSetName(), t.split().kind(), t.device(), t.sweep() == null ? ""
+          c.trainingSets().isEmpty() ? "(no training set)" : TrainingSetStage.trainingSetName(c), t.split().kind(), t.device(), t.sweep() == null ? ""
               : ", sweep: " + t.sweep().strategy() + " over " + String.join(", ", new java.util.TreeSet<>(
                   t.sweep().space().keySet())));
       System.out.println("  spark settings of profile " + options.profile + " here:");

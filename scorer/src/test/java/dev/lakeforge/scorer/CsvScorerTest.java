@@ -111,4 +111,38 @@ class CsvScorerTest {
         dir.resolve("o.csv").toString(), "--keep", "id"));
     assertEquals(601, Files.readAllLines(dir.resolve("o.csv")).size());
   }
+
+  @Test
+  void loadsARegisteredModelByAliasAndScoresTheSame() throws Exception {
+    String tracking = System.getenv("MLFLOW_TRACKING_URI");
+    org.junit.jupiter.api.Assumptions.assumeTrue(tracking != null, "needs the MLflow server scripts/test.sh starts");
+    String name = "scorer_test_" + System.nanoTime();
+    RunContext ctx = SharedSpark.context(PIPELINE.replace("http://127.0.0.1:1", tracking).replace("model_name: m",
+        "model_name: " + name), "2020-02-01");
+    ctx.lake().overwrite(SharedSpark.get().read().option("header", "true").schema("id STRING, x DOUBLE, z DOUBLE")
+            .csv(csv.toString()).selectExpr("id", "timestamp_seconds(1577836800 + CAST(id AS INT) * 3600) AS ts", "x",
+                "z", "CAST(x > 50 AS DOUBLE) AS label"),
+        TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    ctx.manifests().save(new TrainStage().run(ctx));
+    String version = new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true, Map.of()).run(ctx)
+        .output(dev.lakeforge.registry.RegisterStage.MODEL_VERSION);
+
+    Path cache = Files.createTempDirectory("scorer-cache");
+    ScorerModel byAlias = ScorerModel.load("models:/" + name + "@champion", Map.of("MLFLOW_TRACKING_URI", tracking),
+        cache);
+    assertEquals("models:/" + name + "@champion (v" + version + ")", byAlias.source());
+    assertTrue(Files.isRegularFile(cache.resolve(name + "-v" + version).resolve("model.json")),
+        "downloaded once into the cache");
+    Path fromRegistry = cache.resolve("from-registry.csv");
+    Path fromDirectory = cache.resolve("from-directory.csv");
+    new CsvScorer(byAlias, 100).score(csv, fromRegistry, List.of("id"));
+    ModelDirectory trained = new ModelDirectory(Path.of(ctx.manifests().require("train", "test")
+        .output(TrainStage.MODEL_DIR)));
+    new CsvScorer(ScorerModel.fromDirectory(trained.root(), "dir"), 100).score(csv, fromDirectory, List.of("id"));
+    assertEquals(Files.readAllLines(fromDirectory), Files.readAllLines(fromRegistry),
+        "the registry's JSON booster scores as the trained UBJ one");
+
+    assertEquals(2, ScorerMain.run("--model", "models:/" + name + "@nope", "--input", csv.toString(), "--output",
+        cache.resolve("x.csv").toString(), "--cache", cache.toString()), "an unknown alias");
+  }
 }

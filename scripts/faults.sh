@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# The fault harness: bad input of every kind, fed to the real command line, must end in quarantine rows or in one
+# clear error line with its documented exit code (2 usage/config/input, 3 data gate, 5 service down), never in a
+# stack trace on the console, and rows in = kept + quarantined + duplicates removed.
+#   scripts/faults.sh           every case; writes docs/reliability.md
+#   scripts/faults.sh --short   the quick cases (no Spark), as CI runs them; writes target/faults/TEST-faults.xml
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+mode=${1:-full}
+work=$(mktemp -d /tmp/lakeforge-faults.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export LAKEFORGE_LOG_DIR="$work/logs"
+[[ -f app/target/provided-classpath.txt ]] || mvn -B -q package -DskipTests -pl app -am >&2
+
+# A small pipeline of its own: trips with a key, four rules and a quarantine ceiling.
+write_config() {
+  cat > "$work/pipeline.yaml" <<EOF
+pipeline: trips
+lake: {root: "$work/lake", state: "$work/state", models: "$work/models"}
+sources:
+  trips:
+    format: ${FORMAT:-csv}
+    path: "$work/${FILE:-trips.csv}"
+    options: {header: "true"}
+    schema: "id INT, city STRING, km DOUBLE"
+validation:
+  trips:
+    source: trips
+    deduplicate: [id]
+    max_quarantine_fraction: ${MAX_FRACTION:-0.9}
+    rules:
+      - {name: id_present, kind: not_null, column: id}
+      - {name: km_range, kind: range, column: km, min: 0, max: 100}
+      - {name: city_code, kind: regex, column: city, pattern: "[A-Z]{3}"}
+training: {split: {column: id, validate_from: "5"}}
+registry: {tracking_uri: "http://127.0.0.1:${DEAD_PORT:-9}", experiment: e, model_name: m, max_attempts: 2,
+           initial_backoff_ms: 100}
+scoring: {output: "$work/out"}
+EOF
+}
+
+results=()   # "name|expected|observed|ok"
+failed=0
+lf() { bin/lakeforge "$@" --config "$work/pipeline.yaml" --run-date 2026-11-01; }
+
+# check NAME EXPECTED_EXIT EXPECTED_TEXT -- command ...
+check() {
+  local name=$1 want=$2 text=$3 expected_text=$3
+  shift 4
+  local out rc=0
+  out=$("$@" 2>&1) || rc=$?
+  local problems=()
+  [[ $rc == "$want" ]] || problems+=("exit $rc, expected $want")
+  [[ -z $text || $out == *"$text"* ]] || problems+=("no '$text' in the output")
+  if grep -qE '^\s+at [a-zA-Z_$.]+\(|Exception in thread|^[a-z.]+\.[A-Z][A-Za-z]*Exception' <<<"$out"; then
+    problems+=("a stack trace on the console")
+  fi
+  if [[ $rc != 0 ]] && [[ $(grep -c '^lakeforge: ' <<<"$out") != 1 ]]; then
+    problems+=("not exactly one 'lakeforge:' error line")
+  fi
+  if [[ $rc == 0 ]]; then
+    # Nothing lost: ingest's lines in = bronze rows + malformed lines; validate's rows in = kept + quarantined +
+    # duplicates removed. Each stage prints its own block of metrics.
+    local ingest validate
+    ingest=$(awk '/^  ingest /{on=1; next} /^  [a-z]/{on=0} on' <<<"$out")
+    validate=$(awk '/^  validate /{on=1; next} /^  [a-z]/{on=0} on' <<<"$out")
+    metric() { awk -v k="$1" '$1 ~ "\\." k "$" && $2 == "=" {print $3; exit}' <<<"$2"; }
+    if [[ -n $ingest ]]; then
+      local i_in i_bronze i_bad
+      i_in=$(metric rows_in "$ingest"); i_bronze=$(metric rows_bronze "$ingest"); i_bad=$(metric rows_malformed "$ingest")
+      [[ $i_in == $(( ${i_bronze:-0} + ${i_bad:-0} )) ]] || problems+=("ingest: $i_in in != $i_bronze bronze + $i_bad malformed")
+      text="${text:+$text; }ingest: $i_in lines = $i_bronze bronze + ${i_bad:-0} malformed"
+    fi
+    if [[ -n $validate ]]; then
+      local v_in v_kept v_q v_d
+      v_in=$(metric rows_in "$validate"); v_kept=$(metric rows_kept "$validate")
+      v_q=$(metric rows_quarantined "$validate"); v_d=$(metric duplicates_removed "$validate")
+      [[ $v_in == $(( ${v_kept:-0} + ${v_q:-0} + ${v_d:-0} )) ]] \
+        || problems+=("validate: $v_in in != $v_kept kept + $v_q quarantined + $v_d duplicates")
+      text="${text:+$text; }validate: $v_in = $v_kept kept + ${v_q:-0} quarantined + ${v_d:-0} duplicates"
+    fi
+  fi
+  local line
+  line=$(grep -m1 '^lakeforge: ' <<<"$out" | cut -c1-220 || true)
+  [[ -n $line ]] || line="${text:-no error}"
+  if [[ ${#problems[@]} == 0 ]]; then
+    results+=("$name|exit $want${expected_text:+, \"$expected_text\"}|exit $rc: ${line//|/\\|}|ok")
+    echo "ok    $name"
+  else
+    results+=("$name|exit $want${expected_text:+, \"$expected_text\"}|exit $rc: ${line//|/\\|}; $(IFS=';'; echo "${problems[*]}")|FAIL")
+    failed=$((failed + 1))
+    echo "FAIL  $name: ${problems[*]}"
+    echo "$out" | tail -5 | sed 's/^/      /'
+  fi
+}
+
+trips() { printf '%b' "$1" > "$work/trips.csv"; }
+
+# ---- config and command line (no Spark: config check) ----
+write_config
+trips 'id,city,km\n1,NYC,10\n'
+printf 'pipeline: trips\nsources: {trips: {format: csv, path: [unclosed\n' > "$work/broken.yaml"
+check "bad YAML" 2 "broken.yaml:" -- bin/lakeforge config check --config "$work/broken.yaml"
+check "config file missing" 2 "nope.yaml" -- bin/lakeforge config check --config "$work/nope.yaml"
+sed 's/^    source: trips$/    source: trips\n    sauce: x/' "$work/pipeline.yaml" > "$work/unknown.yaml"
+check "unknown key" 2 "unknown key 'validation.trips.sauce'" -- bin/lakeforge config check --config "$work/unknown.yaml"
+check "wrong type" 2 "max_quarantine_fraction" -- bin/lakeforge config check --config "$work/pipeline.yaml" \
+  --set validation.trips.max_quarantine_fraction=lots
+check "unknown rule kind" 2 "kind" -- bin/lakeforge config check --config "$work/pipeline.yaml" \
+  --set validation.trips.rules.0.kind=not_empty
+sed 's#^scoring: .*#scoring: {output: "${env:LAKEFORGE_FAULTS_UNSET}"}#' "$work/pipeline.yaml" > "$work/env.yaml"
+check "missing environment variable" 2 "LAKEFORGE_FAULTS_UNSET" -- bin/lakeforge config check --config "$work/env.yaml"
+check "override without =" 2 "" -- bin/lakeforge config check --config "$work/pipeline.yaml" --set training.params
+check "threshold out of range" 2 "threshold" -- bin/lakeforge config check --config "$work/pipeline.yaml" \
+  --set evaluation.threshold=1.5
+check "unknown training param" 2 "'max_dept' is not a parameter of xgboost" -- bin/lakeforge config check \
+  --config "$work/pipeline.yaml" --set training.params.max_dept=8
+check "MLflow unreachable" 5 "MLflow" -- bin/lakeforge alias show champion --config "$work/pipeline.yaml"
+
+if [[ $mode == --short ]]; then
+  mkdir -p target/faults
+  {
+    echo "<testsuite name=\"faults\" tests=\"${#results[@]}\" failures=\"$failed\" errors=\"0\" skipped=\"0\">"
+    for r in "${results[@]}"; do
+      IFS='|' read -r name _ observed verdict <<<"$r"
+      echo "  <testcase classname=\"faults\" name=\"${name//\"/&quot;}\">"
+      [[ $verdict == ok ]] || echo "    <failure message=\"${observed//[\"<>&]/_}\"/>"
+      echo "  </testcase>"
+    done
+    echo "</testsuite>"
+  } > target/faults/TEST-faults.xml
+  echo "faults (short): $(( ${#results[@]} - failed )) passed, $failed failed"
+  exit $(( failed > 0 ))
+fi
+
+# ---- data (ingest and validate with Spark) ----
+trips 'id,city,km\n1,NYC,10\n2,BOS,20\n'
+check "clean input" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+trips 'id,city,km\n1,NYC,10\n2,BOS,20,extra\n3,SEA\n'
+check "CSV with wrong column count" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+trips 'id,city,km\n1,NYC,10\n2,BOS,not-a-number\nthree,SEA,5\n'
+check "wrong types" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+trips 'id,city,km\n1,NYC,10\n,BOS,20\n,SEA,5\n'
+check "null keys" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+trips 'id,city,km\n1,NYC,10\n1,NYC,10\n2,BOS,20\n2,BOS,20\n'
+check "duplicates" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+trips 'id,city,km\n1,NYC,10\n2,BOS,1e308\n3,SEA,-5\n'
+check "out of range" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+trips 'id,city,km\n1,São,10\n2,東京,20\n3,"A,B",5\n4,"NY""C",1\n5,NYC,2\n'
+check "unicode and quoting" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+trips 'id,city,km\n'
+check "empty input (header only)" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+trips 'id,city,km\n1,nyc,10\n2,bos,20\n3,SEA,5\n'
+MAX_FRACTION=0.5 write_config
+check "quarantine ceiling exceeded" 3 "max_quarantine_fraction" -- bash -c \
+  "$(declare -f lf); work=$work; lf ingest && lf validate"
+write_config
+rm -f "$work/trips.csv"
+check "input file missing" 2 "trips.csv" -- bash -c "$(declare -f lf); work=$work; lf ingest"
+trips 'id,city,km\n1,NYC,10\n'
+lf ingest >/dev/null 2>&1
+check "schema drift: added column" 3 "schema changed" -- bash -c "$(declare -f lf); work=$work; lf ingest \
+  --set 'sources.trips.schema=id INT, city STRING, km DOUBLE, extra STRING'"
+check "schema drift: dropped column" 3 "schema changed" -- bash -c "$(declare -f lf); work=$work; lf ingest \
+  --set 'sources.trips.schema=id INT, city STRING'"
+check "schema drift: retyped column" 3 "schema changed" -- bash -c "$(declare -f lf); work=$work; lf ingest \
+  --set 'sources.trips.schema=id INT, city STRING, km STRING'"
+check "injection in a rule's column" 2 "" -- bash -c "$(declare -f lf); work=$work; lf validate \
+  --set 'validation.trips.rules.0.column=id; DROP TABLE silver.trips'"
+check "injection in a model URI" 2 "not a model URI" -- bash -c "$(declare -f lf); work=$work; lf score \
+  --model \"models:/m'; DROP TABLE x\""
+check "injection in a table name" 2 "" -- bin/lakeforge tables history "silver.trips; DROP TABLE x" \
+  --config "$work/pipeline.yaml"
+# A Parquet file cut in half.
+mkdir -p "$work/pq"
+python=.venv/mlflow/bin/python  # the MLflow venv has pyarrow
+[[ -x $python ]] || python=$(scripts/venv.sh mlflow "mlflow==2.22.1" "sqlalchemy==2.0.58")/bin/python
+"$python" - "$work/pq/trips.parquet" <<'PY'
+
+import sys, pyarrow as pa, pyarrow.parquet as pq
+pq.write_table(pa.table({"id": list(range(1000)), "city": ["NYC"] * 1000, "km": [1.0] * 1000}), sys.argv[1])
+PY
+truncate -s 50% "$work/pq/trips.parquet"
+FORMAT=parquet FILE=pq write_config
+check "truncated Parquet" 2 "Cannot read source 'trips'" -- bash -c "$(declare -f lf); work=$work; lf ingest"
+
+{
+  echo "# Reliability: the fault harness"
+  echo
+  echo "\`scripts/faults.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores; every case runs the real \`bin/lakeforge\`."
+  echo "A case passes when the exit code is the documented one, the output holds the expected text, exactly one"
+  echo "\`lakeforge:\` error line is printed for a failure, no stack trace reaches the console, and for data cases"
+  echo "rows in = kept + quarantined + duplicates removed. \`scripts/faults.sh --short\` (the cases without Spark) runs"
+  echo "in CI. Result: $(( ${#results[@]} - failed )) of ${#results[@]} cases pass."
+  echo
+  echo "| case | expected | observed | verdict |"
+  echo "| --- | --- | --- | --- |"
+  for r in "${results[@]}"; do
+    IFS='|' read -r name expected observed verdict <<<"$r"
+    echo "| $name | $expected | ${observed} | $verdict |"
+  done
+} > docs/reliability.md
+echo "faults: $(( ${#results[@]} - failed )) passed, $failed failed (docs/reliability.md)"
+exit $(( failed > 0 ))
