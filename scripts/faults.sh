@@ -181,7 +181,7 @@ python=.venv/mlflow/bin/python  # the MLflow venv has pyarrow
 import sys, pyarrow as pa, pyarrow.parquet as pq
 pq.write_table(pa.table({"id": list(range(1000)), "city": ["NYC"] * 1000, "km": [1.0] * 1000}), sys.argv[1])
 PY
-truncate -s 50% "$work/pq/trips.parquet"
+truncate -s $(( $(stat -c %s "$work/pq/trips.parquet") / 2 )) "$work/pq/trips.parquet"
 FORMAT=parquet FILE=pq write_config
 check "truncated Parquet" 2 "Cannot read source 'trips'" -- bash -c "$(declare -f lf); work=$work; lf ingest"
 
