@@ -1,6 +1,7 @@
 package dev.lakeforge.app;
 
 import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.table.TableChecksum;
 import dev.lakeforge.core.table.TableHistory;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableTags;
@@ -19,7 +20,7 @@ final class TablesCommands {
   private TablesCommands() {}
 
   @Command(name = "tables", mixinStandardHelpOptions = true, description = "Versions and tags of lake tables.",
-      subcommands = {History.class, Tag.class})
+      subcommands = {History.class, Tag.class, Checksum.class})
   static final class Tables implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -77,6 +78,33 @@ final class TablesCommands {
       RunContext ctx = StageRunner.context(options);
       TableVersion v = new TableTags(ctx.lake()).tag(TableRef.parse(table), name, note);
       System.out.printf("tagged %s@v%d as %s (read it as %s@tag:%s)%n", v.table(), v.version(), name, v.table(), name);
+      return 0;
+    }
+  }
+
+  @Command(name = "checksum", mixinStandardHelpOptions = true,
+      description = "Row count and an order-independent checksum of a table version's content, for checking that "
+          + "a rerun left the same rows. Columns that record the run (_batch_id, _ingest_time, *run_id, *_at) are "
+          + "left out unless --all-columns.")
+  static final class Checksum implements Callable<Integer> {
+    @Mixin
+    CommonOptions options;
+
+    @Parameters(paramLabel = "TABLE", description = "layer.name[@vN|@time|@tag:NAME], default the latest version")
+    String table;
+
+    @Option(names = "--exclude", split = ",", paramLabel = "COLUMN", description = "Further columns to leave out")
+    java.util.Set<String> exclude = java.util.Set.of();
+
+    @Option(names = "--all-columns", description = "Hash the run's own columns too")
+    boolean allColumns;
+
+    @Override
+    public Integer call() {
+      RunContext ctx = StageRunner.context(options);
+      TableChecksum sum = TableChecksum.of(ctx.lake(), TableRef.parse(table), exclude, allColumns);
+      System.out.printf("%s rows=%d checksum=%s excluded=%s%n", sum.version(), sum.rows(), sum.checksum(),
+          sum.excluded().isEmpty() ? "-" : String.join(",", sum.excluded()));
       return 0;
     }
   }

@@ -167,6 +167,14 @@ public final class Errors {
             + "the stage; tables keep their last committed version.", e));
   }
 
+  public static LakeforgeException concurrentWrite(String table, String conflict, String detail, int attempts,
+      Throwable cause) {
+    return new LakeforgeException(ErrorKind.SERVICE_UNAVAILABLE,
+        "Cannot commit to " + table + ": another writer committed to the same rows first, " + attempts
+            + " times in a row (" + conflict + ": " + detail + "). The table stays at the other writer's version. "
+            + "Fix: let the other run finish (one writer per table and run date), then rerun this stage.", cause);
+  }
+
   public static LakeforgeException serviceRejected(String service, String call, String reason) {
     return new LakeforgeException(ErrorKind.UNEXPECTED,
         "Cannot complete " + call + " on " + service + ": " + reason + ".", null);

@@ -15,6 +15,10 @@ import scala.collection.JavaConverters;
  * resolved, so the recorded lineage is exactly what was read; writes carry the run's commit metadata.
  */
 public final class Lake {
+  /** Commit attempts before a write that keeps losing to concurrent writers gives up (exit 5). */
+  static final int COMMIT_ATTEMPTS = 4;
+  private static final long COMMIT_BACKOFF_MS = 250;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Lake.class);
   private final SparkSession spark;
   private final String root;
 
@@ -95,6 +99,45 @@ public final class Lake {
 
   private WriteResult write(Dataset<Row> rows, TableRef ref, SaveMode mode, String replaceWhere, String metadata,
       SchemaPolicy policy, String partitionColumn) {
+    // Every write replaces a run date's slice or the whole table, so repeating a write that lost a commit race is
+    // safe: it reads the winner's snapshot and replaces the same slice again.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return writeOnce(rows, ref, mode, replaceWhere, metadata, policy, partitionColumn, attempt);
+      } catch (RuntimeException e) {
+        Throwable conflict = concurrentModification(e);
+        if (conflict == null) {
+          throw e;
+        }
+        if (attempt >= COMMIT_ATTEMPTS) {
+          throw Errors.concurrentWrite(ref.table(), conflict.getClass().getSimpleName(),
+              conflict.getMessage() == null ? "" : conflict.getMessage().lines().findFirst().orElse(""), attempt, e);
+        }
+        long backoff = COMMIT_BACKOFF_MS * (1L << (attempt - 1))
+            + java.util.concurrent.ThreadLocalRandom.current().nextLong(COMMIT_BACKOFF_MS);
+        LOG.warn("Commit to {} lost a race with a concurrent writer ({}); retrying in {} ms (attempt {} of {})",
+            ref.table(), conflict.getClass().getSimpleName(), backoff, attempt + 1, COMMIT_ATTEMPTS);
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Throwable concurrentModification(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.delta.exceptions.DeltaConcurrentModificationException) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private WriteResult writeOnce(Dataset<Row> rows, TableRef ref, SaveMode mode, String replaceWhere,
+      String metadata, SchemaPolicy policy, String partitionColumn, int attempt) {
     String path = path(ref);
     var writer = rows.write().format("delta").mode(mode).option("userMetadata", metadata);
     boolean exists = exists(ref);
@@ -116,7 +159,7 @@ public final class Lake {
     Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
     Map<String, String> metrics = JavaConverters.mapAsJavaMap(last.<scala.collection.Map<String, String>>getAs(1));
     long written = Long.parseLong(metrics.getOrDefault("numOutputRows", "0"));
-    return new WriteResult(new TableVersion(ref.table(), last.getLong(0)), written);
+    return new WriteResult(new TableVersion(ref.table(), last.getLong(0)), written, attempt);
   }
 
   /** The exact version a reference means: its pin, the version current at its time, its tag's, or the latest. */
@@ -157,6 +200,9 @@ public final class Lake {
     return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
   }
 
-  /** The version a write produced and the rows it wrote, from Delta's own operation metrics. */
-  public record WriteResult(TableVersion version, long rowsWritten) {}
+  /**
+   * The version a write produced and the rows it wrote, from Delta's own operation metrics; {@code attempts} is 1
+   * unless the commit lost a race with a concurrent writer and was repeated.
+   */
+  public record WriteResult(TableVersion version, long rowsWritten, int attempts) {}
 }

@@ -1,0 +1,67 @@
+package dev.lakeforge.core.table;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lakeforge.core.testing.SharedSpark;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Test;
+
+/** Two writers replacing the same run date at once: the loser of the commit race repeats its write. */
+class ConcurrentWriteTest {
+  private static final CountDownLatch SLOW_WRITER_STARTED = new CountDownLatch(1);
+  private static final CountDownLatch OTHER_WRITER_COMMITTED = new CountDownLatch(1);
+
+  @Test
+  void theWriterThatLosesTheCommitRaceRetriesAndTheRunDateHoldsOneCopy() throws Exception {
+    SparkSession spark = SharedSpark.get();
+    Lake lake = new Lake(spark, Files.createTempDirectory("lakeforge-concurrent").toString());
+    TableRef table = TableRef.parse("silver.trips");
+    lake.replacePartition(rows(spark, 3, "setup", "2026-11-01"), table, "run_date", "2026-11-01", "{}");
+
+    // The slow writer's rows wait inside its write job (after its transaction read v0) until the other writer has
+    // committed v1 to the same run date, so its first commit attempt must conflict.
+    spark.udf().register("wait_for_other_writer", (UDF1<Long, Long>) id -> {
+      SLOW_WRITER_STARTED.countDown();
+      OTHER_WRITER_COMMITTED.await(120, TimeUnit.SECONDS);
+      return id;
+    }, DataTypes.LongType);
+    Dataset<Row> slowRows = spark.range(0, 5, 1, 1)
+        .selectExpr("wait_for_other_writer(id) AS id", "'slow' AS writer", "'2026-11-02' AS run_date");
+    var pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Lake.WriteResult> slow = pool.submit(
+          () -> lake.replacePartition(slowRows, table, "run_date", "2026-11-02", "{}"));
+      SLOW_WRITER_STARTED.await(120, TimeUnit.SECONDS);
+      Lake.WriteResult fast = lake.replacePartition(rows(spark, 4, "fast", "2026-11-02"), table, "run_date",
+          "2026-11-02", "{}");
+      OTHER_WRITER_COMMITTED.countDown();
+      Lake.WriteResult retried = slow.get(180, TimeUnit.SECONDS);
+
+      assertEquals(1, fast.attempts());
+      assertEquals(1L, fast.version().version());
+      assertEquals(2, retried.attempts(), "the slow writer's first commit conflicted and was repeated");
+      assertEquals(2L, retried.version().version());
+      assertEquals(5L, retried.rowsWritten());
+    } finally {
+      pool.shutdownNow();
+    }
+    // The last committed writer's rows replace the run date once; the other run date is untouched.
+    List<Row> byDate = lake.read(table, "test").rows().groupBy("run_date", "writer").count()
+        .orderBy("run_date").collectAsList();
+    assertEquals("[[2026-11-01,setup,3], [2026-11-02,slow,5]]", byDate.toString());
+  }
+
+  private static Dataset<Row> rows(SparkSession spark, int n, String writer, String runDate) {
+    return spark.range(0, n, 1, 1).selectExpr("id", "'" + writer + "' AS writer", "'" + runDate + "' AS run_date");
+  }
+}
