@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Starts S3Proxy (an S3-compatible server, its own JVM process) on loopback with a filesystem backend, a bucket
 # and random credentials; prints where its environment is.
-#   scripts/s3-server.sh [start|stop]   env: S3_PORT (default 19000), S3_HOME (default /tmp/lakeforge-s3),
+#   scripts/s3-server.sh [start|stop|restart]   env: S3_PORT (default 19000), S3_HOME (default /tmp/lakeforge-s3),
 #                                       S3_BUCKET (default lakeforge)
 #   after start: source "$S3_HOME/env" for LAKEFORGE_S3_ENDPOINT, LAKEFORGE_S3_BUCKET and the AWS_* credentials
+#   start begins empty with new credentials; restart keeps the stored objects and credentials (an outage ending)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 S3PROXY_VERSION=2.6.0
@@ -12,7 +13,8 @@ home=${S3_HOME:-/tmp/lakeforge-s3}
 bucket=${S3_BUCKET:-lakeforge}
 pidfile="$home/server.pid"
 
-if [[ "${1:-start}" == stop ]]; then
+mode=${1:-start}
+if [[ $mode == stop ]]; then
   if [[ -f "$pidfile" ]]; then
     kill "$(cat "$pidfile")" 2>/dev/null || true
     rm -f "$pidfile"
@@ -30,12 +32,13 @@ if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
   echo "s3: already running at http://127.0.0.1:$port"
   exit 0
 fi
-rm -rf "$home"
-mkdir -p "$home/blobs/$bucket"
-umask 077
-key=$(python3 -c 'import secrets; print("AK" + secrets.token_hex(9).upper())')
-secret=$(python3 -c 'import secrets; print(secrets.token_urlsafe(30))')
-cat > "$home/s3proxy.conf" <<CONF
+if [[ $mode != restart || ! -f "$home/s3proxy.conf" ]]; then
+  rm -rf "$home"
+  mkdir -p "$home/blobs/$bucket"
+  umask 077
+  key=$(python3 -c 'import secrets; print("AK" + secrets.token_hex(9).upper())')
+  secret=$(python3 -c 'import secrets; print(secrets.token_urlsafe(30))')
+  cat > "$home/s3proxy.conf" <<CONF
 s3proxy.endpoint=http://127.0.0.1:$port
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$key
@@ -43,14 +46,17 @@ s3proxy.credential=$secret
 jclouds.provider=filesystem
 jclouds.filesystem.basedir=$home/blobs
 CONF
+fi
 setsid nohup java -Xmx512m -jar "$jar" --properties "$home/s3proxy.conf" > "$home/server.log" 2>&1 < /dev/null &
 echo $! > "$pidfile"
-cat > "$home/env" <<ENV
+if [[ ! -f "$home/env" ]]; then
+  cat > "$home/env" <<ENV
 export LAKEFORGE_S3_ENDPOINT=http://127.0.0.1:$port
 export LAKEFORGE_S3_BUCKET=$bucket
 export AWS_ACCESS_KEY_ID=$key
 export AWS_SECRET_ACCESS_KEY='$secret'
 ENV
+fi
 # Any HTTP answer (S3Proxy says 403 to an anonymous request) means it is up.
 answers() { [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" || true) =~ ^[2-4] ]]; }
 # shellcheck source=scripts/wait-for-server.sh

@@ -31,6 +31,7 @@ import java.util.TreeMap;
  * version.
  */
 public final class RegisterStage implements Stage {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RegisterStage.class);
   public static final String NAME = "register";
   public static final String MODEL_VERSION = "model_version";
   public static final String MLFLOW_RUN_ID = "mlflow_run_id";
@@ -78,6 +79,16 @@ public final class RegisterStage implements Stage {
     String modelDir = model.root().toAbsolutePath().toString();
     Map<String, String> tags = tags(context, info);
     Optional<JsonNode> existing = mlflow.findRunByTag(experimentId, TAG_MODEL_DIR, modelDir);
+    if (existing.isPresent() && !"FINISHED".equals(existing.get().path("info").path("status").asText())) {
+      // An earlier register died mid-way (MLflow went down, the process was killed): its run may miss artifacts.
+      // It never got a model version (that comes after the run is finished), so trash it and log a complete one.
+      String stale = existing.get().path("info").path("run_id").asText();
+      LOG.warn("Run {} of {} was left {} by an interrupted register; moving it to MLflow's trash and logging the "
+          + "model again", stale, modelDir, existing.get().path("info").path("status").asText());
+      mlflow.deleteRun(stale);
+      result.metric("interrupted_runs_replaced", 1L);
+      existing = Optional.empty();
+    }
     String runId;
     if (existing.isPresent()) {
       runId = existing.get().path("info").path("run_id").asText();

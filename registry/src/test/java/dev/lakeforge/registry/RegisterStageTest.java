@@ -1,6 +1,7 @@
 package dev.lakeforge.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.apache.spark.sql.functions.col;
@@ -62,7 +63,18 @@ class RegisterStageTest {
     ctx.manifests().save(trained);
     ctx.manifests().save(new EvaluateStage(Map.of()).run(ctx));
 
+    // An earlier register that died after creating its run (MLflow went down mid-upload) left it RUNNING.
+    MlflowClient mlflow = new MlflowClient(ctx.config().registry(), Map.of());
+    String stale = mlflow.createRun(mlflow.experimentId("lakeforge-tests"), "interrupted", Map.of(
+        RegisterStage.TAG_MODEL_DIR, Path.of(trained.output(TrainStage.MODEL_DIR)).toAbsolutePath().toString()))
+        .path("info").path("run_id").asText();
+
     StageResult first = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+    assertEquals(1L, first.metrics().get("interrupted_runs_replaced"));
+    assertNotEquals(stale, first.output(RegisterStage.MLFLOW_RUN_ID), "a complete run replaces the interrupted one");
+    assertEquals("deleted", mlflow.getRun(stale).path("info").path("lifecycle_stage").asText());
+    assertEquals("FINISHED", mlflow.getRun(first.output(RegisterStage.MLFLOW_RUN_ID)).path("info").path("status")
+        .asText());
     StageResult again = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
     assertEquals(first.output(RegisterStage.MODEL_VERSION), again.output(RegisterStage.MODEL_VERSION),
         "registering the same model twice creates no second version");
@@ -71,7 +83,6 @@ class RegisterStageTest {
     assertTrue(Files.readString(Path.of(trained.output(TrainStage.MODEL_DIR), RegisterStage.TRAINING_SET_SCHEMA))
         .contains("\"name\" : \"shop\""), "the training set's schema is kept with the model");
 
-    MlflowClient mlflow = new MlflowClient(ctx.config().registry(), Map.of());
     String version = first.output(RegisterStage.MODEL_VERSION);
     JsonNode registered = mlflow.modelVersion(model, version).orElseThrow();
     Map<String, String> tags = new java.util.HashMap<>();

@@ -164,6 +164,11 @@ public final class MlflowClient {
         .put("end_time", System.currentTimeMillis()));
   }
 
+  /** Moves a run to MLflow's trash (lifecycle stage deleted): searches no longer find it, the UI can restore it. */
+  public void deleteRun(String runId) {
+    post("runs/delete", JSON.createObjectNode().put("run_id", runId));
+  }
+
   // ---- artifacts (proxied through the tracking server) ----
 
   /** Uploads every file under {@code dir} to {@code <run artifact root>/<artifactPath>/...}. */
