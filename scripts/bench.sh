@@ -15,11 +15,18 @@
 #                                          same June rows and the latest trained model; Spark transform rows/s beside
 #   scripts/bench.sh sweep                 successive halving vs grid over training.sweep's 27-point space: best
 #                                          validation AUC, boosting rounds and wall time of each
+#   scripts/bench.sh pipeline              the whole demo pipeline (`lakeforge run`) on flights-3m in a fresh lake,
+#                                          per stage, ÷ the single-machine pandas + xgboost script
+#                                          (benchmarks/python/pandas_pipeline.py); peak memory of each
+#   scripts/bench.sh scale [FACTOR] [STAGES]
+#                                          STAGES (default "ingest validate") at 3M rows and at FACTOR (default 10)
+#                                          times as many (benchmarks/python/synth_flights.py), driver fixed at 2 GB:
+#                                          time ratio and peak driver memory
 # Results: docs/benchmarks/<name>.json (machine-readable) and the table in docs/benchmarks.md (by hand).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-name=${1:?usage: scripts/bench.sh validation|point-in-time|feature-value|training|scorer|sweep [ROUNDS]}
+name=${1:?usage: scripts/bench.sh validation|point-in-time|feature-value|training|scorer|sweep|pipeline|scale [ROUNDS]}
 rounds=${2:-5}
 scripts/fetch-data.sh >/dev/null
 mvn -q -B install -DskipTests -pl benchmarks -am
@@ -87,5 +94,71 @@ case "$name" in
     done
     printf '%b' "$json\n}\n" > docs/benchmarks/sweep.json
     cat docs/benchmarks/sweep.json ;;
+  pipeline)
+    mvn -q -B package -DskipTests -pl app -am
+    work=$(mktemp -d /tmp/lakeforge-bench-pipeline.XXXXXX)
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    trap 'MLFLOW_PORT=$port MLFLOW_HOME=$work/mlflow scripts/mlflow-server.sh stop >/dev/null; rm -rf "$work"' EXIT
+    MLFLOW_PORT=$port MLFLOW_HOME=$work/mlflow scripts/mlflow-server.sh >/dev/null
+    python=$(scripts/venv.sh pyfunc "mlflow==2.22.1" "xgboost-cpu==3.2.0" "sqlalchemy==2.0.58")/bin/python
+    # A fresh lake, state and model store; peak RSS of the driver JVM (bin/lakeforge execs java) by GNU time.
+    LAKEFORGE_LAKE=$work/lake LAKEFORGE_STATE=$work/state LAKEFORGE_MODELS=$work/models \
+      MLFLOW_TRACKING_URI=http://127.0.0.1:$port /usr/bin/time -f '%e %M' -o "$work/lakeforge.time" \
+      bin/lakeforge run --config conf/pipelines/flights.yaml --run-date 2001-06-15 > "$work/run.log"
+    grep -E "^  [a-z-]+ +[0-9.]+ s|auc_roc =" "$work/run.log"
+    /usr/bin/time -f '%e %M' -o "$work/pandas.time" \
+      "$python" benchmarks/python/pandas_pipeline.py data/raw/flights-3m.parquet "$work" 2 100 > "$work/pandas.json"
+    cat "$work/pandas.json"
+    "$python" - "$work" "$(nproc)" > docs/benchmarks/pipeline.json <<'PY'
+import glob, json, sys
+work, cores = sys.argv[1], int(sys.argv[2])
+stages = {}
+for f in glob.glob(work + "/state/flights/2001-06-15/*.json"):
+    m = json.load(open(f))
+    stages[m["stage"]] = round(m["millis"] / 1000, 1)
+order = ["ingest", "validate", "features", "training-set", "train", "evaluate", "register", "score"]
+ours_wall, ours_kb = open(work + "/lakeforge.time").read().split()
+peer_wall, peer_kb = open(work + "/pandas.time").read().split()
+peer = json.load(open(work + "/pandas.json"))
+evaluation = json.load(open(glob.glob(work + "/models/flights/*/evaluation.json")[0]))
+print(json.dumps({
+    "benchmark": "pipeline", "data": "flights-3m", "cores": cores, "run_date": "2001-06-15",
+    "lakeforge": {"stage_seconds": {s: stages.get(s) for s in order}, "stage_total_seconds": round(sum(stages.values()), 1),
+                  "wall_seconds": float(ours_wall), "peak_rss_mb": round(int(ours_kb) / 1024),
+                  "auc_roc": round(evaluation["metrics"]["auc_roc"], 4)},
+    "pandas_xgboost": {"step_seconds": peer["seconds"], "wall_seconds": float(peer_wall),
+                       "peak_rss_mb": round(int(peer_kb) / 1024), "auc_roc": peer["auc_roc"], "features": peer["features"]},
+    "lakeforge_over_pandas_wall": round(float(ours_wall) / float(peer_wall), 2),
+}, indent=2))
+PY
+    cat docs/benchmarks/pipeline.json ;;
+  scale)
+    factor=${2:-10}
+    stages=${3:-ingest validate}
+    mvn -q -B package -DskipTests -pl app -am
+    python=$(scripts/venv.sh pyfunc "mlflow==2.22.1" "xgboost-cpu==3.2.0" "sqlalchemy==2.0.58")/bin/python
+    synth="data/raw/flights-x$factor.parquet"
+    [[ -f $synth ]] || "$python" benchmarks/python/synth_flights.py data/raw/flights-3m.parquet "$synth" "$factor"
+    work=$(mktemp -d /tmp/lakeforge-bench-scale.XXXXXX)
+    trap 'rm -rf "$work"' EXIT
+    json="{\n  \"benchmark\": \"scale\",\n  \"cores\": $(nproc),\n  \"driver_memory\": \"2g\",\n  \"factor\": $factor"
+    for input in data/raw/flights-3m.parquet "$synth"; do
+      size=$(basename "$input" .parquet)
+      json="$json,\n  \"$size\": {"
+      for stage in $stages; do
+        # bin/lakeforge execs the driver JVM: GNU time's peak RSS is the driver's (local mode: executors too).
+        LAKEFORGE_DRIVER_MEMORY=2g LAKEFORGE_LAKE=$work/$size/lake LAKEFORGE_STATE=$work/$size/state \
+          LAKEFORGE_MODELS=$work/$size/models /usr/bin/time -f '%e %M' -o "$work/time" \
+          bin/lakeforge "$stage" --config conf/pipelines/flights.yaml --run-date 2001-06-15 \
+          --set "sources.flights.path=$input" > "$work/$size-$stage.log"
+        read -r wall kb < "$work/time"
+        rows=$(awk '/flights.rows_in =/{print $3; exit}' "$work/$size-$stage.log")
+        echo "$size $stage: ${wall} s, peak RSS $(( kb / 1024 )) MB, rows_in ${rows:-?}"
+        json="$json\"$stage\": {\"seconds\": $wall, \"peak_rss_mb\": $(( kb / 1024 )), \"rows_in\": ${rows:-null}}, "
+      done
+      json="${json%, }}"
+    done
+    printf '%b' "$json\n}\n" > docs/benchmarks/scale.json
+    cat docs/benchmarks/scale.json ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac

@@ -2,14 +2,21 @@
 # The fault harness: bad input of every kind, fed to the real command line, must end in quarantine rows or in one
 # clear error line with its documented exit code (2 usage/config/input, 3 data gate, 5 service down), never in a
 # stack trace on the console, and rows in = kept + quarantined + duplicates removed.
-#   scripts/faults.sh           every case; writes docs/reliability.md
-#   scripts/faults.sh --short   the quick cases (no Spark), as CI runs them; writes target/faults/TEST-faults.xml
+#   scripts/faults.sh             every case; writes docs/reliability.md
+#   scripts/faults.sh --short     the quick cases (no Spark), as CI runs them; writes target/faults/TEST-faults.xml
+#   scripts/faults.sh --recovery  only the recovery cases (kill -9 mid-write, MLflow and S3 down mid-stage,
+#                                 concurrent writers, idempotent reruns, secrets); rewrites their table in the doc
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 mode=${1:-full}
 work=$(mktemp -d /tmp/lakeforge-faults.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+cleanups=()
+cleanup() {
+  for c in "${cleanups[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 export LAKEFORGE_LOG_DIR="$work/logs"
 [[ -f app/target/provided-classpath.txt ]] || mvn -B -q package -DskipTests -pl app -am >&2
 
@@ -97,6 +104,7 @@ check() {
 
 trips() { printf '%b' "$1" > "$work/trips.csv"; }
 
+if [[ $mode != --recovery ]]; then
 # ---- config and command line (no Spark: config check) ----
 write_config
 trips 'id,city,km\n1,NYC,10\n'
@@ -117,6 +125,7 @@ check "threshold out of range" 2 "threshold" -- bin/lakeforge config check --con
 check "unknown training param" 2 "'max_dept' is not a parameter of xgboost" -- bin/lakeforge config check \
   --config "$work/pipeline.yaml" --set training.params.max_dept=8
 check "MLflow unreachable" 5 "MLflow" -- bin/lakeforge alias show champion --config "$work/pipeline.yaml"
+fi
 
 if [[ $mode == --short ]]; then
   mkdir -p target/faults
@@ -134,6 +143,7 @@ if [[ $mode == --short ]]; then
   exit $(( failed > 0 ))
 fi
 
+if [[ $mode == full ]]; then
 # ---- data (ingest and validate with Spark) ----
 trips 'id,city,km\n1,NYC,10\n2,BOS,20\n'
 check "clean input" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
@@ -184,22 +194,58 @@ PY
 truncate -s $(( $(stat -c %s "$work/pq/trips.parquet") / 2 )) "$work/pq/trips.parquet"
 FORMAT=parquet FILE=pq write_config
 check "truncated Parquet" 2 "Cannot read source 'trips'" -- bash -c "$(declare -f lf); work=$work; lf ingest"
+fi
 
-{
-  echo "# Reliability: the fault harness"
-  echo
-  echo "\`scripts/faults.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores; every case runs the real \`bin/lakeforge\`."
-  echo "A case passes when the exit code is the documented one, the output holds the expected text, exactly one"
-  echo "\`lakeforge:\` error line is printed for a failure, no stack trace reaches the console, and for data cases"
-  echo "rows in = kept + quarantined + duplicates removed. \`scripts/faults.sh --short\` (the cases without Spark) runs"
-  echo "in CI. Result: $(( ${#results[@]} - failed )) of ${#results[@]} cases pass."
-  echo
+# ---- recovery (kill -9 mid-write, services down mid-stage, concurrent writers, reruns, secrets) ----
+recovered=()   # "name|expected|observed|ok" of the recovery cases
+if [[ $mode == full || $mode == --recovery ]]; then
+  # shellcheck source=scripts/faults-recovery.sh
+  source scripts/faults-recovery.sh
+fi
+
+table() {
   echo "| case | expected | observed | verdict |"
   echo "| --- | --- | --- | --- |"
-  for r in "${results[@]}"; do
+  for r in "$@"; do
     IFS='|' read -r name expected observed verdict <<<"$r"
     echo "| $name | $expected | ${observed} | $verdict |"
   done
-} > docs/reliability.md
-echo "faults: $(( ${#results[@]} - failed )) passed, $failed failed (docs/reliability.md)"
+}
+doc=docs/reliability.md
+if [[ $mode == full ]]; then
+  matrix=$({
+    echo "## Bad input: $(( ${#results[@]} - ${#recovered[@]} )) cases"
+    echo
+    echo "\`scripts/faults.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores; every case runs the real \`bin/lakeforge\`."
+    echo "A case passes when the exit code is the documented one, the output holds the expected text, exactly one"
+    echo "\`lakeforge:\` error line is printed for a failure, no stack trace reaches the console, and for data cases"
+    echo "rows in = kept + quarantined + duplicates removed. \`scripts/faults.sh --short\` (the cases without Spark)"
+    echo "runs in CI."
+    echo
+    table "${results[@]:0:$(( ${#results[@]} - ${#recovered[@]} ))}"
+  })
+else
+  matrix=$(awk '/^<!-- matrix -->$/{on=1; next} /^<!-- recovery -->$/{on=0} on' "$doc")
+fi
+recovery_section=$({
+  echo "## Recovery: $(( ${#recovered[@]} )) cases"
+  echo
+  echo "\`scripts/faults.sh --recovery\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(free -g | awk '/^Mem/{print $2}') GiB: a pipeline of its own"
+  echo "(${RIDES_ROWS:-?} ride rows in CSV plus a PostgreSQL table) run through the real \`bin/lakeforge\` against a real"
+  echo "MLflow server, S3Proxy and PostgreSQL, each its own process on loopback, with an MLflow token, S3 keys and a"
+  echo "JDBC password set. Checksums are \`bin/lakeforge tables checksum\` (row count and an order-independent"
+  echo "hash of every row, the run's own id and time columns left out)."
+  echo
+  table "${recovered[@]}"
+})
+{
+  echo "# Reliability: the fault harness"
+  echo
+  echo "<!-- matrix -->"
+  echo "$matrix"
+  echo
+  echo "<!-- recovery -->"
+  echo "$recovery_section"
+} > "$doc"
+echo "faults: $(( ${#results[@]} - failed )) passed, $failed failed ($doc)"
 exit $(( failed > 0 ))

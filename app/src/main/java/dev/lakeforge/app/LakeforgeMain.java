@@ -285,7 +285,7 @@ public final class LakeforgeMain implements Runnable {
     @Override
     public Integer call() {
       var base = ConfigLoader.fromSystemEnv().loadPipeline(options.config, options.overrides).config();
-      plan = Reproduction.plan(base, System.getenv(), RegisteredModel.ModelUri.parse(model));
+      plan = Reproduction.plan(base, System.getenv(), dev.lakeforge.core.mlflow.ModelUri.parse(model));
       options.overrides.addAll(plan.overrides());
       options.runDate = plan.runDate();
       if (options.runId == null) {

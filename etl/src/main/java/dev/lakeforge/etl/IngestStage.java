@@ -91,6 +91,10 @@ public final class IngestStage implements Stage {
     } catch (LakeforgeException e) {
       throw e;
     } catch (Exception e) {
+      // The lake's storage going away mid-write (S3 endpoint down) is a service outage, not a bad source.
+      Errors.unreachableService(e).ifPresent(down -> {
+        throw down;
+      });
       throw Errors.inputUnreadable("source '" + name + "'", source.location(), Sources.rootMessage(e), e);
     } finally {
       if (textFormat) {

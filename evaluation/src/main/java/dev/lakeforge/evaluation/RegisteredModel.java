@@ -3,6 +3,7 @@ package dev.lakeforge.evaluation;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.mlflow.MlflowClient;
+import dev.lakeforge.core.mlflow.ModelUri;
 import dev.lakeforge.training.ModelDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,8 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -26,25 +25,8 @@ import java.util.stream.Stream;
 public record RegisteredModel(String name, String version, String runId, String label, ModelDirectory directory) {
   /** The run tag that records the trained model's directory; the register stage writes it. */
   public static final String TAG_MODEL_DIR = "lakeforge.model_dir";
-  private static final Pattern URI = Pattern.compile("models:/([^/@]+)(?:@([^/@]+)|/(\\d+))");
 
   /** {@code models:/<name>@<alias>} or {@code models:/<name>/<version>}. */
-  public record ModelUri(String name, String alias, String version) {
-    public static ModelUri parse(String uri) {
-      Matcher m = URI.matcher(uri);
-      if (!m.matches()) {
-        throw Errors.usage("Cannot read the model '" + uri + "': it is not a model URI",
-            "write models:/<name>@<alias> or models:/<name>/<version>");
-      }
-      return new ModelUri(m.group(1), m.group(2), m.group(3));
-    }
-
-    @Override
-    public String toString() {
-      return "models:/" + name + (alias != null ? "@" + alias : "/" + version);
-    }
-  }
-
   /** The version an alias points at, or empty when the model or the alias does not exist (yet). */
   public static Optional<RegisteredModel> byAlias(MlflowClient mlflow, String name, String alias, Path cacheRoot) {
     return mlflow.versionByAlias(name, alias).map(v -> local(mlflow, name, v,

@@ -36,7 +36,7 @@ public record Reproduction(RegisteredModel registered, List<String> overrides, L
   public static final String NAME = "reproduce";
   public static final String IDENTICAL = "identical_booster";
 
-  public static Reproduction plan(PipelineConfig config, Map<String, String> env, RegisteredModel.ModelUri uri) {
+  public static Reproduction plan(PipelineConfig config, Map<String, String> env, dev.lakeforge.core.mlflow.ModelUri uri) {
     MlflowClient mlflow = new MlflowClient(config.registry(), env);
     RegisteredModel registered = RegisteredModel.resolve(mlflow, uri, EvaluateStage.registryCache(config));
     ModelDirectory.Info info = registered.directory().info();

@@ -94,7 +94,7 @@ class RegisterStageTest {
 
     // Reproduce: the recorded training config on the recorded training set version gives the same booster bytes.
     Reproduction plan = Reproduction.plan(ctx.config(), Map.of(),
-        RegisteredModel.ModelUri.parse("models:/" + model + "/" + version));
+        dev.lakeforge.core.mlflow.ModelUri.parse("models:/" + model + "/" + version));
     assertTrue(plan.overrides().contains("training.training_set_version=0"), plan.overrides().toString());
     assertTrue(plan.overrides().contains("training.params.max_depth=3"), plan.overrides().toString());
     RunContext rerun = RunContext.create("reproduce-run", plan.runDate(), "local",
@@ -106,7 +106,7 @@ class RegisterStageTest {
 
     // The registered model read back by alias is the trained one.
     RegisteredModel champion = RegisteredModel.resolve(mlflow,
-        RegisteredModel.ModelUri.parse("models:/" + model + "@champion"), Files.createTempDirectory("cache"));
+        dev.lakeforge.core.mlflow.ModelUri.parse("models:/" + model + "@champion"), Files.createTempDirectory("cache"));
     assertEquals(Path.of(trained.output(TrainStage.MODEL_DIR)), champion.directory().root());
 
     // Python's pyfunc loader predicts what the Spark model predicts, row by row.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.config.RegistryConfig;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.mlflow.MlflowClient;
+import dev.lakeforge.core.mlflow.ModelUri;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
@@ -26,25 +24,21 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * artifacts, downloaded once into a cache directory).
  */
 public record ScorerModel(String task, List<String> features, Booster booster, String source) {
-  private static final Pattern URI = Pattern.compile("models:/([^/@]+)(?:@([^/@]+)|/(\\d+))");
-
   public static ScorerModel load(String model, Map<String, String> env, Path cache) {
-    Matcher m = URI.matcher(model);
-    if (!m.matches()) {
+    if (!ModelUri.isRegistryReference(model)) {
       return fromDirectory(Path.of(model), model);
     }
+    ModelUri uri = ModelUri.parse(model);
     String tracking = env.get("MLFLOW_TRACKING_URI");
     if (tracking == null || tracking.isBlank()) {
       throw Errors.usage("Cannot read " + model + ": MLFLOW_TRACKING_URI is not set",
           "export MLFLOW_TRACKING_URI=http://host:port, or pass a model directory");
     }
     // The client needs only the server here; experiment and model name are not used for reads.
-    MlflowClient mlflow = new MlflowClient(new RegistryConfig(tracking, "-", m.group(1), null, null, null), env);
-    Optional<JsonNode> version = m.group(2) != null ? mlflow.versionByAlias(m.group(1), m.group(2))
-        : mlflow.modelVersion(m.group(1), m.group(3));
-    JsonNode v = version.orElseThrow(() -> Errors.usage("Cannot read " + model + ": the registry at " + tracking
+    MlflowClient mlflow = new MlflowClient(new RegistryConfig(tracking, "-", uri.name(), null, null, null), env);
+    JsonNode v = uri.lookup(mlflow).orElseThrow(() -> Errors.usage("Cannot read " + model + ": the registry at " + tracking
         + " has no such model, alias or version", "check the name in the MLflow UI, or `lakeforge alias show`"));
-    Path dir = cache.resolve(m.group(1) + "-v" + v.path("version").asText());
+    Path dir = cache.resolve(uri.name() + "-v" + v.path("version").asText());
     if (!Files.isRegularFile(dir.resolve("model-info.json"))) {
       Path partial = cache.resolve(dir.getFileName() + ".partial-" + ProcessHandle.current().pid());
       mlflow.downloadDirectory(mlflow.getRun(v.path("run_id").asText()).path("info").path("artifact_uri").asText(),

@@ -12,7 +12,7 @@ import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.mlflow.MlflowClient;
 import dev.lakeforge.evaluation.EvaluateStage;
 import dev.lakeforge.evaluation.RegisteredModel;
-import dev.lakeforge.evaluation.RegisteredModel.ModelUri;
+import dev.lakeforge.core.mlflow.ModelUri;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
@@ -93,6 +93,10 @@ public final class ScoreStage implements Stage {
           + " are not in " + table.version(), "score with a model trained on this training set's features");
     }
     Dataset<Row> scored = SparkModels.transform(SparkModels.load(model.sparkModel()), rows, info.features());
+    boolean shadow = config.scoring().shadowAlias() != null;
+    if (shadow) { // the predictions write and the shadow comparison both read it: score once
+      scored = scored.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    }
 
     List<Column> out = new ArrayList<>();
     spine.keys().stream().filter(k -> Arrays.asList(rows.columns()).contains(k)).forEach(k -> out.add(col(k)));
@@ -127,9 +131,10 @@ public final class ScoreStage implements Stage {
           ? stored.withColumn("probability", col("probability").cast("string")) : stored, format, export);
       result.output(EXPORT, export);
     }
-    if (config.scoring().shadowAlias() != null) {
+    if (shadow) {
       ShadowComparison.run(context, new MlflowClient(config.registry(), env), modelName,
           config.scoring().shadowAlias(), registered, scored, rows, info.task(), result);
+      scored.unpersist();
     }
     return result.output("model_uri", "models:/" + modelName + "/" + versionNumber)
         .output("predictions", target + "@v" + written.version().version())
