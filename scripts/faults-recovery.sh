@@ -222,6 +222,13 @@ observed="first score exit $rc: $pred_version $pred_before; $killed; after the k
   && $pred_rerun == "$pred_before" ]] && v=ok || v=FAIL
 record "kill -9 during score's write (and rerun score)" "predictions stay at their version; the rerun writes the day's rows once" "$observed" $v
 
+# ---- a model alias the registry does not have ----
+rc=0; rl score --model "models:/rides_late@nope" || rc=$?
+line=$(grep -m1 '^lakeforge: ' "$last_log" | cut -c1-200 || true)
+[[ $rc == 2 && $line == *"with alias 'nope'"* && $(grep -c '^lakeforge: ' "$last_log") == 1 \
+  && $(grep -cE '^\s+at [a-zA-Z_$.]+\(' "$last_log") == 0 ]] && v=ok || v=FAIL
+record "unknown model alias" "exit 2 naming the alias, one error line, no stack trace" "exit $rc: $line" $v
+
 # ---- two writers at once ----
 step=$((step + 1)); a=$step; step=$((step + 1)); b=$step
 bin/lakeforge validate --config "$r/pipeline.yaml" --run-date "$RUN_DATE" > "$r/console/$a-validate-a.log" 2>&1 &

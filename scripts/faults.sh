@@ -50,6 +50,7 @@ EOF
 results=()   # "name|expected|observed|ok"
 failed=0
 lf() { bin/lakeforge "$@" --config "$work/pipeline.yaml" --run-date 2026-11-01; }
+ingest_validate() { lf ingest && lf validate; }
 
 # check NAME EXPECTED_EXIT EXPECTED_TEXT -- command ...
 check() {
@@ -146,40 +147,38 @@ fi
 if [[ $mode == full ]]; then
 # ---- data (ingest and validate with Spark) ----
 trips 'id,city,km\n1,NYC,10\n2,BOS,20\n'
-check "clean input" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+check "clean input" 0 "" -- ingest_validate
 trips 'id,city,km\n1,NYC,10\n2,BOS,20,extra\n3,SEA\n'
-check "CSV with wrong column count" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+check "CSV with wrong column count" 0 "" -- ingest_validate
 trips 'id,city,km\n1,NYC,10\n2,BOS,not-a-number\nthree,SEA,5\n'
-check "wrong types" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+check "wrong types" 0 "" -- ingest_validate
 trips 'id,city,km\n1,NYC,10\n,BOS,20\n,SEA,5\n'
-check "null keys" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+check "null keys" 0 "" -- ingest_validate
 trips 'id,city,km\n1,NYC,10\n1,NYC,10\n2,BOS,20\n2,BOS,20\n'
-check "duplicates" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+check "duplicates" 0 "" -- ingest_validate
 trips 'id,city,km\n1,NYC,10\n2,BOS,1e308\n3,SEA,-5\n'
-check "out of range" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+check "out of range" 0 "" -- ingest_validate
 trips 'id,city,km\n1,São,10\n2,東京,20\n3,"A,B",5\n4,"NY""C",1\n5,NYC,2\n'
-check "unicode and quoting" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+check "unicode and quoting" 0 "" -- ingest_validate
 trips 'id,city,km\n'
-check "empty input (header only)" 0 "" -- bash -c "$(declare -f lf); work=$work; lf ingest && lf validate"
+check "empty input (header only)" 0 "" -- ingest_validate
 trips 'id,city,km\n1,nyc,10\n2,bos,20\n3,SEA,5\n'
 MAX_FRACTION=0.5 write_config
-check "quarantine ceiling exceeded" 3 "max_quarantine_fraction" -- bash -c \
-  "$(declare -f lf); work=$work; lf ingest && lf validate"
+check "quarantine ceiling exceeded" 3 "max_quarantine_fraction" -- ingest_validate
 write_config
 rm -f "$work/trips.csv"
-check "input file missing" 2 "trips.csv" -- bash -c "$(declare -f lf); work=$work; lf ingest"
+check "input file missing" 2 "trips.csv" -- lf ingest
 trips 'id,city,km\n1,NYC,10\n'
 lf ingest >/dev/null 2>&1
-check "schema drift: added column" 3 "schema changed" -- bash -c "$(declare -f lf); work=$work; lf ingest \
-  --set 'sources.trips.schema=id INT, city STRING, km DOUBLE, extra STRING'"
-check "schema drift: dropped column" 3 "schema changed" -- bash -c "$(declare -f lf); work=$work; lf ingest \
-  --set 'sources.trips.schema=id INT, city STRING'"
-check "schema drift: retyped column" 3 "schema changed" -- bash -c "$(declare -f lf); work=$work; lf ingest \
-  --set 'sources.trips.schema=id INT, city STRING, km STRING'"
-check "injection in a rule's column" 2 "" -- bash -c "$(declare -f lf); work=$work; lf validate \
-  --set 'validation.trips.rules.0.column=id; DROP TABLE silver.trips'"
-check "injection in a model URI" 2 "not a model URI" -- bash -c "$(declare -f lf); work=$work; lf score \
-  --model \"models:/m'; DROP TABLE x\""
+check "schema drift: added column" 3 "schema changed" -- lf ingest \
+  --set 'sources.trips.schema=id INT, city STRING, km DOUBLE, extra STRING'
+check "schema drift: dropped column" 3 "schema changed" -- lf ingest \
+  --set 'sources.trips.schema=id INT, city STRING'
+check "schema drift: retyped column" 3 "schema changed" -- lf ingest \
+  --set 'sources.trips.schema=id INT, city STRING, km STRING'
+check "injection in a rule's column" 2 "" -- lf validate \
+  --set 'validation.trips.rules.0.column=id; DROP TABLE silver.trips'
+check "injection in a model URI" 2 "not a model URI" -- lf score --model "models:/m'; DROP TABLE x"
 check "injection in a table name" 2 "" -- bin/lakeforge tables history "silver.trips; DROP TABLE x" \
   --config "$work/pipeline.yaml"
 # A Parquet file cut in half.
@@ -193,7 +192,7 @@ pq.write_table(pa.table({"id": list(range(1000)), "city": ["NYC"] * 1000, "km": 
 PY
 truncate -s $(( $(stat -c %s "$work/pq/trips.parquet") / 2 )) "$work/pq/trips.parquet"
 FORMAT=parquet FILE=pq write_config
-check "truncated Parquet" 2 "Cannot read source 'trips'" -- bash -c "$(declare -f lf); work=$work; lf ingest"
+check "truncated Parquet" 2 "Cannot read source 'trips'" -- lf ingest
 fi
 
 # ---- recovery (kill -9 mid-write, services down mid-stage, concurrent writers, reruns, secrets) ----
