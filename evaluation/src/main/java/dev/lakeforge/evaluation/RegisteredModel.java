@@ -26,7 +26,6 @@ public record RegisteredModel(String name, String version, String runId, String 
   /** The run tag that records the trained model's directory; the register stage writes it. */
   public static final String TAG_MODEL_DIR = "lakeforge.model_dir";
 
-  /** {@code models:/<name>@<alias>} or {@code models:/<name>/<version>}. */
   /** The version an alias points at, or empty when the model or the alias does not exist (yet). */
   public static Optional<RegisteredModel> byAlias(MlflowClient mlflow, String name, String alias, Path cacheRoot) {
     return mlflow.versionByAlias(name, alias).map(v -> local(mlflow, name, v,
