@@ -19,7 +19,8 @@
 #                                          per stage, ÷ the single-machine pandas + xgboost script
 #                                          (benchmarks/python/pandas_pipeline.py); peak memory of each
 #   scripts/bench.sh scale [FACTOR] [STAGES]
-#                                          STAGES (default "ingest validate") at 3M rows and at FACTOR (default 10)
+#                                          STAGES (default "ingest validate"; "all" for the whole pipeline, register
+#                                          and score included) at 3M rows and at FACTOR (default 10)
 #                                          times as many (benchmarks/python/synth_flights.py), driver fixed at 2 GB:
 #                                          time ratio and peak driver memory
 # Results: docs/benchmarks/<name>.json (machine-readable) and the table in docs/benchmarks.md (by hand).
@@ -135,30 +136,45 @@ PY
   scale)
     factor=${2:-10}
     stages=${3:-ingest validate}
+    [[ $stages != all ]] || stages="ingest validate features training-set train evaluate register score"
     mvn -q -B package -DskipTests -pl app -am
     python=$(scripts/venv.sh pyfunc "mlflow==2.22.1" "xgboost-cpu==3.2.0" "sqlalchemy==2.0.58")/bin/python
     synth="data/raw/flights-x$factor.parquet"
     [[ -f $synth ]] || "$python" benchmarks/python/synth_flights.py data/raw/flights-3m.parquet "$synth" "$factor"
     work=$(mktemp -d /tmp/lakeforge-bench-scale.XXXXXX)
-    trap 'rm -rf "$work"' EXIT
-    json="{\n  \"benchmark\": \"scale\",\n  \"cores\": $(nproc),\n  \"driver_memory\": \"2g\",\n  \"factor\": $factor"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    trap 'MLFLOW_PORT=$port MLFLOW_HOME=$work/mlflow scripts/mlflow-server.sh stop >/dev/null; rm -rf "$work"' EXIT
+    [[ $stages != *register* ]] || MLFLOW_PORT=$port MLFLOW_HOME=$work/mlflow scripts/mlflow-server.sh >/dev/null
+    : > "$work/results.tsv"
     for input in data/raw/flights-3m.parquet "$synth"; do
       size=$(basename "$input" .parquet)
-      json="$json,\n  \"$size\": {"
       for stage in $stages; do
         # bin/lakeforge execs the driver JVM: GNU time's peak RSS is the driver's (local mode: executors too).
+        # Each size has its own lake and registered model, so the larger run is not compared with the smaller.
         LAKEFORGE_DRIVER_MEMORY=2g LAKEFORGE_LAKE=$work/$size/lake LAKEFORGE_STATE=$work/$size/state \
-          LAKEFORGE_MODELS=$work/$size/models /usr/bin/time -f '%e %M' -o "$work/time" \
+          LAKEFORGE_MODELS=$work/$size/models LAKEFORGE_EXPORTS=$work/$size/exports \
+          MLFLOW_TRACKING_URI=http://127.0.0.1:$port /usr/bin/time -f '%e %M' -o "$work/time" \
           bin/lakeforge "$stage" --config conf/pipelines/flights.yaml --run-date 2001-06-15 \
-          --set "sources.flights.path=$input" > "$work/$size-$stage.log"
+          --set "sources.flights.path=$input" --set "registry.model_name=scale_${size//-/_}" > "$work/$size-$stage.log"
+        grep -E "^  $stage " "$work/$size-$stage.log" | cut -c1-160 || true
         read -r wall kb < "$work/time"
         rows=$(awk '/flights.rows_in =/{print $3; exit}' "$work/$size-$stage.log")
         echo "$size $stage: ${wall} s, peak RSS $(( kb / 1024 )) MB, rows_in ${rows:-?}"
-        json="$json\"$stage\": {\"seconds\": $wall, \"peak_rss_mb\": $(( kb / 1024 )), \"rows_in\": ${rows:-null}}, "
+        printf '%s\t%s\t%s\t%s\t%s\n' "$size" "$stage" "$wall" "$kb" "$rows" >> "$work/results.tsv"
       done
-      json="${json%, }}"
     done
-    printf '%b' "$json\n}\n" > docs/benchmarks/scale.json
+    python3 - "$work/results.tsv" "$(nproc)" "$factor" > docs/benchmarks/scale.json <<'PY'
+import json, sys
+results, cores, factor = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+out = {"benchmark": "scale", "cores": cores, "driver_memory": "2g", "factor": factor}
+for line in open(results):
+    size, stage, wall, kb, rows = line.rstrip("\n").split("\t")
+    out.setdefault(size, {})[stage] = {"seconds": float(wall), "peak_rss_mb": int(kb) // 1024,
+                                       "rows_in": int(rows) if rows else None}
+small, large = out["flights-3m"], out[f"flights-x{factor}"]
+out["time_ratio"] = {stage: round(large[stage]["seconds"] / small[stage]["seconds"], 2) for stage in small}
+print(json.dumps(out, indent=2))
+PY
     cat docs/benchmarks/scale.json ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac

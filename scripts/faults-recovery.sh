@@ -115,27 +115,35 @@ record() {  # record NAME EXPECTED OBSERVED ok|FAIL
   recovered+=("$1|$2|${3//|/\\|}|$4")
   if [[ $4 == ok ]]; then echo "ok    $1"; else failed=$((failed + 1)); echo "FAIL  $1: $3"; fi
 }
-# kill_mid_write DIR COMMAND...: start a command, kill -9 its driver (spark-submit and the JVM) as soon as a new
-# data file appears under DIR. Prints "killed after N new data files" or "finished before any data file".
-kill_mid_write() {
-  local dir=$1 marker="$work/marker.$RANDOM"
-  shift
-  touch "$marker"
-  sleep 1
-  bin/lakeforge "$@" --config "$r/pipeline.yaml" --run-date "$RUN_DATE" > "$r/console/killed-$1.log" 2>&1 &
-  local pid=$!
+# interrupt_when_written PID DIR NAME KILL...: as soon as PID has written a file matching NAME under DIR (newer than
+# $marker), run KILL...; prints how many such files there were then, or "none" when PID ended before writing one.
+interrupt_when_written() {
+  local pid=$1 dir=$2 name=$3
+  shift 3
   for _ in $(seq 1 12000); do
-    if [[ -d $dir ]] && find "$dir" -name '*.parquet' -newer "$marker" -print -quit | grep -q .; then
-      pkill -9 -f -- "--config $r/pipeline.yaml" || true
-      wait "$pid" 2>/dev/null || true
-      echo "killed after $(find "$dir" -name '*.parquet' -newer "$marker" | wc -l) new data files"
+    if [[ -d $dir ]] && find "$dir" -type f -name "$name" -newer "$marker" -print -quit | grep -q .; then
+      "$@"
+      find "$dir" -type f -name "$name" -newer "$marker" | wc -l
       return
     fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
+  echo none
+}
+new_marker() { marker="$work/marker.$step"; touch "$marker"; sleep 1; }  # 1 s: file times may be whole seconds
+driver_kill() { pkill -9 -f -- "--config $r/pipeline.yaml" || true; }  # spark-submit and its JVM
+# kill_mid_write DIR COMMAND...: start a command, kill -9 its driver as soon as a new data file appears under DIR.
+# Prints "killed after N new data files" or "finished before any data file".
+kill_mid_write() {
+  local dir=$1 n
+  shift
+  new_marker
+  bin/lakeforge "$@" --config "$r/pipeline.yaml" --run-date "$RUN_DATE" > "$r/console/killed-$1.log" 2>&1 &
+  local pid=$!
+  n=$(interrupt_when_written "$pid" "$dir" '*.parquet' driver_kill)
   wait "$pid" 2>/dev/null || true
-  echo "finished before any data file"
+  if [[ $n == none ]]; then echo "finished before any data file"; else echo "killed after $n new data files"; fi
 }
 # killed_write_case NAME TABLE STAGE: kill -9 STAGE while it writes TABLE; the table must keep its version and rows,
 # and the rerun must leave the same rows once.
@@ -182,20 +190,13 @@ mlflow_kill
 rc=0; rl register || rc=$?
 down_line=$(grep -m1 '^lakeforge: ' "$(last_console)" | cut -c1-160 || true)
 mlflow_start
-marker="$work/marker.register"; touch "$marker"
 step=$((step + 1))
+new_marker
 bin/lakeforge register --config "$r/pipeline.yaml" --run-date "$RUN_DATE" > "$r/console/$step-register-cut.log" 2>&1 &
 pid=$!
-cut="register finished before any artifact reached MLflow"
-for _ in $(seq 1 6000); do
-  if [[ -d $r/mlflow/artifacts ]] && find "$r/mlflow/artifacts" -type f -newer "$marker" -print -quit | grep -q .; then
-    mlflow_kill
-    cut="MLflow killed after $(find "$r/mlflow/artifacts" -type f -newer "$marker" | wc -l) artifact files"
-    break
-  fi
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.05
-done
+n=$(interrupt_when_written "$pid" "$r/mlflow/artifacts" '*' mlflow_kill)
+cut="MLflow killed after $n artifact files"
+if [[ $n == none ]]; then cut="register finished before any artifact reached MLflow"; fi
 cut_rc=0; wait "$pid" || cut_rc=$?
 cut_line=$(grep -m1 '^lakeforge: ' "$r/console/$step-register-cut.log" | cut -c1-120 || true)
 mlflow_start
@@ -245,20 +246,13 @@ record "two validate runs at once" "one commits, the other retries (or exit 5 na
 # ---- S3 endpoint down during a write, then resumed ----
 rc=0; rl --s3 ingest || rc=$?
 checksum s3_before --s3 bronze.rides; s3_version=$s3_before_version
-marker="$work/marker.s3"; touch "$marker"; sleep 1
 step=$((step + 1))
+new_marker
 bin/lakeforge ingest --config "$r/s3.yaml" --run-date "$RUN_DATE" > "$r/console/$step-ingest-s3-cut.log" 2>&1 &
 pid=$!
-cut="ingest finished before any object was written"
-for _ in $(seq 1 12000); do
-  if find "$r/s3/blobs/$LAKEFORGE_S3_BUCKET/lake/bronze/rides" -name '*.parquet' -newer "$marker" -print -quit 2>/dev/null | grep -q .; then
-    s3_kill
-    cut="S3Proxy killed after $(find "$r/s3/blobs/$LAKEFORGE_S3_BUCKET/lake/bronze/rides" -name '*.parquet' -newer "$marker" | wc -l) data objects"
-    break
-  fi
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.05
-done
+n=$(interrupt_when_written "$pid" "$r/s3/blobs/$LAKEFORGE_S3_BUCKET/lake/bronze/rides" '*.parquet' s3_kill)
+cut="S3Proxy killed after $n data objects"
+if [[ $n == none ]]; then cut="ingest finished before any object was written"; fi
 start_cut=$(date +%s)
 cut_rc=0; wait "$pid" || cut_rc=$?
 cut_seconds=$(( $(date +%s) - start_cut ))

@@ -91,7 +91,8 @@ public final class IngestStage implements Stage {
     } catch (LakeforgeException e) {
       throw e;
     } catch (Exception e) {
-      // The lake's storage going away mid-write (S3 endpoint down) is a service outage, not a bad source.
+      // Spark reads lazily: an unreadable source (a truncated Parquet file, say) fails inside the write below, so
+      // the catch cannot be narrowed to the read. The lake's storage going away mid-write is told apart here.
       Errors.unreachableService(e).ifPresent(down -> {
         throw down;
       });

@@ -34,14 +34,11 @@ public record RegisteredModel(String name, String version, String runId, String 
 
   /** The model a URI names; an unknown model, alias or version is exit 2. */
   public static RegisteredModel resolve(MlflowClient mlflow, ModelUri uri, Path cacheRoot) {
-    if (uri.alias() != null) {
-      return byAlias(mlflow, uri.name(), uri.alias(), cacheRoot).orElseThrow(() -> Errors.usage(
-          "Cannot read " + uri + ": the registry has no model '" + uri.name() + "' with alias '" + uri.alias() + "'",
-          "run `lakeforge register` for a blessed model, or `lakeforge alias set`"));
-    }
-    JsonNode version = mlflow.modelVersion(uri.name(), uri.version()).orElseThrow(() -> Errors.usage(
-        "Cannot read " + uri + ": the registry has no such model version", "list the versions in the MLflow UI"));
-    return local(mlflow, uri.name(), version, uri.name() + "/" + uri.version(), cacheRoot);
+    JsonNode version = uri.require(mlflow);
+    String label = uri.alias() != null
+        ? uri.name() + "@" + uri.alias() + " (v" + version.path("version").asText() + ")"
+        : uri.name() + "/" + uri.version();
+    return local(mlflow, uri.name(), version, label, cacheRoot);
   }
 
   private static RegisteredModel local(MlflowClient mlflow, String name, JsonNode version, String label,

@@ -1,5 +1,6 @@
 package dev.lakeforge.features;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
@@ -26,9 +27,12 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * Trailing-window aggregates over an entity's history, strictly before each event.
  *
  * <p>Events are first summed per (entity, event time): count, sum, sum of squares, min and max of each input.
- * Each feature is then one range frame over those partial sums, ordered by the event time in microseconds and
- * ending one microsecond before the row's own time (minus the feature's lag). All frames share the entity
- * partitioning, so the whole set costs one shuffle and one sort, with no self-join.
+ * A window [t - lag - window, t - lag) is then the difference of two running totals, each a growing frame
+ * (unbounded preceding up to an offset from the row's time in microseconds). Spark keeps a growing frame's
+ * aggregate as it goes, so that costs O(rows); a sliding range frame would re-aggregate its whole buffer at every
+ * row, O(rows x window), which on a busy entity with a 7-day window was most of the stage. Only min and max, which
+ * cannot be subtracted, use sliding frames. All frames share the entity partitioning: one shuffle and one sort, no
+ * self-join.
  */
 final class WindowAggregates {
   static final String TIME_MICROS = "__time_us";
@@ -56,36 +60,51 @@ final class WindowAggregates {
 
     List<Column> out = new ArrayList<>(groups);
     for (FeatureConfig f : aggregates) {
-      out.add(aggregate(f, frame(entity, f)).as(f.name()));
+      out.add(aggregate(entity, f).as(f.name()));
     }
     return grouped.select(out.toArray(Column[]::new));
   }
 
-  private static WindowSpec frame(List<String> entity, FeatureConfig f) {
+  private static Column aggregate(List<String> entity, FeatureConfig f) {
     long window = micros(Durations.parse(f.window(), "window"));
     long lag = micros(Durations.parse(f.lag(), "lag"));
     // Range bounds are inclusive: [t - lag - window, t - lag - 1us] is "the window strictly before t - lag".
-    return Window.partitionBy(entity.stream().map(c -> col(c)).toArray(Column[]::new))
-        .orderBy(col(TIME_MICROS))
-        .rangeBetween(-(lag + window), -(lag + 1));
-  }
-
-  private static Column aggregate(FeatureConfig f, WindowSpec frame) {
-    Column n = sum(col(partial(f, "n"))).over(frame);
-    Column total = sum(col(partial(f, "sum"))).over(frame);
-    Column squares = sum(col(partial(f, "sq"))).over(frame);
-    Column present = n.isNotNull().and(n.gt(0));
+    long last = -(lag + 1);
+    long beforeFirst = -(lag + window + 1);
+    Column n = inWindow(entity, partial(f, "n"), beforeFirst, last);
+    Column total = inWindow(entity, partial(f, "sum"), beforeFirst, last);
+    Column squares = inWindow(entity, partial(f, "sq"), beforeFirst, last);
+    Column present = n.gt(0);
     return switch (f.aggregate()) {
-      case "count" -> when(n.isNull(), lit(0.0)).otherwise(n.cast("double"));
+      case "count" -> n.cast("double");
       case "sum" -> when(present, total);
       case "mean" -> when(present, total.divide(n));
-      case "min" -> min(col(partial(f, "min"))).over(frame);
-      case "max" -> max(col(partial(f, "max"))).over(frame);
-      // Sample standard deviation from the running moments; tiny negative round-off is clamped to 0.
+      case "min" -> min(col(partial(f, "min"))).over(sliding(entity, beforeFirst + 1, last));
+      case "max" -> max(col(partial(f, "max"))).over(sliding(entity, beforeFirst + 1, last));
+      // Sample standard deviation from the moments; tiny negative round-off is clamped to 0.
       case "stddev" -> when(n.gt(1),
           sqrt(greatest(lit(0.0), squares.minus(total.multiply(total).divide(n)).divide(n.minus(1)))));
       default -> throw new IllegalStateException("unknown aggregate " + f.aggregate());
     };
+  }
+
+  /** The sum of a partial column over rows timed in (t + beforeFirst, t + last]: two running totals subtracted. */
+  private static Column inWindow(List<String> entity, String partialColumn, long beforeFirst, long last) {
+    Column upToLast = coalesce(sum(col(partialColumn)).over(growing(entity, last)), lit(0));
+    Column upToBeforeFirst = coalesce(sum(col(partialColumn)).over(growing(entity, beforeFirst)), lit(0));
+    return upToLast.minus(upToBeforeFirst);
+  }
+
+  private static WindowSpec growing(List<String> entity, long upTo) {
+    return byEntityInTime(entity).rangeBetween(Window.unboundedPreceding(), upTo);
+  }
+
+  private static WindowSpec sliding(List<String> entity, long from, long to) {
+    return byEntityInTime(entity).rangeBetween(from, to);
+  }
+
+  private static WindowSpec byEntityInTime(List<String> entity) {
+    return Window.partitionBy(entity.stream().map(c -> col(c)).toArray(Column[]::new)).orderBy(col(TIME_MICROS));
   }
 
   private static String partial(FeatureConfig f, String what) {

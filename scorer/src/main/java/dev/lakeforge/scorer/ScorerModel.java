@@ -36,8 +36,7 @@ public record ScorerModel(String task, List<String> features, Booster booster, S
     }
     // The client needs only the server here; experiment and model name are not used for reads.
     MlflowClient mlflow = new MlflowClient(new RegistryConfig(tracking, "-", uri.name(), null, null, null), env);
-    JsonNode v = uri.lookup(mlflow).orElseThrow(() -> Errors.usage("Cannot read " + model + ": the registry at " + tracking
-        + " has no such model, alias or version", "check the name in the MLflow UI, or `lakeforge alias show`"));
+    JsonNode v = uri.require(mlflow);
     Path dir = cache.resolve(uri.name() + "-v" + v.path("version").asText());
     if (!Files.isRegularFile(dir.resolve("model-info.json"))) {
       Path partial = cache.resolve(dir.getFileName() + ".partial-" + ProcessHandle.current().pid());

@@ -30,6 +30,15 @@ public record ModelUri(String name, String alias, String version) {
     return alias != null ? mlflow.versionByAlias(name, alias) : mlflow.modelVersion(name, version);
   }
 
+  /** As {@link #lookup}, but an unknown model, alias or version is exit 2 naming which one. */
+  public JsonNode require(MlflowClient mlflow) {
+    return lookup(mlflow).orElseThrow(() -> Errors.usage("Cannot read " + this + ": the registry has no "
+            + (alias != null ? "model '" + name + "' with alias '" + alias + "'" : "version " + version + " of model '"
+            + name + "'"),
+        alias != null ? "run `lakeforge register` for a blessed model, or `lakeforge alias set`"
+            : "list the model's versions in the MLflow UI"));
+  }
+
   @Override
   public String toString() {
     return SCHEME + name + (alias != null ? "@" + alias : "/" + version);

@@ -2,11 +2,13 @@ package dev.lakeforge.core.table;
 
 import dev.lakeforge.core.error.Errors;
 import io.delta.tables.DeltaTable;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 
@@ -37,6 +39,23 @@ public final class Lake {
 
   public boolean exists(TableRef ref) {
     return DeltaTable.isDeltaTable(spark, path(ref));
+  }
+
+  /** As {@link #read(TableRef, String)}, for readers outside the flow (the CLI's table commands). */
+  public VersionedFrame read(TableRef ref) {
+    return read(ref, usualProducer(ref.layer()));
+  }
+
+  /** The stage that writes a layer in the standard flow, for the "run it first" hint of a missing table. */
+  private static String usualProducer(String layer) {
+    return switch (layer) {
+      case "bronze" -> "ingest";
+      case "silver", "quarantine", "quality" -> "validate";
+      case "features" -> "features";
+      case "training_sets" -> "training-set";
+      case "predictions" -> "score";
+      default -> "<the stage that writes " + layer + ">";
+    };
   }
 
   /**
@@ -155,18 +174,35 @@ public final class Lake {
     } else if (mode == SaveMode.Overwrite && policy == SchemaPolicy.REPLACE) {
       writer = writer.option("overwriteSchema", "true");
     }
+    long before = exists ? latestVersion(path) : -1;
     writer.save(path);
-    Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
-    Map<String, String> metrics = JavaConverters.mapAsJavaMap(last.<scala.collection.Map<String, String>>getAs(1));
+    Row ours = committedBy(path, before, metadata);
+    if (ours == null) {
+      // Delta commits nothing for an append of no rows: the table stays where it was.
+      return new WriteResult(new TableVersion(ref.table(), before), 0, attempt);
+    }
+    Map<String, String> metrics = JavaConverters.mapAsJavaMap(ours.<scala.collection.Map<String, String>>getAs(1));
     long written = Long.parseLong(metrics.getOrDefault("numOutputRows", "0"));
-    return new WriteResult(new TableVersion(ref.table(), last.getLong(0)), written, attempt);
+    return new WriteResult(new TableVersion(ref.table(), ours.getLong(0)), written, attempt);
+  }
+
+  /**
+   * This write's commit (version, operationMetrics): the newest after {@code before} that carries its metadata, or
+   * null when there is none. Not simply the newest: a concurrent writer may have committed on top of it already.
+   */
+  Row committedBy(String path, long before, String metadata) {
+    List<Row> ours = DeltaTable.forPath(spark, path).history()
+        .filter(functions.col("version").gt(before).and(functions.col("userMetadata").equalTo(metadata)))
+        .orderBy(functions.col("version").desc())
+        .select("version", "operationMetrics").limit(1).collectAsList();
+    return ours.isEmpty() ? null : ours.get(0);
   }
 
   /** The exact version a reference means: its pin, the version current at its time, its tag's, or the latest. */
   public long resolveVersion(TableRef ref) {
     String path = path(ref);
     if (!exists(ref)) {
-      throw Errors.tableMissing(ref.table(), path, "ingest");
+      throw Errors.tableMissing(ref.table(), path, usualProducer(ref.layer()));
     }
     if (ref.version() != null) {
       long latest = latestVersion(path);

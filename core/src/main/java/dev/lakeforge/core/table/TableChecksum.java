@@ -34,7 +34,7 @@ public record TableChecksum(TableVersion version, long rows, String checksum, Li
    * @param allColumns hash every column, the run's own ones too
    */
   public static TableChecksum of(Lake lake, TableRef ref, Set<String> exclude, boolean allColumns) {
-    VersionedFrame frame = lake.read(ref, producer(ref.layer()));
+    VersionedFrame frame = lake.read(ref);
     List<String> excluded = Arrays.stream(frame.rows().columns())
         .filter(c -> exclude.contains(c) || (!allColumns && recordsTheRun(c))).toList();
     Column[] hashed = Arrays.stream(frame.rows().schema().fields())
@@ -46,17 +46,6 @@ public record TableChecksum(TableVersion version, long rows, String checksum, Li
     Row totals = frame.rows().agg(count(lit(1)), sum(rowHash.cast("decimal(38,0)"))).head();
     BigDecimal total = totals.isNullAt(1) ? BigDecimal.ZERO : totals.getDecimal(1);
     return new TableChecksum(frame.version(), totals.getLong(0), total.toBigInteger().toString(16), excluded);
-  }
-
-  private static String producer(String layer) {
-    return switch (layer) {
-      case "bronze" -> "ingest";
-      case "silver", "quarantine", "quality" -> "validate";
-      case "features" -> "features";
-      case "training_sets" -> "training-set";
-      case "predictions" -> "score";
-      default -> "<the stage that writes " + layer + ">";
-    };
   }
 
   private static String quoted(StructField field) {

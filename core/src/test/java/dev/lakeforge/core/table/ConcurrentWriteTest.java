@@ -61,6 +61,22 @@ class ConcurrentWriteTest {
     assertEquals("[[2026-11-01,setup,3], [2026-11-02,slow,5]]", byDate.toString());
   }
 
+  @Test
+  void aWriteReportsItsOwnCommitWhenAnotherWriterHasCommittedOnTopOfIt() throws Exception {
+    SparkSession spark = SharedSpark.get();
+    Lake lake = new Lake(spark, Files.createTempDirectory("lakeforge-concurrent").toString());
+    TableRef table = TableRef.parse("silver.trips");
+    String first = "{\"run_id\":\"first\"}";
+    lake.replacePartition(rows(spark, 3, "first", "2026-11-01"), table, "run_date", "2026-11-01", first);
+    lake.replacePartition(rows(spark, 4, "second", "2026-11-02"), table, "run_date", "2026-11-02",
+        "{\"run_id\":\"second\"}");
+
+    // What the first writer's result lookup sees if the second commit lands before it asks: v1 is newest, not its.
+    Row ours = lake.committedBy(lake.path(table), -1, first);
+    assertEquals(0L, ours.getLong(0));
+    assertEquals("3", ours.<scala.collection.Map<String, String>>getAs(1).apply("numOutputRows"));
+  }
+
   private static Dataset<Row> rows(SparkSession spark, int n, String writer, String runDate) {
     return spark.range(0, n, 1, 1).selectExpr("id", "'" + writer + "' AS writer", "'" + runDate + "' AS run_date");
   }

@@ -2,7 +2,10 @@ package dev.lakeforge.core.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.testing.SharedSpark;
 import java.nio.file.Files;
 import java.util.List;
@@ -39,5 +42,15 @@ class TableChecksumTest {
     assertEquals(TableChecksum.of(lake, TableRef.parse("silver.a"), Set.of("km"), false).checksum(),
         TableChecksum.of(lake, TableRef.parse("silver.changed"), Set.of("km"), false).checksum(),
         "leaving out the changed column");
+  }
+
+  @Test
+  void aMissingTableNamesTheStageThatWritesItsLayer() throws Exception {
+    Lake lake = new Lake(SharedSpark.get(), Files.createTempDirectory("lakeforge-checksum").toString());
+    LakeforgeException e = assertThrows(LakeforgeException.class,
+        () -> TableChecksum.of(lake, TableRef.parse("features.origin_traffic"), Set.of(), false));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("features.origin_traffic") && e.getMessage().contains("run `lakeforge features`"),
+        e.getMessage());
   }
 }
