@@ -151,16 +151,22 @@ PY
       for stage in $stages; do
         # bin/lakeforge execs the driver JVM: GNU time's peak RSS is the driver's (local mode: executors too).
         # Each size has its own lake and registered model, so the larger run is not compared with the smaller.
+        # A stage that runs past SCALE_STAGE_TIMEOUT seconds is recorded as not finished, and the size stops there.
+        rc=0
         LAKEFORGE_DRIVER_MEMORY=2g LAKEFORGE_LAKE=$work/$size/lake LAKEFORGE_STATE=$work/$size/state \
           LAKEFORGE_MODELS=$work/$size/models LAKEFORGE_EXPORTS=$work/$size/exports \
           MLFLOW_TRACKING_URI=http://127.0.0.1:$port /usr/bin/time -f '%e %M' -o "$work/time" \
+          timeout -s KILL "${SCALE_STAGE_TIMEOUT:-7200}" \
           bin/lakeforge "$stage" --config conf/pipelines/flights.yaml --run-date 2001-06-15 \
-          --set "sources.flights.path=$input" --set "registry.model_name=scale_${size//-/_}" > "$work/$size-$stage.log"
-        grep -E "^  $stage " "$work/$size-$stage.log" | cut -c1-160 || true
-        read -r wall kb < "$work/time"
+          --set "sources.flights.path=$input" --set "registry.model_name=scale_${size//-/_}" \
+          > "$work/$size-$stage.log" 2>&1 || rc=$?
+        grep -E "^  $stage |^lakeforge: " "$work/$size-$stage.log" | cut -c1-160 || true
+        read -r wall kb < <(tail -n 1 "$work/time")
         rows=$(awk '/flights.rows_in =/{print $3; exit}' "$work/$size-$stage.log")
-        echo "$size $stage: ${wall} s, peak RSS $(( kb / 1024 )) MB, rows_in ${rows:-?}"
-        printf '%s\t%s\t%s\t%s\t%s\n' "$size" "$stage" "$wall" "$kb" "$rows" >> "$work/results.tsv"
+        echo "$size $stage: exit $rc, ${wall} s, peak RSS $(( kb / 1024 )) MB, rows_in ${rows:-?}"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$stage" "$wall" "$kb" "$rows" "$rc" >> "$work/results.tsv"
+        cp "$work/results.tsv" docs/benchmarks/scale.partial.tsv  # survives an interrupted run
+        [[ $rc == 0 || $rc == 4 ]] || break  # exit 4: evaluated but not blessed; the later stages still run
       done
     done
     python3 - "$work/results.tsv" "$(nproc)" "$factor" > docs/benchmarks/scale.json <<'PY'
@@ -168,13 +174,15 @@ import json, sys
 results, cores, factor = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 out = {"benchmark": "scale", "cores": cores, "driver_memory": "2g", "factor": factor}
 for line in open(results):
-    size, stage, wall, kb, rows = line.rstrip("\n").split("\t")
+    size, stage, wall, kb, rows, rc = line.rstrip("\n").split("\t")
     out.setdefault(size, {})[stage] = {"seconds": float(wall), "peak_rss_mb": int(kb) // 1024,
-                                       "rows_in": int(rows) if rows else None}
-small, large = out["flights-3m"], out[f"flights-x{factor}"]
-out["time_ratio"] = {stage: round(large[stage]["seconds"] / small[stage]["seconds"], 2) for stage in small}
+                                       "rows_in": int(rows) if rows else None, "exit": int(rc)}
+small, large = out["flights-3m"], out.get(f"flights-x{factor}", {})
+out["time_ratio"] = {stage: round(large[stage]["seconds"] / small[stage]["seconds"], 2)
+                     for stage in small if large.get(stage, {}).get("exit") in (0, 4)}
 print(json.dumps(out, indent=2))
 PY
+    rm -f docs/benchmarks/scale.partial.tsv
     cat docs/benchmarks/scale.json ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac
