@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks, each a side-by-side ratio measured in one run (ours ÷ a peer), median of several rounds.
-#   scripts/bench.sh validation [ROUNDS]   20-rule suite (conf/bench/validation-20-rules.yaml) on flights-3m:
+#   scripts/bench.sh validation [ROUNDS] [FLIGHTS.parquet]
+#                                          20-rule suite (conf/bench/validation-20-rules.yaml) on flights-3m (or FLIGHTS):
 #                                          Lakeforge ÷ bare scan of the same columns, Lakeforge ÷ Deequ 2.0.7
-#   scripts/bench.sh point-in-time [ROUNDS] [TTL_DAYS]
-#                                          route features onto every flight of flights-3m: Lakeforge's as-of join ÷
-#                                          a plain equi-join, naive join + row_number ÷ Lakeforge
+#   scripts/bench.sh point-in-time [ROUNDS] [TTL_DAYS] [FLIGHTS.parquet]
+#                                          route features onto every flight of flights-3m (or FLIGHTS, then without
+#                                          the naive join): Lakeforge's as-of join ÷ a plain equi-join, naive join +
+#                                          row_number ÷ Lakeforge
 #   scripts/bench.sh feature-value         the demo's feature sets vs the foundation's seven row features: the same
 #                                          XGBoost params, trained Jan-May 2001, validation AUC on June (flights-3m)
 #   scripts/bench.sh training [ROUNDS] [BOOST_ROUNDS] [GBT_RUNS]
@@ -37,15 +39,25 @@ mkdir -p docs/benchmarks
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
 case "$name" in
   validation)
+    input=${3:-data/raw/flights-3m.parquet}
+    out=docs/benchmarks/validation.json
+    [[ $input == data/raw/flights-3m.parquet ]] || out=docs/benchmarks/validation_$(basename "$input" .parquet).json
     # shellcheck disable=SC2086
     SPARK_LOCAL_IP=127.0.0.1 java $opens -Xmx8g -cp "$cp" dev.lakeforge.etl.ValidationBenchmark \
-      conf/bench/validation-20-rules.yaml data/raw/flights-3m.parquet "$rounds" docs/benchmarks/validation.json ;;
+      conf/bench/validation-20-rules.yaml "$input" "$rounds" "$out" ;;
   point-in-time)
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
+    input=${4:-data/raw/flights-3m.parquet}
+    out=docs/benchmarks/point_in_time.json
+    naive=()
+    if [[ $input != data/raw/flights-3m.parquet ]]; then
+      out=docs/benchmarks/point_in_time_$(basename "$input" .parquet).json
+      naive=(--without-naive)  # beyond 3M rows the naive range join does not finish here (see the class doc)
+    fi
     # shellcheck disable=SC2086
     SPARK_LOCAL_IP=127.0.0.1 java $opens -Xmx8g -cp "$cp" dev.lakeforge.features.PointInTimeBenchmark \
-      data/raw/flights-3m.parquet "$work" "$rounds" "${3:-14}" docs/benchmarks/point_in_time.json ;;
+      "$input" "$work" "$rounds" "${3:-14}" "$out" "${naive[@]}" ;;
   feature-value)
     mvn -q -B package -DskipTests -pl app -am
     args=(--config conf/pipelines/flights.yaml --run-date 2001-06-15)

@@ -68,13 +68,17 @@ public final class FeatureStatistics {
    * {@code edges.length} at or above the last. Drift bins its current batch with the same expression.
    */
   public static Column binIndex(String column, double[] edges) {
-    String list = java.util.Arrays.stream(edges).mapToObj(v -> "CAST(" + v + " AS DOUBLE)")
-        .reduce((a, b) -> a + ", " + b).orElse("");
+    Column value = col("`" + column.replace("`", "``") + "`").cast("double");
+    // A CASE chain from the highest edge down: compiled code, where a lambda over the edges is interpreted per row.
+    // Null is bin 0; NaN, above every number in Spark's order, is the last bin.
     if (edges.length == 0) {
       return lit(0);
     }
-    return org.apache.spark.sql.functions.expr("aggregate(array(" + list + "), 0, (acc, e) -> acc + IF(CAST(`"
-        + column.replace("`", "``") + "` AS DOUBLE) >= e, 1, 0))");
+    Column bin = when(value.geq(lit(edges[edges.length - 1])), edges.length);
+    for (int k = edges.length - 2; k >= 0; k--) {
+      bin = bin.when(value.geq(lit(edges[k])), k + 1);
+    }
+    return bin.otherwise(0);
   }
 
   static Dataset<Row> compute(Dataset<Row> rows, List<String> features, long tableVersion, String rowsWhere) {
@@ -97,22 +101,26 @@ public final class FeatureStatistics {
     long total = all.getLong(0);
 
     // Pass 2: count and sum of each feature's values per bin between its distinct quantiles.
+    // Each value and its bin are projected once per row, not once per bin.
     List<double[]> edges = new ArrayList<>();
+    List<Column> binned = new ArrayList<>();
     List<Column> bins = new ArrayList<>();
     for (int i = 0; i < features.size(); i++) {
       int at = 1 + i * 6 + 5;
       double[] e = all.isNullAt(at) ? new double[0] : all.<Double>getList(at).stream()
           .filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).distinct().sorted().toArray();
       edges.add(e);
-      Column value = col(features.get(i)).cast("double");
-      Column bin = binIndex(features.get(i), e);
+      binned.add(col("`" + features.get(i).replace("`", "``") + "`").cast("double").as("__value_" + i));
+      binned.add(binIndex(features.get(i), e).as("__bin_" + i));
+      Column value = col("__value_" + i);
       for (int b = 0; b <= e.length; b++) {
-        Column in = value.isNotNull().and(bin.equalTo(b));
+        Column in = value.isNotNull().and(col("__bin_" + i).equalTo(b));
         bins.add(sum(when(in, 1L).otherwise(0L)));
         bins.add(sum(when(in, value)));
       }
     }
-    Row histogram = rows.agg(bins.get(0), bins.subList(1, bins.size()).toArray(Column[]::new)).first();
+    Row histogram = rows.select(binned.toArray(Column[]::new))
+        .agg(bins.get(0), bins.subList(1, bins.size()).toArray(Column[]::new)).first();
 
     List<Row> out = new ArrayList<>();
     List<Double> probabilityList = java.util.Arrays.stream(PROBABILITIES).boxed().toList();
