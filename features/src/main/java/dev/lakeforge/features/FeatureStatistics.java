@@ -1,13 +1,16 @@
 package dev.lakeforge.features;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.mean;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -15,7 +18,9 @@ import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -82,64 +87,70 @@ public final class FeatureStatistics {
   }
 
   static Dataset<Row> compute(Dataset<Row> rows, List<String> features, long tableVersion, String rowsWhere) {
+    // Both passes aggregate (feature, value) cells grouped by feature. One wide aggregation with a column per feature
+    // and statistic passes spark.sql.codegen.maxFields (100) at a dozen features, and then runs interpreted: it was
+    // most of training-set's time.
     Column[] probabilities = new Column[PROBABILITIES.length];
     for (int i = 0; i < PROBABILITIES.length; i++) {
       probabilities[i] = lit(PROBABILITIES[i]);
     }
-    List<Column> aggregates = new ArrayList<>();
-    aggregates.add(count(lit(1)));
-    for (String f : features) {
-      Column c = col(f).cast("double");
-      aggregates.add(count(c));
-      aggregates.add(mean(c));
-      aggregates.add(stddev_samp(c));
-      aggregates.add(min(c));
-      aggregates.add(max(c));
-      aggregates.add(percentile_approx(c, org.apache.spark.sql.functions.array(probabilities), lit(10_000)));
+    Column value = col("cell.value");
+    Map<Integer, Row> summaries = new HashMap<>();
+    long total = 0;
+    for (Row r : cells(rows, features, null).groupBy(col("cell.feature"))
+        .agg(count(lit(1)), count(value), mean(value), stddev_samp(value), min(value), max(value),
+            percentile_approx(value, array(probabilities), lit(10_000)))
+        .collectAsList()) {
+      summaries.put(r.getInt(0), r);
+      total = r.getLong(1);
     }
-    Row all = rows.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
-    long total = all.getLong(0);
 
     // Pass 2: count and sum of each feature's values per bin between its distinct quantiles.
-    // Each value and its bin are projected once per row, not once per bin.
     List<double[]> edges = new ArrayList<>();
-    List<Column> binned = new ArrayList<>();
-    List<Column> bins = new ArrayList<>();
     for (int i = 0; i < features.size(); i++) {
-      int at = 1 + i * 6 + 5;
-      double[] e = all.isNullAt(at) ? new double[0] : all.<Double>getList(at).stream()
-          .filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).distinct().sorted().toArray();
-      edges.add(e);
-      binned.add(col("`" + features.get(i).replace("`", "``") + "`").cast("double").as("__value_" + i));
-      binned.add(binIndex(features.get(i), e).as("__bin_" + i));
-      Column value = col("__value_" + i);
-      for (int b = 0; b <= e.length; b++) {
-        Column in = value.isNotNull().and(col("__bin_" + i).equalTo(b));
-        bins.add(sum(when(in, 1L).otherwise(0L)));
-        bins.add(sum(when(in, value)));
-      }
+      Row summary = summaries.get(i);
+      edges.add(summary == null || summary.isNullAt(7) ? new double[0] : summary.<Double>getList(7).stream()
+          .filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).distinct().sorted().toArray());
     }
-    Row histogram = rows.select(binned.toArray(Column[]::new))
-        .agg(bins.get(0), bins.subList(1, bins.size()).toArray(Column[]::new)).first();
+    Map<List<Integer>, Row> binned = new HashMap<>();
+    for (Row r : cells(rows, features, edges).filter(value.isNotNull())
+        .groupBy(col("cell.feature"), col("cell.bin")).agg(count(lit(1)), sum(value)).collectAsList()) {
+      binned.put(List.of(r.getInt(0), r.getInt(1)), r);
+    }
 
     List<Row> out = new ArrayList<>();
     List<Double> probabilityList = java.util.Arrays.stream(PROBABILITIES).boxed().toList();
-    int cell = 0;
     for (int i = 0; i < features.size(); i++) {
-      int at = 1 + i * 6;
-      long present = all.getLong(at);
+      Row summary = summaries.get(i);
       List<Long> counts = new ArrayList<>();
       List<Double> means = new ArrayList<>();
-      for (int b = 0; b <= edges.get(i).length; b++, cell += 2) {
-        long n = histogram.isNullAt(cell) ? 0 : histogram.getLong(cell);
+      for (int b = 0; b <= edges.get(i).length; b++) {
+        Row bin = binned.get(List.of(i, b));
+        long n = bin == null ? 0 : bin.getLong(2);
         counts.add(n);
-        means.add(n == 0 ? null : histogram.getDouble(cell + 1) / n);
+        means.add(n == 0 ? null : bin.getDouble(3) / n);
       }
-      out.add(RowFactory.create(tableVersion, features.get(i), total, total - present, all.get(at + 1),
-          all.get(at + 2), all.get(at + 3), all.get(at + 4), probabilityList,
-          all.isNullAt(at + 5) ? null : all.getList(at + 5), rowsWhere,
+      long present = summary == null ? 0 : summary.getLong(2);
+      out.add(RowFactory.create(tableVersion, features.get(i), total, total - present,
+          summary == null ? null : summary.get(3), summary == null ? null : summary.get(4),
+          summary == null ? null : summary.get(5), summary == null ? null : summary.get(6), probabilityList,
+          summary == null || summary.isNullAt(7) ? null : summary.getList(7), rowsWhere,
           java.util.Arrays.stream(edges.get(i)).boxed().toList(), counts, means));
     }
     return rows.sparkSession().createDataFrame(out, SCHEMA);
+  }
+
+  /** One row per (row, feature): the feature's index, its value as a double and, given edges, its bin. */
+  private static Dataset<Row> cells(Dataset<Row> rows, List<String> features, List<double[]> edges) {
+    List<Column> cells = new ArrayList<>();
+    for (int i = 0; i < features.size(); i++) {
+      List<Column> fields = new ArrayList<>(List.of(lit(i).as("feature"),
+          col("`" + features.get(i).replace("`", "``") + "`").cast("double").as("value")));
+      if (edges != null) {
+        fields.add(binIndex(features.get(i), edges.get(i)).as("bin"));
+      }
+      cells.add(struct(fields.toArray(Column[]::new)));
+    }
+    return rows.select(explode(array(cells.toArray(Column[]::new))).as("cell"));
   }
 }
