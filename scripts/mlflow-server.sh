@@ -11,7 +11,8 @@ url="http://127.0.0.1:$port"
 
 if [[ "${1:-start}" == stop ]]; then
   if [[ -f "$pidfile" ]]; then
-    kill "$(cat "$pidfile")" 2>/dev/null || true
+    # The whole process group (setsid below): killing only the CLI would leave its gunicorn workers serving.
+    kill -- "-$(cat "$pidfile")" 2>/dev/null || kill "$(cat "$pidfile")" 2>/dev/null || true
     rm -f "$pidfile"
     echo "mlflow: stopped"
   fi
