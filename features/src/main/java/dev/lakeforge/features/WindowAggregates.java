@@ -4,9 +4,11 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
@@ -31,7 +33,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * (unbounded preceding up to an offset from the row's time in microseconds). Spark keeps a growing frame's
  * aggregate as it goes, so that costs O(rows); a sliding range frame would re-aggregate its whole buffer at every
  * row, O(rows x window), which on a busy entity with a 7-day window was most of the stage. Only min and max, which
- * cannot be subtracted, use sliding frames. All frames share the entity partitioning: one shuffle and one sort, no
+ * cannot be subtracted, use sliding frames. NaN and infinite inputs are kept out of the totals (they would never
+ * leave them) and make the sum, mean and stddev of each window that holds one NaN. All frames share the entity partitioning: one shuffle and one sort, no
  * self-join.
  */
 final class WindowAggregates {
@@ -46,9 +49,14 @@ final class WindowAggregates {
     for (FeatureConfig f : aggregates) {
       Column input = "count".equals(f.aggregate()) && f.of() == null
           ? lit(1.0) : Expressions.compile("feature '" + f.name() + "'", f.of()).cast("double");
+      // A NaN or infinite value would stay in a running total for good; it is counted apart instead, and makes only
+      // the windows that hold it NaN.
+      Column finite = input.isNotNull().and(not(isnan(input))).and(input.notEqual(lit(Double.POSITIVE_INFINITY)))
+          .and(input.notEqual(lit(Double.NEGATIVE_INFINITY)));
       partials.add(count(input).as(partial(f, "n")));
-      partials.add(sum(input).as(partial(f, "sum")));
-      partials.add(sum(input.multiply(input)).as(partial(f, "sq")));
+      partials.add(sum(when(finite, input)).as(partial(f, "sum")));
+      partials.add(sum(when(finite, input.multiply(input))).as(partial(f, "sq")));
+      partials.add(sum(when(input.isNotNull().and(not(finite)), 1L).otherwise(0L)).as(partial(f, "nonfinite")));
       partials.add(min(input).as(partial(f, "min")));
       partials.add(max(input).as(partial(f, "max")));
     }
@@ -75,15 +83,17 @@ final class WindowAggregates {
     Column total = inWindow(entity, partial(f, "sum"), beforeFirst, last);
     Column squares = inWindow(entity, partial(f, "sq"), beforeFirst, last);
     Column present = n.gt(0);
+    Column nonFinite = inWindow(entity, partial(f, "nonfinite"), beforeFirst, last).gt(0);
+    Column nan = lit(Double.NaN);
     return switch (f.aggregate()) {
       case "count" -> n.cast("double");
-      case "sum" -> when(present, total);
-      case "mean" -> when(present, total.divide(n));
+      case "sum" -> when(present, when(nonFinite, nan).otherwise(total));
+      case "mean" -> when(present, when(nonFinite, nan).otherwise(total.divide(n)));
       case "min" -> min(col(partial(f, "min"))).over(sliding(entity, beforeFirst + 1, last));
       case "max" -> max(col(partial(f, "max"))).over(sliding(entity, beforeFirst + 1, last));
       // Sample standard deviation from the moments; tiny negative round-off is clamped to 0.
-      case "stddev" -> when(n.gt(1),
-          sqrt(greatest(lit(0.0), squares.minus(total.multiply(total).divide(n)).divide(n.minus(1)))));
+      case "stddev" -> when(n.gt(1), when(nonFinite, nan).otherwise(
+          sqrt(greatest(lit(0.0), squares.minus(total.multiply(total).divide(n)).divide(n.minus(1))))));
       default -> throw new IllegalStateException("unknown aggregate " + f.aggregate());
     };
   }

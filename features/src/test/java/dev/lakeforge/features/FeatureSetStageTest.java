@@ -39,6 +39,21 @@ class FeatureSetStageTest {
   }
 
   @Test
+  void aNanInputMakesOnlyTheWindowsThatHoldItNan() {
+    RunContext ctx = SharedSpark.context(PIPELINE, "2020-01-05");
+    events(ctx, "('A', '2020-01-01 00:00:00', CAST('NaN' AS DOUBLE)), ('A', '2020-01-01 12:00:00', 5.0), "
+        + "('A', '2020-01-02 06:00:00', 2.0), ('A', '2020-01-02 18:00:00', 1.0)");
+    new FeatureSetStage("user_history").run(ctx);
+    // 12:00's window holds the NaN; from 01-02 06:00 on it has left the 24h window, and the sums are finite again.
+    assertEquals("""
+        [2020-01-01 00:00:00,null,null]
+        [2020-01-01 12:00:00,NaN,NaN]
+        [2020-01-02 06:00:00,5.0,5.0]
+        [2020-01-02 18:00:00,2.0,2.0]""",
+        lines(table(ctx, "features.user_history", "ts", "cast(ts as string)", "sum_24h", "mean_24h")));
+  }
+
+  @Test
   void aPlantedFutureEventNeverChangesAnEarlierFeatureValue() {
     RunContext ctx = SharedSpark.context(PIPELINE, "2020-01-05");
     events(ctx, EVENTS);
