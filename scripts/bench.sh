@@ -153,9 +153,13 @@ PY
     python=$(scripts/venv.sh pyfunc "mlflow==2.22.1" "xgboost-cpu==3.2.0" "sqlalchemy==2.0.58")/bin/python
     synth="data/raw/flights-x$factor.parquet"
     [[ -f $synth ]] || "$python" benchmarks/python/synth_flights.py data/raw/flights-3m.parquet "$synth" "$factor"
-    work=$(mktemp -d /tmp/lakeforge-bench-scale.XXXXXX)
+    # SCALE_WORK=DIR keeps each size's lake, models and logs in DIR (the training and scorer benchmarks can then
+    # read the large training set: LAKEFORGE_LAKE=DIR/flights-x10/lake).
+    keep=${SCALE_WORK:-}
+    work=${keep:-$(mktemp -d /tmp/lakeforge-bench-scale.XXXXXX)}
+    mkdir -p "$work"
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    trap 'MLFLOW_PORT=$port MLFLOW_HOME=$work/mlflow scripts/mlflow-server.sh stop >/dev/null; rm -rf "$work"' EXIT
+    trap 'MLFLOW_PORT=$port MLFLOW_HOME=$work/mlflow scripts/mlflow-server.sh stop >/dev/null; [[ -n $keep ]] || rm -rf "$work"' EXIT
     [[ $stages != *register* ]] || MLFLOW_PORT=$port MLFLOW_HOME=$work/mlflow scripts/mlflow-server.sh >/dev/null
     : > "$work/results.tsv"
     for input in data/raw/flights-3m.parquet "$synth"; do
