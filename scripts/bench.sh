@@ -15,6 +15,9 @@
 #   scripts/bench.sh scorer [ROUNDS] [MODEL_DIR]
 #                                          the Spark-free scorer (CSV in, CSV out) ÷ native xgboost4j predict on the
 #                                          same June rows and the latest trained model; Spark transform rows/s beside
+#   BENCH_WORKSPACE=DIR scripts/bench.sh training|scorer ...
+#                                          the same on DIR/lake and DIR/models (a size kept by `SCALE_WORK=... scale`,
+#                                          e.g. /tmp/scale-work/flights-x10), results in <name>_<DIR's name>.json
 #   scripts/bench.sh sweep                 successive halving vs grid over training.sweep's 27-point space: best
 #                                          validation AUC, boosting rounds and wall time of each
 #   scripts/bench.sh pipeline              the whole demo pipeline (`lakeforge run`) on flights-3m in a fresh lake,
@@ -36,6 +39,12 @@ mvn -q -B install -DskipTests -pl benchmarks -am
 cp="benchmarks/target/lakeforge-benchmarks-0.1.0-SNAPSHOT.jar:$(cat benchmarks/target/classpath.txt)"
 opens=$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)
 mkdir -p docs/benchmarks
+suffix=""
+if [[ -n ${BENCH_WORKSPACE:-} ]]; then
+  export LAKEFORGE_LAKE=$BENCH_WORKSPACE/lake LAKEFORGE_STATE=$BENCH_WORKSPACE/state
+  export LAKEFORGE_MODELS=$BENCH_WORKSPACE/models
+  suffix=_$(basename "$BENCH_WORKSPACE")
+fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
 case "$name" in
   validation)
@@ -75,21 +84,21 @@ case "$name" in
     printf '%b' "${json%, }}\n}\n" > docs/benchmarks/feature_value.json
     cat docs/benchmarks/feature_value.json ;;
   scorer)
-    model=${3:-$(ls -td data/models/flights/*/ | while read -r d; do [[ -f $d/model.ubj ]] && echo "$d" && break; done)}
+    model=${3:-$(ls -td "${LAKEFORGE_MODELS:-data/models}"/flights/*/ | while read -r d; do [[ -f $d/model.ubj ]] && echo "$d" && break; done)}
     [[ -n $model ]] || { echo "scorer: train a model first (bin/lakeforge train)" >&2; exit 2; }
     # shellcheck disable=SC2086
     SPARK_LOCAL_IP=127.0.0.1 java $opens -Xmx8g -cp "$cp" dev.lakeforge.scorer.ScorerBenchmark \
-      conf/pipelines/flights.yaml "$model" "$rounds" docs/benchmarks/scorer.json ;;
+      conf/pipelines/flights.yaml "$model" "$rounds" "docs/benchmarks/scorer$suffix.json" ;;
   training|sweep)
     mvn -q -B package -DskipTests -pl app -am
     args=(--config conf/pipelines/flights.yaml --run-date 2001-06-15)
-    if [[ ! -d data/lake/training_sets/flights_delay ]]; then
+    if [[ ! -d ${LAKEFORGE_LAKE:-data/lake}/training_sets/flights_delay ]]; then
       for stage in ingest validate features training-set; do bin/lakeforge "$stage" "${args[@]}" >/dev/null; done
     fi
     if [[ $name == training ]]; then
       # shellcheck disable=SC2086
       SPARK_LOCAL_IP=127.0.0.1 java $opens -Xmx10g -cp "$cp" dev.lakeforge.training.TrainingBenchmark \
-        conf/pipelines/flights.yaml "${2:-3}" "${3:-50}" "${4:-1}" docs/benchmarks/training.json
+        conf/pipelines/flights.yaml "${2:-3}" "${3:-50}" "${4:-1}" "docs/benchmarks/training$suffix.json"
       exit 0
     fi
     json="{\n  \"benchmark\": \"sweep\",\n  \"cores\": $(nproc)"

@@ -95,16 +95,19 @@ public final class TrainingBenchmark {
     }
     double sparkXgb = Rounds.median(seconds.get("xgboost_spark"));
     double nativeXgb = Rounds.median(seconds.get("xgboost_native"));
-    double gbt = Rounds.median(gbtSeconds);
+    Double gbt = gbtSeconds.isEmpty() ? null : Rounds.median(gbtSeconds);  // GBT_RUNS 0: too slow at scale
     String json = String.format(Locale.ROOT, "{\n  \"benchmark\": \"training\",\n  \"training_rows\": %d,\n"
         + "  \"validation_rows\": %d,\n  \"features\": %d,\n  \"boost_rounds\": %d,\n  \"max_depth\": 6,\n"
         + "  \"timing_rounds\": %d,\n  \"cores\": %d,\n"
-        + "  \"median_fit_seconds\": {\"xgboost_spark\": %.2f, \"xgboost_native\": %.2f, \"mllib_gbt\": %.2f},\n"
-        + "  \"validation_auc\": {\"xgboost_spark\": %.4f, \"xgboost_native\": %.4f, \"mllib_gbt\": %.4f},\n"
-        + "  \"ratios\": {\"xgboost_spark_over_native\": %.2f, \"mllib_gbt_over_xgboost_spark\": %.2f},\n"
-        + "  \"all_seconds\": \"%s, mllib_gbt=%s\"\n}\n", trainRows, validationRows, features.size(), boostRounds,
-        timingRounds, Runtime.getRuntime().availableProcessors(), sparkXgb, nativeXgb, gbt, auc.get("xgboost_spark"),
-        auc.get("xgboost_native"), auc.get("mllib_gbt"), sparkXgb / nativeXgb, gbt / sparkXgb, seconds, gbtSeconds);
+        + "  \"median_fit_seconds\": {\"xgboost_spark\": %.2f, \"xgboost_native\": %.2f, \"mllib_gbt\": %s},\n"
+        + "  \"validation_auc\": {\"xgboost_spark\": %.4f, \"xgboost_native\": %.4f, \"mllib_gbt\": %s},\n"
+        + "  \"ratios\": {\"xgboost_spark_over_native\": %.2f, \"mllib_gbt_over_xgboost_spark\": %s},\n"
+        + "  \"all_seconds\": {\"xgboost_spark\": %s, \"xgboost_native\": %s, \"mllib_gbt\": %s}\n}\n",
+        trainRows, validationRows, features.size(), boostRounds, timingRounds,
+        Runtime.getRuntime().availableProcessors(), sparkXgb, nativeXgb, fixed(gbt, 2), auc.get("xgboost_spark"),
+        auc.get("xgboost_native"), fixed(auc.get("mllib_gbt"), 4), sparkXgb / nativeXgb,
+        fixed(gbt == null ? null : gbt / sparkXgb, 2), seconds.get("xgboost_spark"), seconds.get("xgboost_native"),
+        gbtSeconds);
     Files.writeString(Path.of(args[4]), json);
     System.out.print(json);
     spark.stop();
@@ -122,23 +125,30 @@ public final class TrainingBenchmark {
     return Auc.of(scores, labels);
   }
 
+  /** A JSON number with this many decimals, or null when the figure was not measured. */
+  private static String fixed(Double value, int decimals) {
+    return value == null ? "null" : String.format(Locale.ROOT, "%." + decimals + "f", value);
+  }
+
   /** Rows as a dense row-major float matrix, null as NaN, on the driver. */
   record Matrix(float[] values, float[] labels, int rows, int columns) {
     static Matrix of(Dataset<Row> data, List<String> features) {
-      List<Row> rows = SparkModels.withFeatureVector(data, features)
+      int n = Math.toIntExact(data.count());
+      int m = features.size();
+      float[] values = new float[Math.multiplyExact(n, m)];
+      float[] labels = new float[n];
+      // A partition at a time: 25M rows collected as Rows of boxed floats would need some 20 GB of heap.
+      java.util.Iterator<Row> rows = SparkModels.withFeatureVector(data, features)
           .select(org.apache.spark.ml.functions.vector_to_array(col(SparkModels.FEATURE_VECTOR), "float32"),
               col("label").cast("float"))
-          .collectAsList();
-      int n = rows.size();
-      int m = features.size();
-      float[] values = new float[n * m];
-      float[] labels = new float[n];
+          .toLocalIterator();
       for (int i = 0; i < n; i++) {
-        scala.collection.Seq<Object> row = rows.get(i).getSeq(0);
+        Row row = rows.next();
+        scala.collection.Seq<Object> vector = row.getSeq(0);
         for (int j = 0; j < m; j++) {
-          values[i * m + j] = (Float) row.apply(j);
+          values[i * m + j] = (Float) vector.apply(j);
         }
-        labels[i] = rows.get(i).getFloat(1);
+        labels[i] = row.getFloat(1);
       }
       return new Matrix(values, labels, n, m);
     }

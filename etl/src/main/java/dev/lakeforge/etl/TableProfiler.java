@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.struct;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
@@ -61,7 +62,7 @@ public final class TableProfiler {
     List<Column> aggs = new ArrayList<>();
     aggs.add(count(lit(1)).as("rows"));
     for (StructField f : fields) {
-      Column c = col(quote(f.name()));
+      Column c = ColumnNames.column(f.name());
       aggs.add(count(c).as(f.name() + "|non_null"));
       aggs.add(approx_count_distinct(c).as(f.name() + "|distinct"));
       if (f.dataType() instanceof NumericType) {
@@ -79,7 +80,7 @@ public final class TableProfiler {
     // Second scan: one (column, key) pair per cell, where key is the bin of a numeric value or the value itself.
     List<Column> pairs = new ArrayList<>();
     for (StructField f : fields) {
-      Column c = col(quote(f.name()));
+      Column c = ColumnNames.column(f.name());
       Column key;
       if (f.dataType() instanceof NumericType && !stats.isNullAt(stats.fieldIndex(f.name() + "|min"))) {
         double lo = stats.getDouble(stats.fieldIndex(f.name() + "|min"));
@@ -147,9 +148,5 @@ public final class TableProfiler {
   private static Double nullable(Row row, String field) {
     int i = row.fieldIndex(field);
     return row.isNullAt(i) ? null : row.getDouble(i);
-  }
-
-  private static String quote(String name) {
-    return "`" + name.replace("`", "``") + "`";
   }
 }

@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
@@ -36,6 +37,9 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class FeatureStatistics {
   public static final double[] PROBABILITIES = {0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99};
+  /** A feature's summary row when the table has no rows, so no cells to group: no values, no quantiles. */
+  private static final Row NO_CELLS = RowFactory.create(null, 0L, 0L, null, null, null, null, null);
+
   static final StructType SCHEMA = new StructType()
       .add("table_version", DataTypes.LongType, false)
       .add("feature", DataTypes.StringType, false)
@@ -73,7 +77,7 @@ public final class FeatureStatistics {
    * {@code edges.length} at or above the last. Drift bins its current batch with the same expression.
    */
   public static Column binIndex(String column, double[] edges) {
-    Column value = col("`" + column.replace("`", "``") + "`").cast("double");
+    Column value = ColumnNames.column(column).cast("double");
     // A CASE chain from the highest edge down: compiled code, where a lambda over the edges is interpreted per row.
     // Null is bin 0; NaN, above every number in Spark's order, is the last bin.
     if (edges.length == 0) {
@@ -108,8 +112,8 @@ public final class FeatureStatistics {
     // Pass 2: count and sum of each feature's values per bin between its distinct quantiles.
     List<double[]> edges = new ArrayList<>();
     for (int i = 0; i < features.size(); i++) {
-      Row summary = summaries.get(i);
-      edges.add(summary == null || summary.isNullAt(7) ? new double[0] : summary.<Double>getList(7).stream()
+      Row summary = summaries.getOrDefault(i, NO_CELLS);
+      edges.add(summary.isNullAt(7) ? new double[0] : summary.<Double>getList(7).stream()
           .filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).distinct().sorted().toArray());
     }
     Map<List<Integer>, Row> binned = new HashMap<>();
@@ -121,7 +125,7 @@ public final class FeatureStatistics {
     List<Row> out = new ArrayList<>();
     List<Double> probabilityList = java.util.Arrays.stream(PROBABILITIES).boxed().toList();
     for (int i = 0; i < features.size(); i++) {
-      Row summary = summaries.get(i);
+      Row summary = summaries.getOrDefault(i, NO_CELLS);
       List<Long> counts = new ArrayList<>();
       List<Double> means = new ArrayList<>();
       for (int b = 0; b <= edges.get(i).length; b++) {
@@ -130,11 +134,9 @@ public final class FeatureStatistics {
         counts.add(n);
         means.add(n == 0 ? null : bin.getDouble(3) / n);
       }
-      long present = summary == null ? 0 : summary.getLong(2);
-      out.add(RowFactory.create(tableVersion, features.get(i), total, total - present,
-          summary == null ? null : summary.get(3), summary == null ? null : summary.get(4),
-          summary == null ? null : summary.get(5), summary == null ? null : summary.get(6), probabilityList,
-          summary == null || summary.isNullAt(7) ? null : summary.getList(7), rowsWhere,
+      out.add(RowFactory.create(tableVersion, features.get(i), total, total - summary.getLong(2),
+          summary.get(3), summary.get(4), summary.get(5), summary.get(6), probabilityList,
+          summary.isNullAt(7) ? null : summary.getList(7), rowsWhere,
           java.util.Arrays.stream(edges.get(i)).boxed().toList(), counts, means));
     }
     return rows.sparkSession().createDataFrame(out, SCHEMA);
@@ -145,7 +147,7 @@ public final class FeatureStatistics {
     List<Column> cells = new ArrayList<>();
     for (int i = 0; i < features.size(); i++) {
       List<Column> fields = new ArrayList<>(List.of(lit(i).as("feature"),
-          col("`" + features.get(i).replace("`", "``") + "`").cast("double").as("value")));
+          ColumnNames.column(features.get(i)).cast("double").as("value")));
       if (edges != null) {
         fields.add(binIndex(features.get(i), edges.get(i)).as("bin"));
       }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeforge.core.spark.ColumnNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +58,7 @@ public final class PointInTimeJoin {
     entity.forEach(e -> spineRow.add(col(e).as("__pit_key_" + e)));
     spineRow.add(col(spineTime).cast("timestamp").as(TIME));
     spineRow.add(lit(1).as(SIDE));
-    spineRow.add(struct(Arrays.stream(spine.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new)).as(SPINE));
+    spineRow.add(struct(Arrays.stream(spine.columns()).map(ColumnNames::column).toArray(Column[]::new)).as(SPINE));
     spineRow.add(lit(null).cast(featureType).as(FEATURE));
 
     List<Column> featureRow = new ArrayList<>();
@@ -83,7 +84,7 @@ public final class PointInTimeJoin {
     }
     List<Column> out = new ArrayList<>();
     for (String c : spine.columns()) {
-      out.add(col(SPINE + ".`" + c + "`").as(c));
+      out.add(col(SPINE + "." + ColumnNames.quoted(c)).as(c));
     }
     for (String c : featureColumns) {
       out.add(when(fresh, col(FEATURE + "." + c)).as(c));

@@ -20,6 +20,8 @@ public final class Lake {
   /** Commit attempts before a write that keeps losing to concurrent writers gives up (exit 5). */
   static final int COMMIT_ATTEMPTS = 4;
   private static final long COMMIT_BACKOFF_MS = 250;
+  /** Commits read to find a write's own, enough for the writers that race on one table in practice. */
+  static final int RECENT_COMMITS = 8;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Lake.class);
   private final SparkSession spark;
   private final String root;
@@ -189,13 +191,29 @@ public final class Lake {
   /**
    * This write's commit (version, operationMetrics): the newest after {@code before} that carries its metadata, or
    * null when there is none. Not simply the newest: a concurrent writer may have committed on top of it already.
+   * Reads the newest {@link #RECENT_COMMITS} commits, and the whole history only when all of them are after
+   * {@code before} and none is this write's.
    */
   Row committedBy(String path, long before, String metadata) {
-    List<Row> ours = DeltaTable.forPath(spark, path).history()
+    DeltaTable table = DeltaTable.forPath(spark, path);
+    List<Row> recent = table.history(RECENT_COMMITS).select("version", "operationMetrics", "userMetadata")
+        .collectAsList();  // newest first
+    for (Row commit : recent) {
+      if (commit.getLong(0) <= before) {
+        return null;
+      }
+      if (metadata.equals(commit.getString(2))) {
+        return commit;
+      }
+    }
+    if (recent.size() < RECENT_COMMITS) {
+      return null;
+    }
+    List<Row> older = table.history()
         .filter(functions.col("version").gt(before).and(functions.col("userMetadata").equalTo(metadata)))
         .orderBy(functions.col("version").desc())
-        .select("version", "operationMetrics").limit(1).collectAsList();
-    return ours.isEmpty() ? null : ours.get(0);
+        .select("version", "operationMetrics", "userMetadata").limit(1).collectAsList();
+    return older.isEmpty() ? null : older.get(0);
   }
 
   /** The exact version a reference means: its pin, the version current at its time, its tag's, or the latest. */

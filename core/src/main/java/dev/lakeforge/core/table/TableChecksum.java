@@ -1,12 +1,12 @@
 package dev.lakeforge.core.table;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import dev.lakeforge.core.spark.ColumnNames;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +14,6 @@ import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.StructField;
 
 /**
  * An order-independent fingerprint of a table version's content: the row count and the exact sum of every row's
@@ -40,15 +39,12 @@ public record TableChecksum(TableVersion version, long rows, String checksum, Li
     Column[] hashed = Arrays.stream(frame.rows().schema().fields())
         .filter(f -> !excluded.contains(f.name()))
         // Spark refuses to hash maps; their JSON form is canonical enough for equal content.
-        .map(f -> f.dataType() instanceof MapType ? to_json(col(quoted(f))) : col(quoted(f)))
+        .map(f -> f.dataType() instanceof MapType
+            ? to_json(ColumnNames.column(f.name())) : ColumnNames.column(f.name()))
         .toArray(Column[]::new);
     Column rowHash = hashed.length == 0 ? lit(0L) : xxhash64(hashed);
     Row totals = frame.rows().agg(count(lit(1)), sum(rowHash.cast("decimal(38,0)"))).head();
     BigDecimal total = totals.isNullAt(1) ? BigDecimal.ZERO : totals.getDecimal(1);
     return new TableChecksum(frame.version(), totals.getLong(0), total.toBigInteger().toString(16), excluded);
-  }
-
-  private static String quoted(StructField field) {
-    return "`" + field.name().replace("`", "``") + "`";
   }
 }

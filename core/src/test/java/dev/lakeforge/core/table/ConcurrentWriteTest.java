@@ -1,6 +1,7 @@
 package dev.lakeforge.core.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.lakeforge.core.testing.SharedSpark;
 import java.nio.file.Files;
@@ -75,6 +76,25 @@ class ConcurrentWriteTest {
     Row ours = lake.committedBy(lake.path(table), -1, first);
     assertEquals(0L, ours.getLong(0));
     assertEquals("3", ours.<scala.collection.Map<String, String>>getAs(1).apply("numOutputRows"));
+  }
+
+  @Test
+  void aWriteFindsItsCommitBeneathMoreCommitsThanItReadsFirst() throws Exception {
+    SparkSession spark = SharedSpark.get();
+    Lake lake = new Lake(spark, Files.createTempDirectory("lakeforge-concurrent").toString());
+    TableRef table = TableRef.parse("silver.trips");
+    String first = "{\"run_id\":\"first\"}";
+    lake.replacePartition(rows(spark, 3, "first", "2026-11-01"), table, "run_date", "2026-11-01", first);
+    for (int i = 1; i <= Lake.RECENT_COMMITS; i++) {
+      lake.replacePartition(rows(spark, 1, "other", "2026-11-02"), table, "run_date", "2026-11-02",
+          "{\"run_id\":\"other-" + i + "\"}");
+    }
+
+    Row ours = lake.committedBy(lake.path(table), -1, first);
+    assertEquals(0L, ours.getLong(0));
+    assertEquals("3", ours.<scala.collection.Map<String, String>>getAs(1).apply("numOutputRows"));
+    // Nothing after the newest version carries the metadata: an append that committed nothing.
+    assertNull(lake.committedBy(lake.path(table), Lake.RECENT_COMMITS, first));
   }
 
   private static Dataset<Row> rows(SparkSession spark, int n, String writer, String runDate) {
