@@ -32,4 +32,18 @@ class PointInTimeJoinTest {
     assertEquals(naive, ours);
     assertEquals(3000, ours.size());
   }
+
+  @Test
+  void spineColumnsWithDotsAndBackticksComeThroughUnchanged() {
+    SparkSession spark = SharedSpark.get();
+    Dataset<Row> spine = spark.sql("select * from values ('a', timestamp'2026-01-02 00:00:00', 1, 2) "
+        + "as s(k, t, `gate.no`, `odd``name`)");
+    Dataset<Row> features = spark.sql("select * from values ('a', timestamp'2026-01-01 00:00:00', 9.5) as f(k, t, v)");
+
+    Dataset<Row> joined = PointInTimeJoin.asOf(spine, "t", features, List.of("k"), "t", List.of("v"),
+        Optional.empty());
+
+    assertEquals(List.of("k", "t", "gate.no", "odd`name", "v"), List.of(joined.columns()));
+    assertEquals("[a,1,2,9.5]", joined.selectExpr("k", "`gate.no`", "`odd``name`", "v").head().toString());
+  }
 }
