@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /** Two writers replacing the same run date at once: the loser of the commit race repeats its write. */
 class ConcurrentWriteTest {
+  private static final TableRef TRIPS = TableRef.parse("silver.trips");
+  private static final String FIRST = "{\"run_id\":\"first\"}";
+
   private static final CountDownLatch SLOW_WRITER_STARTED = new CountDownLatch(1);
   private static final CountDownLatch OTHER_WRITER_COMMITTED = new CountDownLatch(1);
 
@@ -64,37 +67,35 @@ class ConcurrentWriteTest {
 
   @Test
   void aWriteReportsItsOwnCommitWhenAnotherWriterHasCommittedOnTopOfIt() throws Exception {
-    SparkSession spark = SharedSpark.get();
-    Lake lake = new Lake(spark, Files.createTempDirectory("lakeforge-concurrent").toString());
-    TableRef table = TableRef.parse("silver.trips");
-    String first = "{\"run_id\":\"first\"}";
-    lake.replacePartition(rows(spark, 3, "first", "2026-11-01"), table, "run_date", "2026-11-01", first);
-    lake.replacePartition(rows(spark, 4, "second", "2026-11-02"), table, "run_date", "2026-11-02",
-        "{\"run_id\":\"second\"}");
+    Lake lake = firstWriteUnder(1);
 
     // What the first writer's result lookup sees if the second commit lands before it asks: v1 is newest, not its.
-    Row ours = lake.committedBy(lake.path(table), -1, first);
+    Row ours = lake.committedBy(lake.path(TRIPS), -1, FIRST);
     assertEquals(0L, ours.getLong(0));
     assertEquals("3", ours.<scala.collection.Map<String, String>>getAs(1).apply("numOutputRows"));
   }
 
   @Test
   void aWriteFindsItsCommitBeneathMoreCommitsThanItReadsFirst() throws Exception {
-    SparkSession spark = SharedSpark.get();
-    Lake lake = new Lake(spark, Files.createTempDirectory("lakeforge-concurrent").toString());
-    TableRef table = TableRef.parse("silver.trips");
-    String first = "{\"run_id\":\"first\"}";
-    lake.replacePartition(rows(spark, 3, "first", "2026-11-01"), table, "run_date", "2026-11-01", first);
-    for (int i = 1; i <= Lake.RECENT_COMMITS; i++) {
-      lake.replacePartition(rows(spark, 1, "other", "2026-11-02"), table, "run_date", "2026-11-02",
-          "{\"run_id\":\"other-" + i + "\"}");
-    }
+    Lake lake = firstWriteUnder(Lake.RECENT_COMMITS);
 
-    Row ours = lake.committedBy(lake.path(table), -1, first);
+    Row ours = lake.committedBy(lake.path(TRIPS), -1, FIRST);
     assertEquals(0L, ours.getLong(0));
     assertEquals("3", ours.<scala.collection.Map<String, String>>getAs(1).apply("numOutputRows"));
     // Nothing after the newest version carries the metadata: an append that committed nothing.
-    assertNull(lake.committedBy(lake.path(table), Lake.RECENT_COMMITS, first));
+    assertNull(lake.committedBy(lake.path(TRIPS), Lake.RECENT_COMMITS, FIRST));
+  }
+
+  /** A lake whose silver.trips holds the first writer's commit (v0, 3 rows) under {@code others} other commits. */
+  private static Lake firstWriteUnder(int others) throws java.io.IOException {
+    SparkSession spark = SharedSpark.get();
+    Lake lake = new Lake(spark, Files.createTempDirectory("lakeforge-concurrent").toString());
+    lake.replacePartition(rows(spark, 3, "first", "2026-11-01"), TRIPS, "run_date", "2026-11-01", FIRST);
+    for (int i = 1; i <= others; i++) {
+      lake.replacePartition(rows(spark, 1, "other", "2026-11-02"), TRIPS, "run_date", "2026-11-02",
+          "{\"run_id\":\"other-" + i + "\"}");
+    }
+    return lake;
   }
 
   private static Dataset<Row> rows(SparkSession spark, int n, String writer, String runDate) {
