@@ -21,8 +21,9 @@
 #   scripts/bench.sh sweep                 successive halving vs grid over training.sweep's 27-point space: best
 #                                          validation AUC, boosting rounds and wall time of each
 #   scripts/bench.sh pipeline              the whole demo pipeline (`lakeforge run`) on flights-3m in a fresh lake,
-#                                          per stage, ÷ the single-machine pandas + xgboost script
-#                                          (benchmarks/python/pandas_pipeline.py); peak memory of each
+#                                          per stage, ÷ the single-machine pandas + xgboost script with the same 25
+#                                          features and rounds (benchmarks/python/pandas_pipeline.py, its features
+#                                          then checked value by value against the training set); peak memory
 #   scripts/bench.sh scale [FACTOR] [STAGES]
 #                                          STAGES (default "ingest validate"; "all" for the whole pipeline, register
 #                                          and score included) at 3M rows and at FACTOR (default 10)
@@ -129,11 +130,16 @@ case "$name" in
       bin/lakeforge run --config conf/pipelines/flights.yaml --run-date 2001-06-15 > "$work/run.log"
     grep -E "^  [a-z-]+ +[0-9.]+ s|auc_roc =" "$work/run.log"
     /usr/bin/time -f '%e %M' -o "$work/pandas.time" \
-      "$python" benchmarks/python/pandas_pipeline.py data/raw/flights-3m.parquet "$work" 2 100 > "$work/pandas.json"
+      "$python" benchmarks/python/pandas_pipeline.py data/raw/flights-3m.parquet data/raw/airports.csv \
+      conf/calendars/us-federal-holidays.csv "$work" 2 100 > "$work/pandas.json"
     cat "$work/pandas.json"
-    "$python" - "$work" "$(nproc)" > docs/benchmarks/pipeline.json <<'PY'
+    # After the timing: the peer's 25 features against Lakeforge's training set, value by value.
+    features_agree=true
+    "$python" benchmarks/python/compare_pandas_features.py data/raw/flights-3m.parquet \
+      "$work/lake/training_sets/flights_delay" | tail -n 26 || features_agree=false
+    "$python" - "$work" "$(nproc)" "$features_agree" > docs/benchmarks/pipeline.json <<'PY'
 import glob, json, sys
-work, cores = sys.argv[1], int(sys.argv[2])
+work, cores, features_agree = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "true"
 stages = {}
 for f in glob.glob(work + "/state/flights/2001-06-15/*.json"):
     m = json.load(open(f))
@@ -149,7 +155,8 @@ print(json.dumps({
                   "wall_seconds": float(ours_wall), "peak_rss_mb": round(int(ours_kb) / 1024),
                   "auc_roc": round(evaluation["metrics"]["auc_roc"], 4)},
     "pandas_xgboost": {"step_seconds": peer["seconds"], "wall_seconds": float(peer_wall),
-                       "peak_rss_mb": round(int(peer_kb) / 1024), "auc_roc": peer["auc_roc"], "features": peer["features"]},
+                       "peak_rss_mb": round(int(peer_kb) / 1024), "auc_roc": peer["auc_roc"], "features": peer["features"],
+                       "features_equal_to_lakeforge": features_agree},
     "lakeforge_over_pandas_wall": round(float(ours_wall) / float(peer_wall), 2),
 }, indent=2))
 PY
