@@ -16,8 +16,10 @@
 #                                          the Spark-free scorer (CSV in, CSV out) ÷ native xgboost4j predict on the
 #                                          same June rows and the latest trained model; Spark transform rows/s beside
 #   BENCH_WORKSPACE=DIR scripts/bench.sh training|scorer ...
-#                                          the same on DIR/lake and DIR/models (a size kept by `SCALE_WORK=... scale`,
-#                                          e.g. /tmp/scale-work/flights-x10), results in <name>_<DIR's name>.json
+#                                          the same on DIR/lake and DIR/models (a size kept by `SCALE_WORK=... scale`
+#                                          or built by `workspace`), results in <name>_<DIR's name>.json
+#   scripts/bench.sh workspace FACTOR DIR  builds that lake untimed: ingest to train of the FACTOR x flights file
+#                                          (8 GB driver unless LAKEFORGE_DRIVER_MEMORY says otherwise)
 #   scripts/bench.sh sweep                 successive halving vs grid over training.sweep's 27-point space: best
 #                                          validation AUC, boosting rounds and wall time of each
 #   scripts/bench.sh pipeline              the whole demo pipeline (`lakeforge run`) on flights-3m in a fresh lake,
@@ -33,7 +35,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-name=${1:?usage: scripts/bench.sh validation|point-in-time|feature-value|training|scorer|sweep|pipeline|scale [ROUNDS]}
+name=${1:?usage: scripts/bench.sh validation|point-in-time|feature-value|training|scorer|sweep|pipeline|scale|workspace [ROUNDS]}
 rounds=${2:-5}
 scripts/fetch-data.sh >/dev/null
 mvn -q -B install -DskipTests -pl benchmarks -am
@@ -216,5 +218,22 @@ print(json.dumps(out, indent=2))
 PY
     rm -f docs/benchmarks/scale.partial.tsv
     cat docs/benchmarks/scale.json ;;
+  workspace)
+    # The lake the training and scorer benchmarks read at FACTOR x rows, without timing anything: ingest through
+    # training-set (and train, for the scorer's model) into DIR/lake, DIR/state and DIR/models.
+    factor=${2:-10}
+    dir=${3:?usage: scripts/bench.sh workspace FACTOR DIR}
+    mvn -q -B package -DskipTests -pl app -am
+    python=$(scripts/venv.sh pyfunc "mlflow==2.22.1" "xgboost-cpu==3.2.0" "sqlalchemy==2.0.58")/bin/python
+    synth="data/raw/flights-x$factor.parquet"
+    [[ -f $synth ]] || "$python" benchmarks/python/synth_flights.py data/raw/flights-3m.parquet "$synth" "$factor"
+    mkdir -p "$dir"
+    for stage in ingest validate features training-set train; do
+      LAKEFORGE_DRIVER_MEMORY=${LAKEFORGE_DRIVER_MEMORY:-8g} LAKEFORGE_LAKE=$dir/lake LAKEFORGE_STATE=$dir/state \
+        LAKEFORGE_MODELS=$dir/models bin/lakeforge "$stage" --config conf/pipelines/flights.yaml \
+        --run-date 2001-06-15 --set "sources.flights.path=$synth" > "$dir/$stage.log" 2>&1 \
+        || { echo "workspace: $stage failed, see $dir/$stage.log" >&2; exit 1; }
+      grep -E "^  $stage " "$dir/$stage.log" | cut -c1-120
+    done ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac
