@@ -9,7 +9,7 @@
 #                                          row_number ÷ Lakeforge
 #   scripts/bench.sh feature-value         the demo's feature sets vs the foundation's seven row features: the same
 #                                          XGBoost params, trained Jan-May 2001, validation AUC on June (flights-3m)
-#   scripts/bench.sh training [ROUNDS] [BOOST_ROUNDS] [GBT_RUNS]
+#   [BENCH_HEAP=10g] scripts/bench.sh training [ROUNDS] [BOOST_ROUNDS] [GBT_RUNS]
 #                                          the flights_delay training set: xgboost4j-spark fit ÷ native xgboost4j
 #                                          (DMatrix in the same JVM), MLlib GBT ÷ xgboost4j-spark, equal rounds/depth
 #   scripts/bench.sh scorer [ROUNDS] [MODEL_DIR]
@@ -100,7 +100,7 @@ case "$name" in
     fi
     if [[ $name == training ]]; then
       # shellcheck disable=SC2086
-      SPARK_LOCAL_IP=127.0.0.1 java $opens -Xmx10g -cp "$cp" dev.lakeforge.training.TrainingBenchmark \
+      SPARK_LOCAL_IP=127.0.0.1 java $opens "-Xmx${BENCH_HEAP:-10g}" -cp "$cp" dev.lakeforge.training.TrainingBenchmark \
         conf/pipelines/flights.yaml "${2:-3}" "${3:-50}" "${4:-1}" "docs/benchmarks/training$suffix.json"
       exit 0
     fi
