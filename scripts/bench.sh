@@ -18,6 +18,9 @@
 #   BENCH_WORKSPACE=DIR scripts/bench.sh training|scorer ...
 #                                          the same on DIR/lake and DIR/models (a size kept by `SCALE_WORK=... scale`
 #                                          or built by `workspace`), results in <name>_<DIR's name>.json
+#   scripts/bench.sh pandas [FLIGHTS] [LIMIT_GB]
+#                                          the pandas peer alone on FLIGHTS (default the 30M file) with its RSS
+#                                          sampled each second and killed past LIMIT_GB (default 20)
 #   scripts/bench.sh workspace FACTOR DIR  builds that lake untimed: ingest to train of the FACTOR x flights file
 #                                          (8 GB driver unless LAKEFORGE_DRIVER_MEMORY says otherwise)
 #   scripts/bench.sh sweep                 successive halving vs grid over training.sweep's 27-point space: best
@@ -35,7 +38,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-name=${1:?usage: scripts/bench.sh validation|point-in-time|feature-value|training|scorer|sweep|pipeline|scale|workspace [ROUNDS]}
+name=${1:?usage: scripts/bench.sh validation|point-in-time|feature-value|training|scorer|sweep|pipeline|scale|pandas|workspace [ROUNDS]}
 rounds=${2:-5}
 scripts/fetch-data.sh >/dev/null
 mvn -q -B install -DskipTests -pl benchmarks -am
@@ -218,6 +221,33 @@ print(json.dumps(out, indent=2))
 PY
     rm -f docs/benchmarks/scale.partial.tsv
     cat docs/benchmarks/scale.json ;;
+  pandas)
+    # The pandas peer alone on a larger file, under an RSS guard (it holds everything in memory): seconds, peak RSS,
+    # and whether it finished. Killing it at the guard keeps the kernel's OOM killer away from the rest.
+    input=${2:-data/raw/flights-x10.parquet}
+    limit_mb=$(( ${3:-20} * 1024 ))
+    python=$(scripts/venv.sh pyfunc "mlflow==2.22.1" "xgboost-cpu==3.2.0" "sqlalchemy==2.0.58")/bin/python
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    start=$(date +%s.%N)
+    "$python" benchmarks/python/pandas_pipeline.py "$input" data/raw/airports.csv \
+      conf/calendars/us-federal-holidays.csv "$work" 2 100 > "$work/out.json" 2> "$work/err" &
+    pid=$!
+    peak_kb=0 guard=false
+    while kill -0 "$pid" 2>/dev/null; do
+      rss=$(awk '/VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+      (( rss > peak_kb )) && peak_kb=$rss
+      if (( rss > limit_mb * 1024 )); then guard=true; kill -9 "$pid"; fi
+      sleep 1
+    done
+    rc=0; wait "$pid" || rc=$?
+    seconds=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$(date +%s.%N)")
+    finished=$([[ $rc == 0 ]] && echo true || echo false)
+    peer=$([[ $rc == 0 ]] && cat "$work/out.json" || echo null)
+    [[ $rc == 0 || $guard == true ]] || tail -n 3 "$work/err" >&2
+    printf '{\n  "benchmark": "pandas_peer",\n  "input": "%s",\n  "cores": %d,\n  "rss_limit_mb": %d,\n  "finished": %s,\n  "killed_at_limit": %s,\n  "seconds": %.1f,\n  "peak_rss_mb_sampled": %d,\n  "peer": %s\n}\n' \
+      "$input" "$(nproc)" "$limit_mb" "$finished" "$guard" "$seconds" $(( peak_kb / 1024 )) "$peer" \
+      | tee "docs/benchmarks/pandas_$(basename "$input" .parquet).json" ;;
   workspace)
     # The lake the training and scorer benchmarks read at FACTOR x rows, without timing anything: ingest through
     # training-set (and train, for the scorer's model) into DIR/lake, DIR/state and DIR/models.
