@@ -45,6 +45,14 @@ mvn -q -B install -DskipTests -pl benchmarks -am
 cp="benchmarks/target/lakeforge-benchmarks-0.1.0-SNAPSHOT.jar:$(cat benchmarks/target/classpath.txt)"
 opens=$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)
 mkdir -p docs/benchmarks
+# The pandas/xgboost venv of the Python peers and the data generator.
+pyfunc_python() { echo "$(scripts/venv.sh pyfunc "mlflow==2.22.1" "xgboost-cpu==3.2.0" "sqlalchemy==2.0.58")/bin/python"; }
+# FACTOR x flights-3m (benchmarks/python/synth_flights.py), generated once; prints its path.
+synthetic_flights() {
+  local out="data/raw/flights-x$1.parquet"
+  [[ -f $out ]] || "$(pyfunc_python)" benchmarks/python/synth_flights.py data/raw/flights-3m.parquet "$out" "$1" >&2
+  echo "$out"
+}
 suffix=""
 if [[ -n ${BENCH_WORKSPACE:-} ]]; then
   export LAKEFORGE_LAKE=$BENCH_WORKSPACE/lake LAKEFORGE_STATE=$BENCH_WORKSPACE/state
@@ -128,7 +136,7 @@ case "$name" in
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     trap 'MLFLOW_PORT=$port MLFLOW_HOME=$work/mlflow scripts/mlflow-server.sh stop >/dev/null; rm -rf "$work"' EXIT
     MLFLOW_PORT=$port MLFLOW_HOME=$work/mlflow scripts/mlflow-server.sh >/dev/null
-    python=$(scripts/venv.sh pyfunc "mlflow==2.22.1" "xgboost-cpu==3.2.0" "sqlalchemy==2.0.58")/bin/python
+    python=$(pyfunc_python)
     # A fresh lake, state and model store; peak RSS of the driver JVM (bin/lakeforge execs java) by GNU time.
     LAKEFORGE_LAKE=$work/lake LAKEFORGE_STATE=$work/state LAKEFORGE_MODELS=$work/models \
       MLFLOW_TRACKING_URI=http://127.0.0.1:$port /usr/bin/time -f '%e %M' -o "$work/lakeforge.time" \
@@ -171,9 +179,7 @@ PY
     stages=${3:-ingest validate}
     [[ $stages != all ]] || stages="ingest validate features training-set train evaluate register score"
     mvn -q -B package -DskipTests -pl app -am
-    python=$(scripts/venv.sh pyfunc "mlflow==2.22.1" "xgboost-cpu==3.2.0" "sqlalchemy==2.0.58")/bin/python
-    synth="data/raw/flights-x$factor.parquet"
-    [[ -f $synth ]] || "$python" benchmarks/python/synth_flights.py data/raw/flights-3m.parquet "$synth" "$factor"
+    synth=$(synthetic_flights "$factor")
     # SCALE_WORK=DIR keeps each size's lake, models and logs in DIR (the training and scorer benchmarks can then
     # read the large training set: LAKEFORGE_LAKE=DIR/flights-x10/lake).
     keep=${SCALE_WORK:-}
@@ -226,7 +232,7 @@ PY
     # and whether it finished. Killing it at the guard keeps the kernel's OOM killer away from the rest.
     input=${2:-data/raw/flights-x10.parquet}
     limit_mb=$(( ${3:-20} * 1024 ))
-    python=$(scripts/venv.sh pyfunc "mlflow==2.22.1" "xgboost-cpu==3.2.0" "sqlalchemy==2.0.58")/bin/python
+    python=$(pyfunc_python)
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
     start=$(date +%s.%N)
@@ -254,9 +260,7 @@ PY
     factor=${2:-10}
     dir=${3:?usage: scripts/bench.sh workspace FACTOR DIR}
     mvn -q -B package -DskipTests -pl app -am
-    python=$(scripts/venv.sh pyfunc "mlflow==2.22.1" "xgboost-cpu==3.2.0" "sqlalchemy==2.0.58")/bin/python
-    synth="data/raw/flights-x$factor.parquet"
-    [[ -f $synth ]] || "$python" benchmarks/python/synth_flights.py data/raw/flights-3m.parquet "$synth" "$factor"
+    synth=$(synthetic_flights "$factor")
     mkdir -p "$dir"
     for stage in ingest validate features training-set train; do
       LAKEFORGE_DRIVER_MEMORY=${LAKEFORGE_DRIVER_MEMORY:-8g} LAKEFORGE_LAKE=$dir/lake LAKEFORGE_STATE=$dir/state \
