@@ -26,6 +26,14 @@ public final class Rounds {
     return seconds;
   }
 
+  /** The seconds of every round as a JSON object: {"name": [s1, s2, ...], ...}. */
+  public static String toJson(Map<String, List<Double>> seconds) {
+    StringBuilder json = new StringBuilder("{");
+    seconds.forEach((name, runs) -> json.append(json.length() > 1 ? ", " : "").append('"').append(name)
+        .append("\": ").append(runs));
+    return json.append('}').toString();
+  }
+
   public static double median(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
     int n = sorted.size();

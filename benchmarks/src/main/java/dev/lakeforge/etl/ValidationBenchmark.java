@@ -80,7 +80,7 @@ public final class ValidationBenchmark {
         + "  \"deequ_status\": \"%s\"\n}\n", suite.rules().size(), count, rounds,
         Runtime.getRuntime().availableProcessors(), bare, ours, rulesOnly, deequ, ours / bare, ours / deequ,
         rulesOnly / deequ,
-        seconds.toString().replace("=", "\": ").replace("{", "{\"").replace(", ", ", ").replace("], ", "], \""),
+        Rounds.toJson(seconds),
         ourFailures[0], deequStatus[0]);
     Files.writeString(Path.of(args[3]), json);
     System.out.print(json);

@@ -88,10 +88,10 @@ public final class PointInTimeBenchmark {
         + "  \"feature_rows\": %d,\n  \"ttl_days\": %d,\n  \"naive_joined_rows\": %d,\n  \"rounds\": %d,\n"
         + "  \"cores\": %d,\n  \"median_seconds\": {\"equi_join\": %.3f, \"lakeforge\": %.3f, \"naive\": %s},\n"
         + "  \"ratios\": {\"lakeforge_over_equi_join\": %.2f, \"naive_over_lakeforge\": %s},\n"
-        + "  \"all_seconds\": \"%s\"\n}\n", spineRows, featureRows, ttl.toDays(), pairs, rounds,
+        + "  \"all_seconds\": %s\n}\n", spineRows, featureRows, ttl.toDays(), pairs, rounds,
         Runtime.getRuntime().availableProcessors(), equi, ours,
         naive == null ? "null" : String.format(Locale.ROOT, "%.3f", naive), ours / equi,
-        naive == null ? "null" : String.format(Locale.ROOT, "%.2f", naive / ours), seconds);
+        naive == null ? "null" : String.format(Locale.ROOT, "%.2f", naive / ours), Rounds.toJson(seconds));
     Files.writeString(Path.of(args[4]), json);
     System.out.print(json);
     spark.stop();
