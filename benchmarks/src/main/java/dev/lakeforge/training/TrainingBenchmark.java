@@ -67,19 +67,29 @@ public final class TrainingBenchmark {
     runs.put("xgboost_spark", () -> {
       TrainedModel model = new XGBoostTrainer().fit(input, xgbParams);
       auc.put("xgboost_spark", sparkAuc(model, validation, features));
+      model.booster().dispose();
     });
     runs.put("xgboost_native", () -> {
       try {
         Map<String, Object> params = new HashMap<>(Map.of("objective", "binary:logistic", "max_depth", 6, "eta", 0.1,
             "seed", 42, "tree_method", "hist", "nthread", 2, "verbosity", 0));
+        // Native memory is freed here, not left to finalizers: at 30M rows each round's matrices take gigabytes
+        // outside the heap, and three undisposed rounds got the JVM killed by the kernel.
         DMatrix matrix = trainMatrix.dmatrix();
+        DMatrix validationRows = validationMatrix.dmatrix();
         Booster booster = XGBoost.train(matrix, params, boostRounds, Map.of(), null, null);
-        float[][] p = booster.predict(validationMatrix.dmatrix());
-        double[] scores = new double[p.length];
-        for (int i = 0; i < p.length; i++) {
-          scores[i] = p[i][0];
+        try {
+          float[][] p = booster.predict(validationRows);
+          double[] scores = new double[p.length];
+          for (int i = 0; i < p.length; i++) {
+            scores[i] = p[i][0];
+          }
+          auc.put("xgboost_native", Auc.of(scores, validationMatrix.labels));
+        } finally {
+          booster.dispose();
+          validationRows.dispose();
+          matrix.dispose();
         }
-        auc.put("xgboost_native", Auc.of(scores, validationMatrix.labels));
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
