@@ -76,10 +76,10 @@ public final class TrainingBenchmark {
         // Native memory is freed here, not left to finalizers: at 30M rows each round's matrices take gigabytes
         // outside the heap, and three undisposed rounds got the JVM killed by the kernel.
         DMatrix matrix = trainMatrix.dmatrix();
-        DMatrix validationRows = validationMatrix.dmatrix();
+        DMatrix validationDmatrix = validationMatrix.dmatrix();
         Booster booster = XGBoost.train(matrix, params, boostRounds, Map.of(), null, null);
         try {
-          float[][] p = booster.predict(validationRows);
+          float[][] p = booster.predict(validationDmatrix);
           double[] scores = new double[p.length];
           for (int i = 0; i < p.length; i++) {
             scores[i] = p[i][0];
@@ -87,7 +87,7 @@ public final class TrainingBenchmark {
           auc.put("xgboost_native", Auc.of(scores, validationMatrix.labels));
         } finally {
           booster.dispose();
-          validationRows.dispose();
+          validationDmatrix.dispose();
           matrix.dispose();
         }
       } catch (Exception e) {
