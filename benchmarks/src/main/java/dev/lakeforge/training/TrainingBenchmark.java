@@ -59,6 +59,13 @@ public final class TrainingBenchmark {
     long validationRows = validation.count();
     Matrix trainMatrix = Matrix.of(train, features);
     Matrix validationMatrix = Matrix.of(validation, features);
+    // Whether the cached rows still fit storage memory beside the native path's float matrix: partitions that spill
+    // to disk are read back at every pass over the training rows.
+    for (org.apache.spark.storage.RDDInfo cached : spark.sparkContext().getRDDStorageInfo()) {
+      System.out.printf(Locale.ROOT, "cached %s: %d of %d partitions, %d MB in memory, %d MB on disk%n",
+          cached.name().lines().findFirst().orElse("?"), cached.numCachedPartitions(), cached.numPartitions(),
+          cached.memSize() >> 20, cached.diskSize() >> 20);
+    }
 
     TrainerInput input = new TrainerInput(train, null, features, "label", "binary", null, null, 2, 1, "cpu", false);
     Map<String, Object> xgbParams = Map.of("num_round", boostRounds, "max_depth", 6, "eta", 0.1, "seed", 42);
