@@ -186,9 +186,12 @@ for r in range(1, rounds + 1):
     peers.append({"step_seconds": peer["seconds"], "wall_seconds": float(wall), "peak_rss_mb": round(int(kb) / 1024),
                   "auc_roc": peer["auc_roc"], "features": peer["features"]})
 median = lambda runs, key: statistics.median(r[key] for r in runs)
+# A stage missing from any round's state (it failed or was skipped) has no median rather than a zero.
+stage_median = lambda s: None if any(r["stage_seconds"][s] is None for r in ours) else median(
+    [r["stage_seconds"] for r in ours], s)
 print(json.dumps({
     "benchmark": "pipeline", "data": "flights-3m", "cores": cores, "run_date": "2001-06-15", "rounds": rounds,
-    "lakeforge": {"stage_seconds_median": {s: statistics.median(r["stage_seconds"][s] or 0 for r in ours) for s in order},
+    "lakeforge": {"stage_seconds_median": {s: stage_median(s) for s in order},
                   "wall_seconds_median": median(ours, "wall_seconds"), "peak_rss_mb_max": max(r["peak_rss_mb"] for r in ours),
                   "auc_roc": ours[0]["auc_roc"], "rounds": ours},
     "pandas_xgboost": {"wall_seconds_median": median(peers, "wall_seconds"),

@@ -72,9 +72,9 @@ public final class TrainingBenchmark {
     Map<String, Double> auc = new LinkedHashMap<>();
     Map<String, Runnable> runs = new LinkedHashMap<>();
     runs.put("xgboost_spark", () -> {
-      TrainedModel model = new XGBoostTrainer().fit(input, xgbParams);
-      auc.put("xgboost_spark", sparkAuc(model, validation, features));
-      model.booster().dispose();
+      try (TrainedModel model = new XGBoostTrainer().fit(input, xgbParams)) {
+        auc.put("xgboost_spark", sparkAuc(model, validation, features));
+      }
     });
     runs.put("xgboost_native", () -> {
       try {

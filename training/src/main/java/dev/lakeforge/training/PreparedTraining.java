@@ -110,21 +110,23 @@ public final class PreparedTraining implements AutoCloseable {
 
   /** Trains with {@code params} and writes the model directory. */
   ModelDirectory fitAndSave(RunContext context, Map<String, Object> params, Path dir) {
-    TrainedModel model = trainer.fit(input, params);
     ModelDirectory out = new ModelDirectory(dir);
-    out.save(model);
-    SplitConfig split = context.config().training().split();
-    Map<String, Object> splitInfo = new LinkedHashMap<>();
-    splitInfo.put("kind", split.kind());
-    splitInfo.put("column", split.column());
-    splitInfo.put("validate_from", split.validateFrom());
-    splitInfo.put("validate_until", split.validateUntil());
-    splitInfo.put("fraction", split.fraction());
-    splitInfo.put("seed", split.seed());
-    splitInfo.put("group", split.group());
-    out.writeJson(ModelDirectory.INFO, new ModelDirectory.Info(trainer.algorithm(), input.task(), features,
-        featureTypes, FeatureTable.LABEL, spine.eventTime(), table.version().toString(), model.params(), splitInfo,
-        trainingRows, validationRows, device.device(), model.bestIteration(), context.runId(), context.configHash()));
+    try (TrainedModel model = trainer.fit(input, params)) {
+      out.save(model);
+      SplitConfig split = context.config().training().split();
+      Map<String, Object> splitInfo = new LinkedHashMap<>();
+      splitInfo.put("kind", split.kind());
+      splitInfo.put("column", split.column());
+      splitInfo.put("validate_from", split.validateFrom());
+      splitInfo.put("validate_until", split.validateUntil());
+      splitInfo.put("fraction", split.fraction());
+      splitInfo.put("seed", split.seed());
+      splitInfo.put("group", split.group());
+      out.writeJson(ModelDirectory.INFO, new ModelDirectory.Info(trainer.algorithm(), input.task(), features,
+          featureTypes, FeatureTable.LABEL, spine.eventTime(), table.version().toString(), model.params(), splitInfo,
+          trainingRows, validationRows, device.device(), model.bestIteration(), context.runId(),
+          context.configHash()));
+    }
     return out;
   }
 

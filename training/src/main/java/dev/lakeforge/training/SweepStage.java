@@ -174,15 +174,9 @@ public final class SweepStage implements Stage {
     }
     long started = System.nanoTime();
     try {
-      TrainedModel model = trainer.fit(input, params);
       double value;
-      try {
+      try (TrainedModel model = trainer.fit(input, params)) {  // a trial's model is only scored, never kept
         value = metric.evaluate(SparkModels.transform(model.sparkModel(), validation, input.features()));
-      } finally {
-        // A trial's model is only scored, never kept: free its native booster now rather than at some later GC.
-        if (model.booster() != null) {
-          model.booster().dispose();
-        }
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       LOG.info("Trial {} (config {}, rung {}, {} rounds): {} = {} in {} s", trial, config, rung, rounds, metric.name,

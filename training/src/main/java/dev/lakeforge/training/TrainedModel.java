@@ -17,4 +17,17 @@ import org.apache.spark.ml.Transformer;
  * @param importance    per importance type (gain, weight, cover, coefficient), per feature
  */
 public record TrainedModel(Transformer sparkModel, Booster booster, Map<String, List<Double>> curves,
-    Integer bestIteration, Map<String, Object> params, Map<String, Map<String, Double>> importance) {}
+    Integer bestIteration, Map<String, Object> params, Map<String, Map<String, Double>> importance)
+    implements AutoCloseable {
+
+  /**
+   * Frees the native booster (the Spark model shares it, so neither predicts afterwards). Without it the memory
+   * outside the heap waits for a finalizer, which a large heap may not run before the machine runs out.
+   */
+  @Override
+  public void close() {
+    if (booster != null) {
+      booster.dispose();
+    }
+  }
+}
