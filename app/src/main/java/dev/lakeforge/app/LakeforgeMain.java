@@ -71,7 +71,7 @@ public final class LakeforgeMain implements Runnable {
       }
       LOG.error("lakeforge failed unexpectedly", cause);
       err.println("lakeforge: " + ErrorKind.UNEXPECTED.label() + ": " + cause.getClass().getSimpleName() + ": "
-          + firstLine(cause.getMessage()) + " (stack trace in " + logFile() + ")");
+          + dev.lakeforge.core.error.LibraryMessage.of(cause) + " (stack trace in " + logFile() + ")");
       return ErrorKind.UNEXPECTED.exitCode();
     });
     cli.setParameterExceptionHandler((e, args2) -> {
@@ -91,10 +91,6 @@ public final class LakeforgeMain implements Runnable {
       t = t.getCause();
     }
     return e;
-  }
-
-  private static String firstLine(String message) {
-    return message == null ? "" : message.lines().findFirst().orElse("");
   }
 
   private static String logFile() {

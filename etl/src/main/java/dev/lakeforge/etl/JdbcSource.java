@@ -130,8 +130,7 @@ final class JdbcSource {
   }
 
   private static String firstLine(Throwable t) {
-    String msg = t == null || t.getMessage() == null ? "unknown failure" : t.getMessage();
-    return msg.lines().findFirst().orElse(msg);
+    return dev.lakeforge.core.error.LibraryMessage.of(t);
   }
 
   private static void sleep(long millis) {

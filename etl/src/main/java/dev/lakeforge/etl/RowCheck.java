@@ -1,7 +1,6 @@
 package dev.lakeforge.etl;
 
 import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.length;
@@ -10,8 +9,10 @@ import static org.apache.spark.sql.functions.not;
 
 import dev.lakeforge.core.config.RuleConfig;
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.spark.ColumnNames;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
 
 /**
  * A row rule compiled to Spark columns: {@code failed} is true exactly for the rows that break it (never null), and
@@ -21,7 +22,7 @@ record RowCheck(RuleConfig rule, Column failed, Column reason) {
 
   /** Rules that need only the row itself. Unique, referential and outlier rules need {@link SuitePlan}'s help. */
   static RowCheck compile(RuleConfig rule) {
-    Column value = rule.column() == null ? null : col(rule.column());
+    Column value = rule.column() == null ? null : ColumnNames.column(rule.column());
     return switch (rule.kind()) {
       case "not_null" -> of(rule, value.isNull(), lit(rule.column() + " is null"));
       case "range" -> of(rule, outside(value, rule.min(), rule.max(), rule.inclusive()),
@@ -41,23 +42,24 @@ record RowCheck(RuleConfig rule, Column failed, Column reason) {
 
   /** A unique rule over a precomputed column holding how many kept rows share this row's key. */
   static RowCheck unique(RuleConfig rule, String keyCountColumn) {
-    Column key = concat(rule.columns().stream().map(c -> coalesce(col(c).cast("string"), lit("null")))
+    Column key = concat(rule.columns().stream().map(c -> coalesce(ColumnNames.column(c).cast("string"), lit("null")))
         .reduce((a, b) -> concat(a, lit(", "), b)).orElseThrow());
-    return of(rule, col(keyCountColumn).gt(1), concat(lit("key (" + String.join(", ", rule.columns()) + ")=("),
-        key, lit(") appears "), col(keyCountColumn).cast("string"), lit(" times")));
+    Column count = functions.col(keyCountColumn);
+    return of(rule, count.gt(1), concat(lit("key (" + String.join(", ", rule.columns()) + ")=("), key,
+        lit(") appears "), count.cast("string"), lit(" times")));
   }
 
   /** A referential rule over a precomputed column that is true when the reference holds this row's value. */
   static RowCheck referential(RuleConfig rule, String foundColumn) {
-    return of(rule, col(rule.column()).isNotNull().and(col(foundColumn).isNull()),
-        concat(lit(rule.column() + "='"), col(rule.column()).cast("string"),
+    return of(rule, ColumnNames.column(rule.column()).isNotNull().and(functions.col(foundColumn).isNull()),
+        concat(lit(rule.column() + "='"), ColumnNames.column(rule.column()).cast("string"),
             lit("' is not in " + rule.reference() + "." + rule.referenceColumn())));
   }
 
   /** An outlier rule once the column's median and MAD are known. */
   static RowCheck outlier(RuleConfig rule, double low, double high) {
-    return of(rule, outside(col(rule.column()), low, high, true),
-        concat(lit(rule.column() + "="), col(rule.column()).cast("string"),
+    return of(rule, outside(ColumnNames.column(rule.column()), low, high, true),
+        concat(lit(rule.column() + "="), ColumnNames.column(rule.column()).cast("string"),
             lit(String.format(" is an outlier (robust z-score above %s: outside [%.4g, %.4g])", rule.threshold(),
                 low, high))));
   }
@@ -92,7 +94,7 @@ record RowCheck(RuleConfig rule, Column failed, Column reason) {
       return expr(rule.expression());
     } catch (Exception e) {
       throw Errors.sqlExpression("validation rule '" + rule.name() + "'", rule.expression(),
-          e.getMessage().lines().findFirst().orElse("invalid"), e);
+          dev.lakeforge.core.error.LibraryMessage.of(e), e);
     }
   }
 

@@ -24,17 +24,12 @@ final class Sources {
       Errors.unreachableService(e).ifPresent(down -> {
         throw down;
       });
-      throw Errors.inputUnreadable("source '" + name + "'", location, e.getMessage(), e);
+      throw Errors.inputUnreadable("source '" + name + "'", location, dev.lakeforge.core.error.LibraryMessage.of(e), e);
     }
   }
 
   /** The innermost message of a failure, which is the one that says what is wrong with the file. */
   static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    return msg.lines().findFirst().orElse(msg);
+    return dev.lakeforge.core.error.LibraryMessage.ofRootCause(e);
   }
 }

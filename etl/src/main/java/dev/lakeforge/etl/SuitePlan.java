@@ -15,11 +15,14 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeforge.core.config.DeduplicateConfig;
 import dev.lakeforge.core.config.RuleConfig;
 import dev.lakeforge.core.config.ValidationConfig;
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.spark.ColumnNames;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,6 +34,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 
@@ -78,23 +84,8 @@ final class SuitePlan {
         }
       }
     }
-    for (String key : suite.deduplicate()) {
-      if (!columns.contains(key)) {
-        throw Errors.configInvalid("validation deduplicate", "column '" + key + "' is not in " + table);
-      }
-    }
-    Dataset<Row> prepared = rows;
-    List<String> dataColumns = columns.stream().filter(c -> !c.startsWith("_")).toList();
-    if (!suite.deduplicate().isEmpty()) {
-      // Order by every other column so the same row survives on every rerun, whatever the partitioning.
-      Column[] order = dataColumns.stream().filter(c -> !suite.deduplicate().contains(c)).sorted()
-          .map(c -> col(c).asc_nulls_last()).toArray(Column[]::new);
-      var byKey = Window.partitionBy(suite.deduplicate().stream().map(org.apache.spark.sql.functions::col)
-          .toArray(Column[]::new));
-      prepared = prepared.withColumn(DUP_RANK, row_number().over(order.length == 0 ? byKey : byKey.orderBy(order)));
-    } else {
-      prepared = prepared.withColumn(DUP_RANK, lit(1));
-    }
+    Dataset<Row> prepared = rows.withColumn(DUP_RANK, suite.deduplicate() == null ? lit(1)
+        : duplicateRank(suite.deduplicate(), table, rows));
     List<RowCheck> checks = new ArrayList<>();
     List<RuleConfig> outlierRules = new ArrayList<>();
     List<String> profiledColumns = new ArrayList<>();
@@ -103,9 +94,10 @@ final class SuitePlan {
       switch (rule.kind()) {
         case "unique" -> {
           String keyCount = "_key_count_" + rule.name();
-          Column[] keys = rule.columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-          prepared = prepared.withColumn(keyCount,
-              sum(when(col(DUP_RANK).equalTo(1), 1).otherwise(0)).over(Window.partitionBy(keys)));
+          Column[] keys = rule.columns().stream().map(ColumnNames::column).toArray(Column[]::new);
+          // A key with a null in it identifies nothing, so it is nobody's duplicate (as in SQL's UNIQUE).
+          prepared = prepared.withColumn(keyCount, when(anyNull(rule.columns()), lit(1L)).otherwise(
+              sum(when(col(DUP_RANK).equalTo(1), 1L).otherwise(0L)).over(Window.partitionBy(keys))));
           checks.add(RowCheck.unique(rule, keyCount));
         }
         case "referential" -> {
@@ -117,9 +109,11 @@ final class SuitePlan {
                 + "' is not in " + rule.reference() + " (its columns: "
                 + RowCheck.describeColumns(reference.columns()) + ")");
           }
-          Dataset<Row> keys = reference.select(col(rule.referenceColumn()).cast("string").as(key)).distinct()
+          Dataset<Row> keys = reference.select(ColumnNames.column(rule.referenceColumn()).cast("string").as(key))
+              .distinct()
               .withColumn(found, lit(true));
-          prepared = prepared.join(keys, prepared.col(rule.column()).cast("string").equalTo(keys.col(key)), "left")
+          prepared = prepared.join(keys, ColumnNames.column(rule.column()).cast("string").equalTo(keys.col(key)),
+                  "left")
               .drop(key);
           checks.add(RowCheck.referential(rule, found));
         }
@@ -149,6 +143,50 @@ final class SuitePlan {
     return new SuitePlan(suite, prepared, checks, outlierRules, profiledColumns, numericColumns);
   }
 
+  /**
+   * Each row's rank among the rows sharing its key: 1 is kept. The order is {@code order_by}, then the ingest batch,
+   * newest first, then every other column's value (see {@link DeduplicateConfig}), so the same row survives on
+   * every rerun whatever the partitioning. Rows with a null in a key column are nobody's duplicate: always 1.
+   */
+  static Column duplicateRank(DeduplicateConfig dedup, String table, Dataset<Row> rows) {
+    List<String> columns = Arrays.asList(rows.columns());
+    for (String key : dedup.keys()) {
+      if (!columns.contains(key)) {
+        throw Errors.configInvalid("validation deduplicate", "key column '" + key + "' is not in " + table
+            + " (its columns: " + RowCheck.describeColumns(rows.columns()) + ")");
+      }
+    }
+    List<Column> order = new ArrayList<>();
+    List<String> ordered = new ArrayList<>(dedup.keys());
+    for (DeduplicateConfig.OrderTerm term : dedup.orderTerms()) {
+      if (!columns.contains(term.column())) {
+        throw Errors.configInvalid("validation deduplicate order_by", "column '" + term.column() + "' is not in "
+            + table + " (its columns: " + RowCheck.describeColumns(rows.columns()) + ")");
+      }
+      Column c = orderable(rows, term.column());
+      order.add(term.descending() ? c.desc_nulls_last() : c.asc_nulls_last());
+      ordered.add(term.column());
+    }
+    if (columns.contains(IngestStage.INGEST_TIME) && !ordered.contains(IngestStage.INGEST_TIME)) {
+      order.add(col(IngestStage.INGEST_TIME).desc_nulls_last());
+    }
+    columns.stream().filter(c -> !c.startsWith("_") && !ordered.contains(c)).sorted()
+        .forEach(c -> order.add(orderable(rows, c).asc_nulls_last()));
+    var byKey = Window.partitionBy(dedup.keys().stream().map(ColumnNames::column).toArray(Column[]::new));
+    Column rank = row_number().over(order.isEmpty() ? byKey : byKey.orderBy(order.toArray(Column[]::new)));
+    return when(anyNull(dedup.keys()), lit(1)).otherwise(rank);
+  }
+
+  /** The column as something Spark can sort: maps (and types holding them) by their JSON text. */
+  private static Column orderable(Dataset<Row> rows, String name) {
+    DataType type = rows.schema().apply(name).dataType();
+    return containsMap(type) ? to_json(ColumnNames.column(name)) : ColumnNames.column(name);
+  }
+
+  private static Column anyNull(List<String> columns) {
+    return columns.stream().map(c -> ColumnNames.column(c).isNull()).reduce(Column::or).orElse(lit(false));
+  }
+
   private static void requireValid(Dataset<Row> rows, RowCheck check) {
     if (!check.rule().kind().equals("expression")) {
       return;
@@ -157,7 +195,7 @@ final class SuitePlan {
       rows.select(check.failed()).queryExecution().assertAnalyzed();
     } catch (Exception e) {
       throw Errors.sqlExpression("validation rule '" + check.rule().name() + "'", check.rule().expression(),
-          e.getMessage().lines().findFirst().orElse("invalid"), e);
+          dev.lakeforge.core.error.LibraryMessage.of(e), e);
     }
   }
 
@@ -185,13 +223,16 @@ final class SuitePlan {
     }
     for (RuleConfig rule : suite.rules()) {
       if (rule.kind().equals("freshness")) {
-        aggs.put("rule." + rule.name() + ".newest", max(when(kept, col(rule.column()).cast("timestamp"))));
+        aggs.put("rule." + rule.name() + ".newest",
+            max(when(kept, ColumnNames.column(rule.column()).cast("timestamp"))));
       }
     }
     for (String c : withColumnMetrics ? profiledColumns : List.<String>of()) {
-      Column v = when(kept, col(c));
+      Column v = when(kept, ColumnNames.column(c));
       aggs.put("column." + c + ".non_null", count(v));
-      aggs.put("column." + c + ".distinct", approx_count_distinct(v));
+      // Spark cannot hash maps; their canonical JSON text stands in for the value.
+      aggs.put("column." + c + ".distinct", approx_count_distinct(hashable(prepared.schema().apply(c).dataType(),
+          v)));
       if (numericColumns.contains(c)) {
         aggs.put("column." + c + ".min", min(v).cast("double"));
         aggs.put("column." + c + ".max", max(v).cast("double"));
@@ -204,11 +245,29 @@ final class SuitePlan {
       for (int i = 0; i <= SKETCH_POINTS; i++) {
         points[i] = lit((double) i / SKETCH_POINTS);
       }
-      aggs.put("sketch." + rule.name(), percentile_approx(when(kept, col(rule.column()).cast("double")),
+      aggs.put("sketch." + rule.name(), percentile_approx(when(kept, ColumnNames.column(rule.column()).cast("double")),
           array(points), lit(10_000)));
     }
     List<Column> named = aggs.entrySet().stream().map(e -> e.getValue().as(e.getKey())).toList();
     return rows.agg(named.get(0), named.subList(1, named.size()).toArray(Column[]::new));
+  }
+
+  private static Column hashable(DataType type, Column value) {
+    return containsMap(type) ? to_json(value) : value;
+  }
+
+  /** Whether a type is or holds a map, which Spark can neither hash nor sort. */
+  static boolean containsMap(DataType type) {
+    if (type instanceof MapType) {
+      return true;
+    }
+    if (type instanceof ArrayType a) {
+      return containsMap(a.elementType());
+    }
+    if (type instanceof StructType s) {
+      return Arrays.stream(s.fields()).anyMatch(f -> containsMap(f.dataType()));
+    }
+    return false;
   }
 
   /** Each outlier rule's bounds, from its quantile sketch in the suite's aggregation. */

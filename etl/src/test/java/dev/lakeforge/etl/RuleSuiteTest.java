@@ -209,7 +209,7 @@ class RuleSuiteTest {
         .write().parquet(parquet.toString());
     var suite = ctx.config().validation().get("trips");
     // The suite without its grouped rules (dedupe, unique, referential), which add one grouped pass each.
-    var columnRules = new dev.lakeforge.core.config.ValidationConfig(suite.source(), List.of(),
+    var columnRules = new dev.lakeforge.core.config.ValidationConfig(suite.source(), null,
         suite.rules().stream().filter(r -> !List.of("unique", "referential").contains(r.kind())).toList(),
         List.of(), 1.0, "fail");
     var rows = ctx.spark().read().parquet(parquet.toString());

@@ -289,7 +289,7 @@ public final class DriftStage implements Stage {
       out.queryExecution().assertAnalyzed();
       return out;
     } catch (Exception e) {
-      throw Errors.sqlExpression("drift." + key, resolved, e.getMessage().lines().findFirst().orElse("invalid"), e);
+      throw Errors.sqlExpression("drift." + key, resolved, dev.lakeforge.core.error.LibraryMessage.of(e), e);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.lakeforge.features;
 import static org.apache.spark.sql.functions.expr;
 
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.error.LibraryMessage;
 import java.util.function.Supplier;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
@@ -15,7 +16,7 @@ final class Expressions {
     try {
       return expr(sql);
     } catch (Exception e) {
-      throw Errors.sqlExpression(where, sql, firstLine(e), e);
+      throw Errors.sqlExpression(where, sql, LibraryMessage.of(e), e);
     }
   }
 
@@ -28,11 +29,7 @@ final class Expressions {
         throw e;
       }
       throw Errors.sqlExpression(where, "(a feature, label or filter)",
-          a.getSimpleMessage().lines().findFirst().orElse("invalid"), e);
+          LibraryMessage.of(a), e);
     }
-  }
-
-  private static String firstLine(Exception e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
   }
 }

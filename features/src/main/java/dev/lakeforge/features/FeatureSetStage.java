@@ -3,6 +3,8 @@ package dev.lakeforge.features;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -12,6 +14,7 @@ import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
@@ -22,6 +25,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 
 /**
  * Computes feature sets into {@code features.<name>} (all of them, or the one named): one row per entity and
@@ -31,6 +35,8 @@ import org.apache.spark.sql.Row;
  */
 public final class FeatureSetStage implements Stage {
   public static final String NAME = "features";
+  private static final String RANK = "__created_rank";
+  private static final String NEWEST = "__created_newest";
 
   private final String only;
 
@@ -80,7 +86,7 @@ public final class FeatureSetStage implements Stage {
         .filter(f -> f.kind() != FeatureConfig.Kind.AGGREGATE).toList();
     Dataset<Row> base = set.aggregating()
         ? WindowAggregates.compute(source.rows(), set.entity(), set.eventTime(), aggregates, owner)
-        : requireOneRowPerEvent(owner, source, set);
+        : onePerEvent(owner, source, set, result, name);
     base = DimensionJoins.apply(lake, base, set.joins(), owner, result);
 
     String metadata = context.commitMetadata(NAME,
@@ -93,9 +99,9 @@ public final class FeatureSetStage implements Stage {
     List<String> featureColumns = new ArrayList<>(aggregates.stream().map(FeatureConfig::name).toList());
     featureColumns.addAll(withRows.columns());
     List<Column> out = new ArrayList<>();
-    set.entity().forEach(e -> out.add(col(e)));
-    out.add(col(set.eventTime()));
-    featureColumns.forEach(f -> out.add(col(f).cast("double").as(f)));
+    set.entity().forEach(e -> out.add(ColumnNames.column(e)));
+    out.add(ColumnNames.column(set.eventTime()));
+    featureColumns.forEach(f -> out.add(ColumnNames.column(f).cast("double").as(f)));
     Dataset<Row> features = Expressions.analysed(owner, () -> withRows.rows().select(out.toArray(Column[]::new)));
 
     Lake.WriteResult written = lake.overwrite(features, FeatureTable.featureSet(name), metadata);
@@ -117,9 +123,9 @@ public final class FeatureSetStage implements Stage {
     }
     Column anyKeyNull = lit(false);
     for (String e : set.entity()) {
-      anyKeyNull = anyKeyNull.or(col(e).isNull());
+      anyKeyNull = anyKeyNull.or(ColumnNames.column(e).isNull());
     }
-    Row nulls = source.rows().agg(sum(when(col(set.eventTime()).isNull(), 1).otherwise(0)),
+    Row nulls = source.rows().agg(sum(when(ColumnNames.column(set.eventTime()).isNull(), 1).otherwise(0)),
         sum(when(anyKeyNull, 1).otherwise(0))).first();
     long nullTimes = nulls.isNullAt(0) ? 0 : nulls.getLong(0);
     long nullKeys = nulls.isNullAt(1) ? 0 : nulls.getLong(1);
@@ -131,23 +137,56 @@ public final class FeatureSetStage implements Stage {
     }
   }
 
-  private static Dataset<Row> requireOneRowPerEvent(String owner, VersionedFrame source, FeatureSetConfig set) {
-    List<Column> key = new ArrayList<>(set.entity().stream().map(c -> col(c)).toList());
-    key.add(col(set.eventTime()));
-    List<Row> repeated = source.rows().groupBy(key.toArray(Column[]::new)).agg(count(lit(1)).as("n"))
-        .filter(col("n").gt(1)).limit(1).collectAsList();
-    if (!repeated.isEmpty()) {
-      Row first = repeated.get(0);
+  /**
+   * The set's rows when it has no aggregates: one per (entity, event time). With {@code created_timestamp}, the row
+   * created last stands for its (entity, time) and the others are counted as superseded; rows that tie on it too,
+   * or any repeated (entity, time) without it, are refused, since a lookup could return any of them.
+   */
+  private static Dataset<Row> onePerEvent(String owner, VersionedFrame source, FeatureSetConfig set,
+      StageResult.Builder result, String name) {
+    List<Column> key = new ArrayList<>(set.entity().stream().map(ColumnNames::column).toList());
+    key.add(ColumnNames.column(set.eventTime()));
+    Column[] keys = key.toArray(Column[]::new);
+    Dataset<Row> rows = source.rows();
+    String created = set.createdTimestamp();
+    if (created != null && !Arrays.asList(rows.columns()).contains(created)) {
+      throw Errors.configInvalid(owner, "created_timestamp column '" + created + "' is not in " + source.version()
+          + " (its columns: " + String.join(", ", rows.columns()) + ")");
+    }
+    Dataset<Row> ranked = rows;
+    Dataset<Row> repeated;
+    if (created == null) {
+      repeated = rows.groupBy(keys).agg(count(lit(1)).as("n")).filter(col("n").gt(1));
+    } else {
+      // Rows tied on the newest creation time are as ambiguous as rows without one.
+      var byEvent = Window.partitionBy(keys);
+      ranked = rows.withColumn(NEWEST, max(ColumnNames.column(created)).over(byEvent))
+          .withColumn(RANK, row_number().over(byEvent.orderBy(ColumnNames.column(created).desc_nulls_last())));
+      repeated = ranked.filter(ColumnNames.column(created).eqNullSafe(col(NEWEST)))
+          .groupBy(keys).agg(count(lit(1)).as("n")).filter(col("n").gt(1));
+    }
+    List<Row> first = repeated.limit(1).collectAsList();
+    if (!first.isEmpty()) {
+      Row r = first.get(0);
       List<String> values = new ArrayList<>();
       for (int i = 0; i < key.size(); i++) {
-        values.add(String.valueOf(first.get(i)));
+        values.add(String.valueOf(r.get(i)));
       }
+      String what = created == null ? "" : " with the same newest " + created;
       throw Errors.featureInput(owner, source.version() + " has several rows for entity and time ["
-              + String.join(",", values) + "] (" + first.getLong(key.size()) + " rows), so a lookup "
+              + String.join(",", values) + "]" + what + " (" + r.getLong(key.size()) + " rows), so a lookup "
               + "could return any of them",
-          "deduplicate the source on " + set.entity() + " and '" + set.eventTime() + "' in its validation, or "
-              + "make the set aggregate its events (aggregate features group rows by entity and time)");
+          created == null
+              ? "name the column that says when each row was written as the set's created_timestamp (the newest "
+                  + "row then wins), or deduplicate the source on " + set.entity() + " and '" + set.eventTime()
+                  + "' in its validation with an order_by, or make the set aggregate its events"
+              : "make " + created + " distinguish corrections, or deduplicate the source in its validation");
     }
-    return source.rows();
+    if (created == null) {
+      return rows;
+    }
+    Dataset<Row> latest = ranked.filter(col(RANK).equalTo(1)).drop(RANK, NEWEST);
+    result.metric(name + ".superseded_rows", ranked.filter(col(RANK).gt(1)).count());
+    return latest;
   }
 }

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.lakeforge.core.config.Durations;
 import dev.lakeforge.core.config.FeatureSetConfig;
 import dev.lakeforge.core.config.PipelineConfig;
 import dev.lakeforge.core.config.SpineConfig;
@@ -23,7 +22,6 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
@@ -101,9 +99,8 @@ public final class TrainingSetStage implements Stage {
               + "' has the name of a column the training set already has; rename one of them");
         }
       }
-      Optional<java.time.Duration> ttl = Optional.ofNullable(featureSet.ttl()).map(t -> Durations.parse(t, "ttl"));
       joined = PointInTimeJoin.asOf(joined, set.spine().eventTime(), table.rows(), featureSet.entity(),
-          featureSet.eventTime(), columns, ttl);
+          featureSet.eventTime(), columns, featureSet.ttlLimit());
       featureColumns.addAll(columns);
     }
 

@@ -151,7 +151,7 @@ public final class ScoreStage implements Stage {
       out.queryExecution().assertAnalyzed();
       return out;
     } catch (Exception e) {
-      throw Errors.sqlExpression("scoring.where", where, e.getMessage().lines().findFirst().orElse("invalid"), e);
+      throw Errors.sqlExpression("scoring.where", where, dev.lakeforge.core.error.LibraryMessage.of(e), e);
     }
   }
 

@@ -181,7 +181,7 @@ public final class ConfigLoader {
     if (e instanceof MismatchedInputException m) {
       return Errors.configWrongType(where, key, describe(m.getTargetType()), e);
     }
-    return Errors.configSyntax(where, e.getOriginalMessage().lines().findFirst().orElse("invalid YAML"), e);
+    return Errors.configSyntax(where, dev.lakeforge.core.error.LibraryMessage.firstLine(e.getOriginalMessage()).orElse("invalid YAML"), e);
   }
 
   /** The line and column where the key at {@code path} is written, found by re-reading the tokens. */

@@ -8,21 +8,21 @@ import java.util.Set;
  * {@code silver.<entity>}, the others to {@code quarantine.<entity>}.
  *
  * @param source                the bronze source name (as in {@code sources})
- * @param deduplicate           key columns; of rows sharing a key only one is kept (the first by the other columns'
- *                              values, so reruns keep the same row) and the rest are counted as duplicates removed
+ * @param deduplicate           key columns and the order that picks the row kept among rows sharing a key (see
+ *                              {@link DeduplicateConfig}); the others are counted as duplicates removed; null when
+ *                              the suite removes no duplicates
  * @param rules                 row and dataset rules, evaluated together in one aggregation
  * @param anomalies             checks of this run's metrics against earlier runs in {@code quality.metrics}
  * @param maxQuarantineFraction the stage fails with exit 3 when more than this share of rows is quarantined
  * @param schemaPolicy          what a change of the silver table's schema does: fail (default) or add_columns
  *                              (new columns are added; dropped or retyped columns still fail)
  */
-public record ValidationConfig(String source, List<String> deduplicate, List<RuleConfig> rules,
+public record ValidationConfig(String source, DeduplicateConfig deduplicate, List<RuleConfig> rules,
     List<AnomalyConfig> anomalies, Double maxQuarantineFraction, String schemaPolicy) {
   public static final Set<String> SCHEMA_POLICIES = Set.of("fail", "add_columns");
 
   public ValidationConfig {
     Require.present(source, "source");
-    deduplicate = List.copyOf(Require.orDefault(deduplicate, List.of()));
     rules = List.copyOf(Require.notEmpty(rules, "rules"));
     anomalies = List.copyOf(Require.orDefault(anomalies, List.of()));
     maxQuarantineFraction = Require.orDefault(maxQuarantineFraction, 0.05);
@@ -36,5 +36,10 @@ public record ValidationConfig(String source, List<String> deduplicate, List<Rul
         throw new IllegalArgumentException("rule name '" + r.name() + "' is used twice; names must be unique");
       }
     }
+  }
+
+  /** The key columns of {@code deduplicate}, empty when the suite removes no duplicates. */
+  public List<String> deduplicateKeys() {
+    return deduplicate == null ? List.of() : deduplicate.keys();
   }
 }

@@ -148,7 +148,7 @@ public final class Errors {
       network |= t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
           || t instanceof java.net.NoRouteToHostException
           || (t instanceof java.net.SocketTimeoutException && String.valueOf(t.getMessage()).contains("connect"));
-      String msg = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
+      String msg = LibraryMessage.firstLine(t.getMessage()).orElse("");
       if (msg.contains("Connect to ") || msg.contains("Unable to execute HTTP request")) {
         detail = msg;
       } else if (detail == null && !msg.isBlank()) {

@@ -132,7 +132,7 @@ public final class Lake {
         }
         if (attempt >= COMMIT_ATTEMPTS) {
           throw Errors.concurrentWrite(ref.table(), conflict.getClass().getSimpleName(),
-              conflict.getMessage() == null ? "" : conflict.getMessage().lines().findFirst().orElse(""), attempt, e);
+              dev.lakeforge.core.error.LibraryMessage.of(conflict), attempt, e);
         }
         long backoff = COMMIT_BACKOFF_MS * (1L << (attempt - 1))
             + java.util.concurrent.ThreadLocalRandom.current().nextLong(COMMIT_BACKOFF_MS);
