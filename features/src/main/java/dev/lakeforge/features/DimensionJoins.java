@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.lakeforge.core.config.DimensionJoinConfig;
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.TableRef;
@@ -21,6 +22,7 @@ import org.apache.spark.sql.Row;
 
 /** Left-joins dimension tables (broadcast: dimensions are small) and records the version of each. */
 final class DimensionJoins {
+  private static final String KEY = "__dim_key_";
   private DimensionJoins() {}
 
   static Dataset<Row> apply(Lake lake, Dataset<Row> rows, List<DimensionJoinConfig> joins, String owner,
@@ -36,18 +38,28 @@ final class DimensionJoins {
       requireColumns(dimension.rows().columns(), dimColumns, where, dimension.version().toString());
 
       List<Column> picked = new ArrayList<>();
-      join.on().values().forEach(d -> picked.add(col(d).as("__key_" + d)));
-      join.columns().forEach((name, d) -> picked.add(col(d).as(name)));
+      List<String> dimKeys = new ArrayList<>(join.on().values());
+      for (int i = 0; i < dimKeys.size(); i++) {
+        picked.add(ColumnNames.column(dimKeys.get(i)).as(KEY + i));
+      }
+      for (Map.Entry<String, String> c : join.columns().entrySet()) {
+        if (Arrays.asList(out.columns()).contains(c.getKey())) {
+          throw Errors.configInvalid(where, "dimension column '" + c.getKey() + "' has the name of a column the "
+              + "rows already have; give it another name in the join's columns");
+        }
+        picked.add(ColumnNames.column(c.getValue()).as(c.getKey()));
+      }
       Dataset<Row> slim = dimension.rows().select(picked.toArray(Column[]::new));
       requireUniqueKeys(slim, join, dimension.version().toString());
 
       Column on = lit(true);
-      for (Map.Entry<String, String> key : join.on().entrySet()) {
-        on = on.and(out.col(key.getKey()).equalTo(slim.col("__key_" + key.getValue())));
+      List<String> rowKeys = new ArrayList<>(join.on().keySet());
+      for (int i = 0; i < rowKeys.size(); i++) {
+        on = on.and(out.col(ColumnNames.quoted(rowKeys.get(i))).equalTo(slim.col(KEY + i)));
       }
       out = out.join(broadcast(slim), on, "left");
-      for (String d : join.on().values()) {
-        out = out.drop("__key_" + d);
+      for (int i = 0; i < rowKeys.size(); i++) {
+        out = out.drop(KEY + i);
       }
     }
     return out;
@@ -64,7 +76,8 @@ final class DimensionJoins {
   }
 
   private static void requireUniqueKeys(Dataset<Row> slim, DimensionJoinConfig join, String table) {
-    Column[] keys = join.on().values().stream().map(d -> col("__key_" + d)).toArray(Column[]::new);
+    Column[] keys = java.util.stream.IntStream.range(0, join.on().size()).mapToObj(i -> col(KEY + i))
+        .toArray(Column[]::new);
     List<Row> repeated = slim.groupBy(keys).agg(count(lit(1)).as("n")).filter(col("n").gt(1)).limit(1)
         .collectAsList();
     if (!repeated.isEmpty()) {

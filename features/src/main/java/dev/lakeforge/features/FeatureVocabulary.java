@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
@@ -36,7 +37,7 @@ final class FeatureVocabulary {
     }
     Dataset<Row> seen = null;
     for (String column : columns) {
-      Dataset<Row> counts = rows.groupBy(col(column).cast("string").as("value")).agg(count(lit(1)).as("n"))
+      Dataset<Row> counts = rows.groupBy(ColumnNames.column(column).cast("string").as("value")).agg(count(lit(1)).as("n"))
           .filter(col("value").isNotNull()).withColumn("column", lit(column));
       seen = seen == null ? counts : seen.unionByName(counts);
     }

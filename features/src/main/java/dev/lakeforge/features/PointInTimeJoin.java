@@ -33,6 +33,7 @@ public final class PointInTimeJoin {
   private static final String SPINE = "__pit_spine";
   private static final String FEATURE = "__pit_feature";
   private static final String FEATURE_TIME = "__pit_feature_time";
+  private static final String KEY = "__pit_key_";
 
   private PointInTimeJoin() {}
 
@@ -49,45 +50,50 @@ public final class PointInTimeJoin {
       String featureTime, List<String> featureColumns, Optional<Duration> ttl) {
     StructType spineType = spine.schema();
     List<Column> featureFields = new ArrayList<>();
-    featureColumns.forEach(c -> featureFields.add(col(c)));
-    featureFields.add(col(featureTime).cast("timestamp").as(FEATURE_TIME));
+    featureColumns.forEach(c -> featureFields.add(ColumnNames.column(c)));
+    featureFields.add(ColumnNames.column(featureTime).cast("timestamp").as(FEATURE_TIME));
     Dataset<Row> featureSide = features.select(struct(featureFields.toArray(Column[]::new)).as(FEATURE));
     DataType featureType = featureSide.schema().apply(FEATURE).dataType();
 
     List<Column> spineRow = new ArrayList<>();
-    entity.forEach(e -> spineRow.add(col(e).as("__pit_key_" + e)));
-    spineRow.add(col(spineTime).cast("timestamp").as(TIME));
+    for (int i = 0; i < entity.size(); i++) {
+      spineRow.add(ColumnNames.column(entity.get(i)).as(KEY + i));
+    }
+    spineRow.add(ColumnNames.column(spineTime).cast("timestamp").as(TIME));
     spineRow.add(lit(1).as(SIDE));
     spineRow.add(struct(Arrays.stream(spine.columns()).map(ColumnNames::column).toArray(Column[]::new)).as(SPINE));
     spineRow.add(lit(null).cast(featureType).as(FEATURE));
 
     List<Column> featureRow = new ArrayList<>();
-    entity.forEach(e -> featureRow.add(col(e).cast(spineType.apply(e).dataType()).as("__pit_key_" + e)));
-    featureRow.add(col(featureTime).cast("timestamp").as(TIME));
+    for (int i = 0; i < entity.size(); i++) {
+      featureRow.add(ColumnNames.column(entity.get(i)).cast(spineType.apply(entity.get(i)).dataType()).as(KEY + i));
+    }
+    featureRow.add(ColumnNames.column(featureTime).cast("timestamp").as(TIME));
     featureRow.add(lit(0).as(SIDE));
     featureRow.add(lit(null).cast(spineType).as(SPINE));
     featureRow.add(struct(featureFields.toArray(Column[]::new)).as(FEATURE));
 
     Dataset<Row> both = spine.select(spineRow.toArray(Column[]::new))
         .unionByName(features.select(featureRow.toArray(Column[]::new)));
-    var upToNow = Window.partitionBy(entity.stream().map(e -> col("__pit_key_" + e)).toArray(Column[]::new))
+    var upToNow = Window.partitionBy(java.util.stream.IntStream.range(0, entity.size()).mapToObj(i -> col(KEY + i))
+        .toArray(Column[]::new))
         .orderBy(col(TIME), col(SIDE))
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> matched = both.withColumn(FEATURE, last(col(FEATURE), true).over(upToNow))
         .filter(col(SIDE).equalTo(1));
 
-    Column fresh = col(FEATURE + "." + FEATURE_TIME).isNotNull();
+    Column fresh = col(FEATURE).getField(FEATURE_TIME).isNotNull();
     if (ttl.isPresent()) {
-      fresh = fresh.and(col(FEATURE + "." + FEATURE_TIME)
+      fresh = fresh.and(col(FEATURE).getField(FEATURE_TIME)
           .geq(col(TIME).minus(org.apache.spark.sql.functions.expr(
               "INTERVAL " + ttl.get().toSeconds() + " SECONDS"))));
     }
     List<Column> out = new ArrayList<>();
     for (String c : spine.columns()) {
-      out.add(col(SPINE + "." + ColumnNames.quoted(c)).as(c));
+      out.add(col(SPINE).getField(c).as(c));
     }
     for (String c : featureColumns) {
-      out.add(when(fresh, col(FEATURE + "." + c)).as(c));
+      out.add(when(fresh, col(FEATURE).getField(c)).as(c));
     }
     return matched.select(out.toArray(Column[]::new));
   }

@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.lakeforge.core.config.FeatureConfig;
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.TableRef;
@@ -26,6 +27,7 @@ import dev.lakeforge.core.table.VersionedFrame;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -64,10 +66,13 @@ final class RowFeatures {
         case TIME_PART -> out = withTimePart(out, f, spec.eventTime());
         case INDEX -> { } // joined above, all vocabularies in one pass
         case ONE_HOT -> {
-          for (String value : topValues(out, f, spec.fitWindow())) {
-            String name = f.name() + "_" + value.replaceAll("[^A-Za-z0-9]", "_");
-            out = out.withColumn(name, when(col(f.oneHot()).cast("string").equalTo(lit(value)), 1.0).otherwise(0.0));
-            columns.add(name);
+          List<String> values = topValues(out, f, spec.fitWindow());
+          List<String> names = oneHotColumns(f.name(), values);
+          for (int i = 0; i < values.size(); i++) {
+            requireNewColumn(out, columns, names.get(i), where);
+            out = out.withColumn(names.get(i), when(ColumnNames.column(f.oneHot()).cast("string")
+                .equalTo(lit(values.get(i))), 1.0).otherwise(0.0));
+            columns.add(names.get(i));
           }
           continue;
         }
@@ -78,6 +83,45 @@ final class RowFeatures {
       columns.add(f.name());
     }
     return new Output(out, columns);
+  }
+
+  /**
+   * The column of each one_hot value: {@code <feature>_<value>} with every character that is not a letter or digit
+   * (in any script: 東京 stays 東京) replaced by '_'. Values whose names would still coincide, compared as Delta
+   * compares column names (ignoring case), get the first 8 hex digits of their value's SHA-256 appended, so the
+   * names are unique and the same on every run (models depend on them).
+   *
+   * @param values distinct values, in the order of the columns
+   */
+  static List<String> oneHotColumns(String feature, List<String> values) {
+    List<String> plain = values.stream().map(v -> feature + "_" + v.replaceAll("[^\\p{L}\\p{N}]", "_")).toList();
+    Map<String, Long> uses = plain.stream().collect(java.util.stream.Collectors.groupingBy(
+        n -> n.toLowerCase(java.util.Locale.ROOT), java.util.stream.Collectors.counting()));
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      String name = plain.get(i);
+      out.add(uses.get(name.toLowerCase(java.util.Locale.ROOT)) > 1 ? name + "_" + shortHash(values.get(i)) : name);
+    }
+    return out;
+  }
+
+  private static String shortHash(String value) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 4);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A generated column must not take the name (ignoring case, as Delta does) of one the rows already have. */
+  private static void requireNewColumn(Dataset<Row> rows, List<String> generated, String name, String where) {
+    java.util.stream.Stream.concat(Arrays.stream(rows.columns()), generated.stream())
+        .filter(c -> c.equalsIgnoreCase(name)).findFirst().ifPresent(c -> {
+          throw Errors.configInvalid(where, "its generated column '" + name + "' has the name of column '" + c
+              + "' (Delta compares names ignoring case). Fix: rename the feature or the other column");
+        });
   }
 
   private static void requireInputColumns(Dataset<Row> rows, Spec spec) {
@@ -109,14 +153,14 @@ final class RowFeatures {
       String key = "__value_" + f.name();
       Dataset<Row> entries = vocabulary.filter(col("column").equalTo(f.index()))
           .select(col("value").as(key), col("index").cast("double").as(f.name()));
-      out = out.join(broadcast(entries), out.col(f.index()).cast("string").equalTo(entries.col(key)), "left")
+      out = out.join(broadcast(entries), out.col(ColumnNames.quoted(f.index())).cast("string").equalTo(entries.col(key)), "left")
           .drop(key);
     }
     return out;
   }
 
   private Dataset<Row> withTimePart(Dataset<Row> rows, FeatureConfig f, String eventTime) {
-    Column t = col(eventTime);
+    Column t = ColumnNames.column(eventTime);
     Column value = switch (f.timePart()) {
       case "hour" -> hour(t);
       case "minute" -> minute(t);
@@ -158,17 +202,17 @@ final class RowFeatures {
       throw Errors.featureInput("feature '" + f.name() + "'", "the fit window has no rows to learn frequencies from",
           "move fit_until (or training.split.validate_from) after the first event");
     }
-    Dataset<Row> shares = fit.groupBy(col(f.frequency()).cast("string").as(key))
+    Dataset<Row> shares = fit.groupBy(ColumnNames.column(f.frequency()).cast("string").as(key))
         .agg(count(lit(1)).divide(lit((double) total)).as(f.name()));
-    return rows.join(broadcast(shares), rows.col(f.frequency()).cast("string").equalTo(shares.col(key)), "left")
-        .withColumn(f.name(), when(col(f.frequency()).isNotNull(), coalesce(col(f.name()), lit(0.0))))
+    return rows.join(broadcast(shares), rows.col(ColumnNames.quoted(f.frequency())).cast("string").equalTo(shares.col(key)), "left")
+        .withColumn(f.name(), when(ColumnNames.column(f.frequency()).isNotNull(), coalesce(ColumnNames.column(f.name()), lit(0.0))))
         .drop(key);
   }
 
   private static Dataset<Row> withTargetMean(Dataset<Row> rows, FeatureConfig f, Column fitWindow, Column label) {
     String key = "__value_" + f.name();
     Dataset<Row> fit = rows.filter(fitWindow.and(label.isNotNull()))
-        .select(col(f.targetMean()).cast("string").as(key), label.cast("double").as("__y"));
+        .select(ColumnNames.column(f.targetMean()).cast("string").as(key), label.cast("double").as("__y"));
     Row overall = fit.agg(sum("__y"), count("__y")).first();
     if (overall.getLong(1) == 0) {
       throw Errors.featureInput("feature '" + f.name() + "'", "the fit window has no labelled rows to learn "
@@ -179,8 +223,8 @@ final class RowFeatures {
     // (sum + m * prior) / (n + m): rare values lean on the overall mean instead of their few labels.
     Dataset<Row> means = fit.filter(col(key).isNotNull()).groupBy(key)
         .agg(sum("__y").plus(lit(m * prior)).divide(count(lit(1)).plus(lit(m))).as(f.name()));
-    return rows.join(broadcast(means), rows.col(f.targetMean()).cast("string").equalTo(means.col(key)), "left")
-        .withColumn(f.name(), coalesce(col(f.name()), lit(prior)))
+    return rows.join(broadcast(means), rows.col(ColumnNames.quoted(f.targetMean())).cast("string").equalTo(means.col(key)), "left")
+        .withColumn(f.name(), coalesce(ColumnNames.column(f.name()), lit(prior)))
         .drop(key);
   }
 }

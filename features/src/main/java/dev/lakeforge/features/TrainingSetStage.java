@@ -10,6 +10,7 @@ import dev.lakeforge.core.config.PipelineConfig;
 import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.config.TrainingSetConfig;
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
@@ -82,8 +83,8 @@ public final class TrainingSetStage implements Stage {
     set.featureSets().forEach(fs -> carried.addAll(config.featureSets().get(fs).entity()));
     requireColumns(owner, withRows.rows().columns(), carried);
     List<Column> slim = new ArrayList<>();
-    carried.forEach(c -> slim.add(col(c)));
-    featureColumns.forEach(c -> slim.add(col(c)));
+    carried.forEach(c -> slim.add(ColumnNames.column(c)));
+    featureColumns.forEach(c -> slim.add(ColumnNames.column(c)));
     slim.add(label);
     Dataset<Row> joined = withRows.rows().select(slim.toArray(Column[]::new));
 
@@ -105,11 +106,11 @@ public final class TrainingSetStage implements Stage {
     }
 
     List<Column> out = new ArrayList<>();
-    set.spine().keys().forEach(k -> out.add(col(k)));
+    set.spine().keys().forEach(k -> out.add(ColumnNames.column(k)));
     if (!set.spine().keys().contains(set.spine().eventTime())) {
-      out.add(col(set.spine().eventTime()));
+      out.add(ColumnNames.column(set.spine().eventTime()));
     }
-    featureColumns.forEach(f -> out.add(col(f).cast("double").as(f)));
+    featureColumns.forEach(f -> out.add(ColumnNames.column(f).cast("double").as(f)));
     out.add(label);
     Dataset<Row> trainingSet = joined.select(out.toArray(Column[]::new));
 
@@ -148,7 +149,7 @@ public final class TrainingSetStage implements Stage {
       Dataset<Row> all = labelled;
       labelled = Expressions.analysed(owner + " spine filter", () -> all.filter(filter));
     }
-    Row nulls = labelled.agg(sum(when(col(spine.eventTime()).isNull(), 1).otherwise(0))).first();
+    Row nulls = labelled.agg(sum(when(ColumnNames.column(spine.eventTime()).isNull(), 1).otherwise(0))).first();
     if (!nulls.isNullAt(0) && nulls.getLong(0) > 0) {
       throw Errors.featureInput(owner, source.version() + " has " + nulls.getLong(0) + " spine rows with a null "
               + "event time '" + spine.eventTime() + "', which no feature can be looked up for",

@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.lakeforge.core.config.Durations;
 import dev.lakeforge.core.config.FeatureConfig;
+import dev.lakeforge.core.spark.ColumnNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,11 +61,11 @@ final class WindowAggregates {
       partials.add(min(input).as(partial(f, "min")));
       partials.add(max(input).as(partial(f, "max")));
     }
-    List<Column> groups = new ArrayList<>(entity.stream().map(c -> col(c)).toList());
-    groups.add(col(eventTime));
+    List<Column> groups = new ArrayList<>(entity.stream().map(ColumnNames::column).toList());
+    groups.add(ColumnNames.column(eventTime));
     Dataset<Row> grouped = Expressions.analysed(where, () -> events.groupBy(groups.toArray(Column[]::new))
         .agg(partials.get(0), partials.subList(1, partials.size()).toArray(Column[]::new))
-        .withColumn(TIME_MICROS, unix_micros(col(eventTime).cast("timestamp"))));
+        .withColumn(TIME_MICROS, unix_micros(ColumnNames.column(eventTime).cast("timestamp"))));
 
     List<Column> out = new ArrayList<>(groups);
     for (FeatureConfig f : aggregates) {
@@ -89,8 +90,8 @@ final class WindowAggregates {
       case "count" -> n.cast("double");
       case "sum" -> when(present, when(nonFinite, nan).otherwise(total));
       case "mean" -> when(present, when(nonFinite, nan).otherwise(total.divide(n)));
-      case "min" -> min(col(partial(f, "min"))).over(sliding(entity, beforeFirst + 1, last));
-      case "max" -> max(col(partial(f, "max"))).over(sliding(entity, beforeFirst + 1, last));
+      case "min" -> min(ColumnNames.column(partial(f, "min"))).over(sliding(entity, beforeFirst + 1, last));
+      case "max" -> max(ColumnNames.column(partial(f, "max"))).over(sliding(entity, beforeFirst + 1, last));
       // Sample standard deviation from the moments; tiny negative round-off is clamped to 0.
       case "stddev" -> when(n.gt(1), when(nonFinite, nan).otherwise(
           sqrt(greatest(lit(0.0), squares.minus(total.multiply(total).divide(n)).divide(n.minus(1))))));
@@ -100,8 +101,8 @@ final class WindowAggregates {
 
   /** The sum of a partial column over rows timed in (t + beforeFirst, t + last]: two running totals subtracted. */
   private static Column inWindow(List<String> entity, String partialColumn, long beforeFirst, long last) {
-    Column upToLast = coalesce(sum(col(partialColumn)).over(growing(entity, last)), lit(0));
-    Column upToBeforeFirst = coalesce(sum(col(partialColumn)).over(growing(entity, beforeFirst)), lit(0));
+    Column upToLast = coalesce(sum(ColumnNames.column(partialColumn)).over(growing(entity, last)), lit(0));
+    Column upToBeforeFirst = coalesce(sum(ColumnNames.column(partialColumn)).over(growing(entity, beforeFirst)), lit(0));
     return upToLast.minus(upToBeforeFirst);
   }
 
@@ -114,7 +115,7 @@ final class WindowAggregates {
   }
 
   private static WindowSpec byEntityInTime(List<String> entity) {
-    return Window.partitionBy(entity.stream().map(c -> col(c)).toArray(Column[]::new)).orderBy(col(TIME_MICROS));
+    return Window.partitionBy(entity.stream().map(ColumnNames::column).toArray(Column[]::new)).orderBy(col(TIME_MICROS));
   }
 
   private static String partial(FeatureConfig f, String what) {

@@ -9,6 +9,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 
@@ -177,7 +181,11 @@ public final class Lake {
       writer = writer.option("overwriteSchema", "true");
     }
     long before = exists ? latestVersion(path) : -1;
-    writer.save(path);
+    if (!exists && needsColumnMapping(rows.schema())) {
+      saveWithColumnMapping(writer, path);
+    } else {
+      writer.save(path);
+    }
     Row ours = committedBy(path, before, metadata);
     if (ours == null) {
       // Delta commits nothing for an append of no rows: the table stays where it was.
@@ -186,6 +194,42 @@ public final class Lake {
     Map<String, String> metrics = JavaConverters.mapAsJavaMap(ours.<scala.collection.Map<String, String>>getAs(1));
     long written = Long.parseLong(metrics.getOrDefault("numOutputRows", "0"));
     return new WriteResult(new TableVersion(ref.table(), ours.getLong(0)), written, attempt);
+  }
+
+  /** Characters Parquet (and so Delta without column mapping) refuses in a column name. */
+  private static final String PARQUET_INVALID = " ,;{}()\n\t=";
+
+  /** Whether a column or nested field name holds a character only Delta's column mapping can store. */
+  static boolean needsColumnMapping(DataType type) {
+    if (type instanceof StructType struct) {
+      for (StructField f : struct.fields()) {
+        if (f.name().chars().anyMatch(ch -> PARQUET_INVALID.indexOf(ch) >= 0) || needsColumnMapping(f.dataType())) {
+          return true;
+        }
+      }
+    } else if (type instanceof ArrayType array) {
+      return needsColumnMapping(array.elementType());
+    } else if (type instanceof MapType map) {
+      return needsColumnMapping(map.keyType()) || needsColumnMapping(map.valueType());
+    }
+    return false;
+  }
+
+  /**
+   * Creates the table with column mapping by name (Delta protocol reader 2, writer 5), so names such as "read at"
+   * are stored as given: Delta takes a new table's properties from the session's
+   * {@code spark.databricks.delta.properties.defaults.*}, set only for this write.
+   */
+  private void saveWithColumnMapping(org.apache.spark.sql.DataFrameWriter<Row> writer, String path) {
+    String key = "spark.databricks.delta.properties.defaults.columnMapping.mode";
+    synchronized (spark) {
+      spark.conf().set(key, "name");
+      try {
+        writer.save(path);
+      } finally {
+        spark.conf().unset(key);
+      }
+    }
   }
 
   /**
