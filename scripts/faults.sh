@@ -193,6 +193,24 @@ PY
 truncate -s $(( $(stat -c %s "$work/pq/trips.parquet") / 2 )) "$work/pq/trips.parquet"
 FORMAT=parquet FILE=pq write_config
 check "truncated Parquet" 2 "Cannot read source 'trips'" -- lf ingest
+# Inputs from other users' bug reports (issues 26 and 27), each in a lake of its own.
+write_config
+fresh() { local lake=$1; shift; lf ingest --set "lake.root=$work/$lake" "$@" && lf validate --set "lake.root=$work/$lake" "$@"; }
+trips 'id,city,km.total\n1,NYC,10\n2,BOS,500\n'
+check "dotted column name" 0 "trips.rows_quarantined = 1" -- fresh dotted \
+  --set 'sources.trips.schema=id INT, city STRING, `km.total` DOUBLE' --set validation.trips.rules.1.column=km.total
+trips 'id,city,km\n1,NYC,10\n1,NYC,20\n,BOS,5\n,SEA,6\n'
+sed 's/^    deduplicate: \[id\]$/    deduplicate: {keys: [id], order_by: [km desc]}/' "$work/pipeline.yaml" > "$work/ordered.yaml"
+ordered() {
+  local args=(--config "$work/ordered.yaml" --run-date 2026-11-01 --set "lake.root=$work/ordered"
+    --set validation.trips.max_quarantine_fraction=1)
+  bin/lakeforge ingest "${args[@]}" && bin/lakeforge validate "${args[@]}"
+}
+check "deduplicate with order_by; null keys are not duplicates" 0 "trips.duplicates_removed = 1" -- ordered
+trips 'id,city,km\n1,NYC,10\n'
+lf ingest >/dev/null 2>&1
+check "unparsable rule expression" 2 "PARSE_SYNTAX_ERROR" -- lf validate \
+  --set validation.trips.rules.2.kind=expression --set 'validation.trips.rules.2.expression=Cost Total $ = Cost Other'
 fi
 
 # ---- recovery (kill -9 mid-write, services down mid-stage, concurrent writers, reruns, secrets) ----

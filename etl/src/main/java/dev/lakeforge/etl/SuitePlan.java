@@ -15,7 +15,6 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeforge.core.config.DeduplicateConfig;
@@ -34,9 +33,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 
@@ -177,10 +173,8 @@ final class SuitePlan {
     return when(anyNull(dedup.keys()), lit(1)).otherwise(rank);
   }
 
-  /** The column as something Spark can sort: maps (and types holding them) by their JSON text. */
   private static Column orderable(Dataset<Row> rows, String name) {
-    DataType type = rows.schema().apply(name).dataType();
-    return containsMap(type) ? to_json(ColumnNames.column(name)) : ColumnNames.column(name);
+    return ColumnNames.comparable(name, rows.schema().apply(name).dataType());
   }
 
   private static Column anyNull(List<String> columns) {
@@ -230,9 +224,8 @@ final class SuitePlan {
     for (String c : withColumnMetrics ? profiledColumns : List.<String>of()) {
       Column v = when(kept, ColumnNames.column(c));
       aggs.put("column." + c + ".non_null", count(v));
-      // Spark cannot hash maps; their canonical JSON text stands in for the value.
-      aggs.put("column." + c + ".distinct", approx_count_distinct(hashable(prepared.schema().apply(c).dataType(),
-          v)));
+      aggs.put("column." + c + ".distinct",
+          approx_count_distinct(when(kept, ColumnNames.comparable(c, prepared.schema().apply(c).dataType()))));
       if (numericColumns.contains(c)) {
         aggs.put("column." + c + ".min", min(v).cast("double"));
         aggs.put("column." + c + ".max", max(v).cast("double"));
@@ -250,24 +243,6 @@ final class SuitePlan {
     }
     List<Column> named = aggs.entrySet().stream().map(e -> e.getValue().as(e.getKey())).toList();
     return rows.agg(named.get(0), named.subList(1, named.size()).toArray(Column[]::new));
-  }
-
-  private static Column hashable(DataType type, Column value) {
-    return containsMap(type) ? to_json(value) : value;
-  }
-
-  /** Whether a type is or holds a map, which Spark can neither hash nor sort. */
-  static boolean containsMap(DataType type) {
-    if (type instanceof MapType) {
-      return true;
-    }
-    if (type instanceof ArrayType a) {
-      return containsMap(a.elementType());
-    }
-    if (type instanceof StructType s) {
-      return Arrays.stream(s.fields()).anyMatch(f -> containsMap(f.dataType()));
-    }
-    return false;
   }
 
   /** Each outlier rule's bounds, from its quantile sketch in the suite's aggregation. */

@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -64,11 +65,11 @@ public final class TableProfiler {
     for (StructField f : fields) {
       Column c = ColumnNames.column(f.name());
       aggs.add(count(c).as(f.name() + "|non_null"));
-      aggs.add(approx_count_distinct(c).as(f.name() + "|distinct"));
+      aggs.add(approx_count_distinct(ColumnNames.comparable(f.name(), f.dataType())).as(f.name() + "|distinct"));
       if (f.dataType() instanceof NumericType) {
         aggs.add(min(c).cast("double").as(f.name() + "|min"));
         aggs.add(max(c).cast("double").as(f.name() + "|max"));
-        aggs.add(avg(c).as(f.name() + "|mean"));
+        aggs.add(avg(c).cast("double").as(f.name() + "|mean"));
         aggs.add(stddev_samp(c).as(f.name() + "|stddev"));
         Column[] ps = java.util.Arrays.stream(QUANTILES).mapToObj(p -> lit(p)).toArray(Column[]::new);
         aggs.add(percentile_approx(c.cast("double"), array(ps), lit(10_000)).as(f.name() + "|quantiles"));
@@ -88,7 +89,7 @@ public final class TableProfiler {
         double width = hi > lo ? (hi - lo) / BINS : 1;
         key = least(floor(c.cast("double").minus(lo).divide(width)), lit(BINS - 1)).cast("string");
       } else {
-        key = c.cast("string");
+        key = ColumnNames.containsMap(f.dataType()) ? to_json(c) : c.cast("string");
       }
       pairs.add(struct(lit(f.name()).as("column"), key.as("key")));
     }

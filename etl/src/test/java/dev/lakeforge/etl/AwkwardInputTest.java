@@ -66,6 +66,9 @@ class AwkwardInputTest {
         "rules: [{name: id_present, kind: not_null, column: id}]", "2026-11-01");
     StageResult r = ingestAndValidate(ctx);
     assertEquals(3L, r.metrics().get("s.rows_kept"));
+    var temp = new TableProfiler().run(ctx.lake(), TableRef.parse("silver.s")).columns().stream()
+        .filter(c -> c.name().equals("sensor.temp")).findFirst().orElseThrow();
+    assertEquals(List.of(19.0, 250.0), List.of(temp.min(), temp.max()));
 
     RunContext ranged = pipeline("csv", "id STRING, `sensor.temp` DOUBLE", "s.csv", csv,
         "rules: [{name: id_present, kind: not_null, column: id}, "
@@ -161,6 +164,12 @@ class AwkwardInputTest {
     assertEquals(1L, r.metrics().get("s.duplicates_removed"));
     // Same batch, so the other columns decide in name order: attrs' JSON {"fw":"1.2",...} sorts first.
     assertEquals(List.of("[d1,1.2,3]", "[d2,2.0,1]"), rows(ctx, "silver.s", "id", "attrs['fw']", "n"));
+    // The profile and the checksum read the map too.
+    var attrs = new TableProfiler().run(ctx.lake(), TableRef.parse("silver.s")).columns().stream()
+        .filter(c -> c.name().equals("attrs")).findFirst().orElseThrow();
+    assertEquals(2L, attrs.distinctApprox());
+    assertEquals(2L, dev.lakeforge.core.table.TableChecksum.of(ctx.lake(), TableRef.parse("silver.s"),
+        java.util.Set.of(), false).rows());
   }
 
   // Sibling of case 6: arrays of maps, binary, high-precision decimals and timestamp_ntz in every column metric.
@@ -179,6 +188,9 @@ class AwkwardInputTest {
     assertEquals(1L, r.metrics().get("s.duplicates_removed"));
     assertEquals(List.of("[a,1.500000000000000000]", "[b,2.500000000000000000]"),
         rows(ctx, "silver.s", "id", "amount"));
+    var tags = new TableProfiler().run(ctx.lake(), TableRef.parse("silver.s")).columns().stream()
+        .filter(c -> c.name().equals("tags")).findFirst().orElseThrow();
+    assertEquals(2L, tags.distinctApprox());
   }
 
   // Issue 27: a late correction wins when the order says so; by default the newest ingest batch wins.

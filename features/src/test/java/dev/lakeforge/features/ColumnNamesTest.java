@@ -97,6 +97,32 @@ class ColumnNamesTest {
             "`temp_mean_1d`").collectAsList()));
   }
 
+  // Issue 26 case 8 for the expressions of features: a label or feature Spark cannot parse says what Spark said.
+  @Test
+  void unparsableLabelAndFeatureExpressionsCarrySparksMessage() {
+    RunContext label = context("{name: city, one_hot: city, top: 5}", "[]", "'x'");
+    String spaced = "Cost Total > Cost Other";
+    RunContext badLabel = SharedSpark.context(PIPELINE.formatted("{name: c, index: city}", "[]")
+        .replace("label: \"y\"", "label: \"" + spaced + "\""), "2024-02-01");
+    copyVisits(label, badLabel);
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new TrainingSetStage().run(badLabel));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("label expression '" + spaced + "': [PARSE_SYNTAX_ERROR] Syntax error at or "
+        + "near 'Total'"), e.getMessage());
+
+    RunContext badFeature = SharedSpark.context(PIPELINE.formatted("{name: cost, expr: \"Cost Total $\"}", "[]"),
+        "2024-02-01");
+    copyVisits(label, badFeature);
+    e = assertThrows(LakeforgeException.class, () -> new TrainingSetStage().run(badFeature));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("'Cost Total $': [PARSE_SYNTAX_ERROR]"), e.getMessage());
+  }
+
+  private static void copyVisits(RunContext from, RunContext to) {
+    to.lake().overwrite(from.lake().read(TableRef.parse("silver.visits"), "test").rows(),
+        TableRef.parse("silver.visits"), to.commitMetadata("test"));
+  }
+
   private static String sha8(String value) throws RuntimeException {
     try {
       return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")

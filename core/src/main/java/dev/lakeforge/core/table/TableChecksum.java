@@ -3,7 +3,6 @@ package dev.lakeforge.core.table;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.lakeforge.core.spark.ColumnNames;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.MapType;
 
 /**
  * An order-independent fingerprint of a table version's content: the row count and the exact sum of every row's
@@ -38,9 +36,8 @@ public record TableChecksum(TableVersion version, long rows, String checksum, Li
         .filter(c -> exclude.contains(c) || (!allColumns && recordsTheRun(c))).toList();
     Column[] hashed = Arrays.stream(frame.rows().schema().fields())
         .filter(f -> !excluded.contains(f.name()))
-        // Spark refuses to hash maps; their JSON form is canonical enough for equal content.
-        .map(f -> f.dataType() instanceof MapType
-            ? to_json(ColumnNames.column(f.name())) : ColumnNames.column(f.name()))
+        // Spark refuses to hash maps (also inside arrays and structs); their JSON form stands in.
+        .map(f -> ColumnNames.comparable(f.name(), f.dataType()))
         .toArray(Column[]::new);
     Column rowHash = hashed.length == 0 ? lit(0L) : xxhash64(hashed);
     Row totals = frame.rows().agg(count(lit(1)), sum(rowHash.cast("decimal(38,0)"))).head();
