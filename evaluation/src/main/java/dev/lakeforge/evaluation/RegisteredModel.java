@@ -22,6 +22,18 @@ import java.util.Optional;
 public record RegisteredModel(String name, String version, String runId, String label, ModelDirectory directory) {
   /** The run tag that records the trained model's directory; the register stage writes it. */
   public static final String TAG_MODEL_DIR = "lakeforge.model_dir";
+  /**
+   * The run tag with the SHA-256 of the registered model's files ({@link #modelDigest}); a directory at
+   * {@link #TAG_MODEL_DIR} is used only while it still holds those files (a retrain into the same directory, or
+   * another machine's path, must not stand in for the registered model).
+   */
+  public static final String TAG_MODEL_SHA256 = "lakeforge.model_sha256";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RegisteredModel.class);
+
+  /** The digest of what scoring reads from a model directory: model-info.json and the Spark model. */
+  public static String modelDigest(ModelDirectory dir) {
+    return RegistryCache.digest(dir.root(), List.of(ModelDirectory.INFO, ModelDirectory.SPARK_MODEL));
+  }
 
   /**
    * The version an alias points at, or empty when the registry answered that the model or the alias does not exist
@@ -46,12 +58,18 @@ public record RegisteredModel(String name, String version, String runId, String 
     String number = version.path("version").asText();
     String runId = version.path("run_id").asText();
     JsonNode run = mlflow.getRun(runId);
-    for (JsonNode tag : run.path("data").path("tags")) {
-      if (tag.path("key").asText().equals(TAG_MODEL_DIR)) {
-        ModelDirectory trained = new ModelDirectory(Path.of(tag.path("value").asText()));
-        if (Files.isRegularFile(trained.file(ModelDirectory.INFO)) && Files.isDirectory(trained.sparkModel())) {
+    java.util.Map<String, String> tags = new java.util.HashMap<>();
+    run.path("data").path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+    if (tags.containsKey(TAG_MODEL_DIR)) {
+      ModelDirectory trained = new ModelDirectory(Path.of(tags.get(TAG_MODEL_DIR)));
+      if (Files.isRegularFile(trained.file(ModelDirectory.INFO)) && Files.isDirectory(trained.sparkModel())) {
+        String registered = tags.get(TAG_MODEL_SHA256);
+        // Runs registered before the digest existed carry none: their directory is trusted as it always was.
+        if (registered == null || registered.equals(modelDigest(trained))) {
           return new RegisteredModel(name, number, runId, label, trained);
         }
+        LOG.warn("{} no longer holds the files of {} (run {}); using the registry's copy", trained.root(), label,
+            runId);
       }
     }
     String artifactUri = run.path("info").path("artifact_uri").asText();

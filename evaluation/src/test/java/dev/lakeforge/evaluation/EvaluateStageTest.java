@@ -228,6 +228,28 @@ class EvaluateStageTest {
     StageResult second = new EvaluateStage(Map.of()).run(ctx);
     assertEquals(model + "@champion (v1)", second.outputs().get("champion"));
     assertEquals("true", second.output(EvaluateStage.BLESSED), "the same model is within the margin of itself");
+
+    // The run's directory is used only while it holds the files the run registered (their digest in a tag).
+    Path cache = Files.createTempDirectory("registry-cache");
+    String same = RegisteredModel.modelDigest(new ModelDirectory(trained));
+    assertEquals(trained, championTagged(mlflow, model, trained, same, cache).directory().root());
+    LakeforgeException changed = assertThrows(LakeforgeException.class,
+        () -> championTagged(mlflow, model, trained, "0".repeat(64), cache));
+    assertEquals(2, changed.exitCode(), changed.getMessage());
+    assertTrue(changed.getMessage().contains("its run has no lakeforge/model-info.json artifact"),
+        "not the directory, the registry's copy (which this bare run lacks): " + changed.getMessage());
+  }
+
+  /** A new champion version whose run names {@code dir} with the given digest, resolved as evaluate and score do. */
+  static RegisteredModel championTagged(MlflowClient mlflow, String model, Path dir, String digest, Path cache) {
+    JsonNode run = mlflow.createRun(mlflow.experimentId("lakeforge-tests"), model,
+        Map.of(RegisteredModel.TAG_MODEL_DIR, dir.toString(), RegisteredModel.TAG_MODEL_SHA256, digest));
+    String runId = run.path("info").path("run_id").asText();
+    mlflow.finishRun(runId);
+    String version = mlflow.createModelVersion(model, run.path("info").path("artifact_uri").asText() + "/model",
+        runId, "tagged", Map.of()).path("version").asText();
+    mlflow.setAlias(model, "champion", version);
+    return RegisteredModel.byAlias(mlflow, model, "champion", cache).orElseThrow();
   }
 
   @Test

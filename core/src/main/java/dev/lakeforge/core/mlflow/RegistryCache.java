@@ -103,6 +103,25 @@ public final class RegistryCache {
     }
   }
 
+  /**
+   * One SHA-256 over the files at {@code entries} under {@code root} (files, or directories walked), by relative
+   * path and content: what a model directory's identity is checked by before a registry run's path to it is trusted.
+   */
+  public static String digest(Path root, List<String> entries) {
+    StringBuilder listing = new StringBuilder();
+    try {
+      Map<String, String> all = digests(root);
+      all.forEach((path, sha) -> {
+        if (entries.stream().anyMatch(e -> path.equals(e) || path.startsWith(e + "/"))) {
+          listing.append(path).append(' ').append(sha).append('\n');
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + root, e);
+    }
+    return sha256(listing.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
   private static Map<String, String> digests(Path dir) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> files = Files.walk(dir)) {
