@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts a real MLflow tracking server on loopback (SQLite backend, proxied artifacts) and waits until it answers.
 #   scripts/mlflow-server.sh [start|stop]   env: MLFLOW_PORT (default 5000), MLFLOW_HOME (default data/mlflow)
+# With MLFLOW_PROXY_PORT and MLFLOW_PROXY_PREFIX (e.g. /mlflow) it also starts scripts/prefix-proxy.py, which serves
+# the server at http://127.0.0.1:$MLFLOW_PROXY_PORT$MLFLOW_PROXY_PREFIX, as a site's reverse proxy would.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MLFLOW_VERSION=2.22.1
@@ -10,6 +12,10 @@ pidfile="$home/server.pid"
 url="http://127.0.0.1:$port"
 
 if [[ "${1:-start}" == stop ]]; then
+  if [[ -f "$home/proxy.pid" ]]; then
+    kill "$(cat "$home/proxy.pid")" 2>/dev/null || true
+    rm -f "$home/proxy.pid"
+  fi
   if [[ -f "$pidfile" ]]; then
     # The whole process group (setsid below): killing only the CLI would leave its gunicorn workers serving.
     kill -- "-$(cat "$pidfile")" 2>/dev/null || kill "$(cat "$pidfile")" 2>/dev/null || true
@@ -19,8 +25,26 @@ if [[ "${1:-start}" == stop ]]; then
   exit 0
 fi
 
+# shellcheck source=scripts/wait-for-server.sh
+source "$root/scripts/wait-for-server.sh"
+
+# The prefix proxy in front of the server, when asked for (MLFLOW_PROXY_PORT).
+start_proxy() {
+  [[ -n "${MLFLOW_PROXY_PORT:-}" ]] || return 0
+  local proxied="http://127.0.0.1:$MLFLOW_PROXY_PORT${MLFLOW_PROXY_PREFIX:-/mlflow}"
+  if ! curl -fsS "$proxied/api/2.0/mlflow/experiments/search?max_results=1" >/dev/null 2>&1; then
+    setsid nohup python3 "$root/scripts/prefix-proxy.py" "$MLFLOW_PROXY_PORT" "${MLFLOW_PROXY_PREFIX:-/mlflow}" "$url" \
+      > "$home/proxy.log" 2>&1 < /dev/null &
+    echo $! > "$home/proxy.pid"
+    wait_for_server prefix-proxy "$home/proxy.pid" "$home/proxy.log" 30 \
+      curl -fsS "$proxied/api/2.0/mlflow/experiments/search?max_results=1"
+  fi
+  echo "mlflow: also at $proxied (prefix proxy, log: $home/proxy.log)"
+}
+
 if curl -fsS "$url/health" >/dev/null 2>&1; then
   echo "mlflow: already running at $url"
+  start_proxy
   exit 0
 fi
 # SQLAlchemy 2.1 removed a pool class MLflow 2.22 imports: keep 2.0.
@@ -32,7 +56,6 @@ setsid nohup "$venv/bin/mlflow" server --host 127.0.0.1 --port "$port" --workers
   --serve-artifacts --artifacts-destination "$home/artifacts" \
   > "$home/server.log" 2>&1 < /dev/null &
 echo $! > "$pidfile"
-# shellcheck source=scripts/wait-for-server.sh
-source "$root/scripts/wait-for-server.sh"
 wait_for_server mlflow "$pidfile" "$home/server.log" 120 curl -fsS "$url/health"
 echo "mlflow: running at $url (UI: $url, log: $home/server.log)"
+start_proxy

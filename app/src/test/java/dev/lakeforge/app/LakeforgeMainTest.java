@@ -10,6 +10,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,5 +81,44 @@ class LakeforgeMainTest {
   void badRunDateAndUnknownCommandAreUsageErrors() {
     assertEquals(2, run("train", "--run-date", "yesterday").code());
     assertEquals(2, run("deploy").code());
+  }
+
+  Outcome alias(String trackingUri, String model, String... command) {
+    List<String> args = new ArrayList<>(List.of("alias"));
+    args.addAll(List.of(command));
+    args.addAll(List.of("--config", flights(), "--set", "registry.tracking_uri=" + trackingUri, "--set",
+        "registry.model_name=" + model, "--set", "registry.max_attempts=2", "--set", "registry.initial_backoff_ms=10"));
+    return run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void aliasCommandsWorkThroughAPathPrefixAndSayWhyWhenTheRegistryCannotBeRead() throws Exception {
+    String proxied = System.getenv("MLFLOW_PREFIXED_TRACKING_URI");
+    Assumptions.assumeTrue(proxied != null, "needs the prefixed MLflow server scripts/test.sh starts");
+    String model = "cli_alias_" + System.nanoTime();
+    Outcome unset = alias(proxied, model, "show", "champion");
+    assertEquals(2, unset.code(), unset.err());
+    assertEquals("models:/" + model + "@champion is not set", unset.out().strip(), "the registry answered: none");
+
+    String withoutPrefix = proxied.substring(0, proxied.length() - URI.create(proxied).getPath().length());
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    for (var unreadable : List.of(Map.entry(withoutPrefix, "lakeforge: config error: Cannot use MLflow at "
+        + withoutPrefix + ": " + withoutPrefix + "/api/2.0/mlflow/registered-models/alias answered HTTP 404"),
+        Map.entry("http://127.0.0.1:" + closed + "/mlflow", "lakeforge: external service unavailable: Cannot reach "
+            + "MLflow at http://127.0.0.1:" + closed + "/mlflow after 2 attempts: ConnectException"))) {
+      int code = unreadable.getValue().contains("config error") ? 2 : 5;
+      for (String command : List.of("show", "delete")) {
+        Outcome o = alias(unreadable.getKey(), model, command, "champion");
+        assertEquals(code, o.code(), command + ": " + o.err());
+        assertEquals("", o.out(), command + ": neither 'is not set' nor 'was not set'");
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+        assertTrue(o.err().startsWith(unreadable.getValue()), o.err());
+        assertFalse(o.err().contains("\tat "));
+      }
+    }
+    assertTrue(alias(withoutPrefix, model, "show", "champion").err().contains("including its path prefix"));
   }
 }

@@ -5,28 +5,40 @@ import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.mlflow.MlflowClient;
 import dev.lakeforge.core.mlflow.ModelUri;
 import dev.lakeforge.training.ModelDirectory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.lakeforge.core.mlflow.RegistryCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * A registered model version as a local model directory. The version's run records where the model was trained
  * ({@link #TAG_MODEL_DIR}); when that directory is not on this machine, the run's Spark model and Lakeforge files
- * are downloaded once into {@code <cacheRoot>/<name>-v<version>} (into a temporary directory first, so an
- * interrupted download is never taken for a model).
+ * are downloaded once into {@code cacheRoot} ({@link RegistryCache}: keyed by the tracking server, name, version
+ * and run id, and verified on use, so another server's or a re-created model's "v1" is never taken for this one).
  *
  * @param label e.g. "flights_delay@champion (v3)" or "flights_delay/3"
  */
 public record RegisteredModel(String name, String version, String runId, String label, ModelDirectory directory) {
   /** The run tag that records the trained model's directory; the register stage writes it. */
   public static final String TAG_MODEL_DIR = "lakeforge.model_dir";
+  /**
+   * The run tag with the SHA-256 of the registered model's files ({@link #modelDigest}); a directory at
+   * {@link #TAG_MODEL_DIR} is used only while it still holds those files (a retrain into the same directory, or
+   * another machine's path, must not stand in for the registered model).
+   */
+  public static final String TAG_MODEL_SHA256 = "lakeforge.model_sha256";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RegisteredModel.class);
 
-  /** The version an alias points at, or empty when the model or the alias does not exist (yet). */
+  /** The digest of what scoring reads from a model directory: model-info.json and the Spark model. */
+  public static String modelDigest(ModelDirectory dir) {
+    return RegistryCache.digest(dir.root(), List.of(ModelDirectory.INFO, ModelDirectory.SPARK_MODEL));
+  }
+
+  /**
+   * The version an alias points at, or empty when the registry answered that the model or the alias does not exist
+   * (yet); a registry that cannot be read is an error (exit 5, or 2 for a wrong URL), never "no champion".
+   */
   public static Optional<RegisteredModel> byAlias(MlflowClient mlflow, String name, String alias, Path cacheRoot) {
     return mlflow.versionByAlias(name, alias).map(v -> local(mlflow, name, v,
         name + "@" + alias + " (v" + v.path("version").asText() + ")", cacheRoot));
@@ -46,46 +58,33 @@ public record RegisteredModel(String name, String version, String runId, String 
     String number = version.path("version").asText();
     String runId = version.path("run_id").asText();
     JsonNode run = mlflow.getRun(runId);
-    for (JsonNode tag : run.path("data").path("tags")) {
-      if (tag.path("key").asText().equals(TAG_MODEL_DIR)) {
-        ModelDirectory trained = new ModelDirectory(Path.of(tag.path("value").asText()));
-        if (Files.isRegularFile(trained.file(ModelDirectory.INFO)) && Files.isDirectory(trained.sparkModel())) {
+    java.util.Map<String, String> tags = new java.util.HashMap<>();
+    run.path("data").path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+    if (tags.containsKey(TAG_MODEL_DIR)) {
+      ModelDirectory trained = new ModelDirectory(Path.of(tags.get(TAG_MODEL_DIR)));
+      if (Files.isRegularFile(trained.file(ModelDirectory.INFO)) && Files.isDirectory(trained.sparkModel())) {
+        String registered = tags.get(TAG_MODEL_SHA256);
+        // Runs registered before the digest existed carry none: their directory is trusted as it always was.
+        if (registered == null || registered.equals(modelDigest(trained))) {
           return new RegisteredModel(name, number, runId, label, trained);
         }
+        LOG.warn("{} no longer holds the files of {} (run {}); using the registry's copy", trained.root(), label,
+            runId);
       }
     }
-    ModelDirectory cached = new ModelDirectory(cacheRoot.resolve(name + "-v" + number));
-    if (!Files.isRegularFile(cached.file(ModelDirectory.INFO))) {
-      download(mlflow, run.path("info").path("artifact_uri").asText(), cached.root(), label);
-    }
-    return new RegisteredModel(name, number, runId, label, cached);
+    String artifactUri = run.path("info").path("artifact_uri").asText();
+    RegistryCache.Source source = new RegistryCache.Source(mlflow.base().toString(), name, number, runId,
+        List.of("spark-model", "lakeforge"));
+    Path copy = RegistryCache.fetch(cacheRoot, source, partial -> download(mlflow, artifactUri, partial, label));
+    return new RegisteredModel(name, number, runId, label, new ModelDirectory(copy));
   }
 
-  private static void download(MlflowClient mlflow, String artifactUri, Path target, String label) {
-    Path partial = target.resolveSibling(target.getFileName() + ".partial");
-    try {
-      deleteRecursively(partial);
-      mlflow.downloadDirectory(artifactUri, "spark-model", partial.resolve(ModelDirectory.SPARK_MODEL));
-      mlflow.downloadDirectory(artifactUri, "lakeforge", partial);
-      if (!Files.isRegularFile(partial.resolve(ModelDirectory.INFO))) {
-        throw Errors.usage("Cannot read " + label + ": its run has no lakeforge/" + ModelDirectory.INFO
-            + " artifact", "register the model again with `lakeforge register --from <model dir>`");
-      }
-      deleteRecursively(target);
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot store the downloaded model in " + target, e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
+  private static void download(MlflowClient mlflow, String artifactUri, Path partial, String label) {
+    mlflow.downloadDirectory(artifactUri, "spark-model", partial.resolve(ModelDirectory.SPARK_MODEL));
+    mlflow.downloadDirectory(artifactUri, "lakeforge", partial);
+    if (!Files.isRegularFile(partial.resolve(ModelDirectory.INFO))) {
+      throw Errors.usage("Cannot read " + label + ": its run has no lakeforge/" + ModelDirectory.INFO
+          + " artifact", "register the model again with `lakeforge register --from <model dir>`");
     }
   }
 }

@@ -17,7 +17,10 @@ import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.TrainStage;
+import com.sun.net.httpserver.HttpServer;
 import java.awt.image.BufferedImage;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -162,6 +165,91 @@ class EvaluateStageTest {
     assertEquals(goodAuc, kept.championMetrics().get("auc_roc"), 1e-12, "the champion scored on the same rows");
     assertTrue(kept.metrics().get("auc_roc") < goodAuc - 0.002);
     assertEquals(List.of(false), kept.gates().stream().map(Gates.Verdict::passed).toList());
+  }
+
+  /** The same run with registry settings overridden, as --set does. */
+  static RunContext withRegistry(RunContext ctx, String... overrides) {
+    return RunContext.create(ctx.runId(), ctx.runDate(), "local", new dev.lakeforge.core.config.ConfigLoader(Map.of())
+        .loadPipeline(ctx.loaded().file(), List.of(overrides)), ctx.spark());
+  }
+
+  @Test
+  void theChampionGateReadsTheRegistryThroughAPathPrefixAndNeverPassesWhenItCannotReadIt() throws Exception {
+    String proxied = System.getenv("MLFLOW_PREFIXED_TRACKING_URI");
+    assumeTrue(proxied != null, "needs the prefixed MLflow server scripts/test.sh starts");
+    String model = "evaluate_prefix_" + System.nanoTime();
+    RunContext ctx = SharedSpark.context(pipeline("{auc_roc: {min: 0.5, champion_margin: 0.002}}", proxied, model),
+        "2020-02-01");
+    writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
+    Path trained = Path.of(train(ctx).output(TrainStage.MODEL_DIR));
+
+    // A registry that cannot be read ends the stage without a verdict: no "no champion yet", no blessing.
+    HttpServer gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    gateway.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(502, -1);
+      exchange.close();
+    });
+    gateway.start();
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    String withoutPrefix = proxied.substring(0, proxied.length() - java.net.URI.create(proxied).getPath().length());
+    try {
+      for (var unreadable : List.of(Map.entry("http://127.0.0.1:" + gateway.getAddress().getPort() + "/mlflow", 5),
+          Map.entry("http://127.0.0.1:" + closed + "/mlflow", 5), Map.entry(withoutPrefix, 2))) {
+        RunContext run = withRegistry(ctx, "registry.tracking_uri=" + unreadable.getKey(), "registry.max_attempts=2",
+            "registry.initial_backoff_ms=10");
+        LakeforgeException e = assertThrows(LakeforgeException.class, () -> new EvaluateStage(Map.of()).run(run),
+            unreadable.getKey());
+        assertEquals(unreadable.getValue(), e.exitCode(), e.getMessage());
+        assertTrue(e.getMessage().contains(unreadable.getKey()), e.getMessage());
+        assertFalse(Files.exists(trained.resolve(ModelDirectory.EVALUATION)), "no verdict written");
+      }
+    } finally {
+      gateway.stop(0);
+    }
+
+    // Through the prefix: the registry answers that there is no such model, so the bounds alone decide.
+    StageResult first = new EvaluateStage(Map.of()).run(ctx);
+    assertEquals("true", first.output(EvaluateStage.BLESSED));
+    assertEquals(null, first.outputs().get("champion"));
+
+    // Once a champion is registered (this very model), the gate finds it through the prefix and compares.
+    MlflowClient mlflow = new MlflowClient(ctx.config().registry(), Map.of());
+    JsonNode run = mlflow.createRun(mlflow.experimentId("lakeforge-tests"), model,
+        Map.of(RegisteredModel.TAG_MODEL_DIR, trained.toString()));
+    String runId = run.path("info").path("run_id").asText();
+    mlflow.finishRun(runId);
+    mlflow.ensureRegisteredModel(model, "test");
+    mlflow.createModelVersion(model, run.path("info").path("artifact_uri").asText() + "/model", runId, "champion",
+        Map.of());
+    mlflow.setAlias(model, "champion", "1");
+    StageResult second = new EvaluateStage(Map.of()).run(ctx);
+    assertEquals(model + "@champion (v1)", second.outputs().get("champion"));
+    assertEquals("true", second.output(EvaluateStage.BLESSED), "the same model is within the margin of itself");
+
+    // The run's directory is used only while it holds the files the run registered (their digest in a tag).
+    Path cache = Files.createTempDirectory("registry-cache");
+    String same = RegisteredModel.modelDigest(new ModelDirectory(trained));
+    assertEquals(trained, championTagged(mlflow, model, trained, same, cache).directory().root());
+    LakeforgeException changed = assertThrows(LakeforgeException.class,
+        () -> championTagged(mlflow, model, trained, "0".repeat(64), cache));
+    assertEquals(2, changed.exitCode(), changed.getMessage());
+    assertTrue(changed.getMessage().contains("its run has no lakeforge/model-info.json artifact"),
+        "not the directory, the registry's copy (which this bare run lacks): " + changed.getMessage());
+  }
+
+  /** A new champion version whose run names {@code dir} with the given digest, resolved as evaluate and score do. */
+  static RegisteredModel championTagged(MlflowClient mlflow, String model, Path dir, String digest, Path cache) {
+    JsonNode run = mlflow.createRun(mlflow.experimentId("lakeforge-tests"), model,
+        Map.of(RegisteredModel.TAG_MODEL_DIR, dir.toString(), RegisteredModel.TAG_MODEL_SHA256, digest));
+    String runId = run.path("info").path("run_id").asText();
+    mlflow.finishRun(runId);
+    String version = mlflow.createModelVersion(model, run.path("info").path("artifact_uri").asText() + "/model",
+        runId, "tagged", Map.of()).path("version").asText();
+    mlflow.setAlias(model, "champion", version);
+    return RegisteredModel.byAlias(mlflow, model, "champion", cache).orElseThrow();
   }
 
   @Test

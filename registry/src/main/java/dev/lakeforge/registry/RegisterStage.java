@@ -89,12 +89,22 @@ public final class RegisterStage implements Stage {
       result.metric("interrupted_runs_replaced", 1L);
       existing = Optional.empty();
     }
+    String digest = RegisteredModel.modelDigest(model);
+    String loggedDigest = existing.map(r -> ModelAliases.tag(r, RegisteredModel.TAG_MODEL_SHA256).orElse(digest))
+        .orElse(digest);
+    if (!loggedDigest.equals(digest)) {
+      // The directory was trained again since it was logged: a new model, so a new run and version.
+      LOG.warn("{} holds other files than when run {} logged it; logging the model as a new run", modelDir,
+          existing.get().path("info").path("run_id").asText());
+      existing = Optional.empty();
+    }
     String runId;
     if (existing.isPresent()) {
       runId = existing.get().path("info").path("run_id").asText();
     } else {
       Map<String, String> runTags = new LinkedHashMap<>(tags);
       runTags.put(TAG_MODEL_DIR, modelDir);
+      runTags.put(RegisteredModel.TAG_MODEL_SHA256, digest);
       runTags.put("mlflow.runName", config.modelName() + "-" + context.runDate());
       JsonNode run = mlflow.createRun(experimentId, config.modelName() + "-" + context.runDate(), runTags);
       runId = run.path("info").path("run_id").asText();

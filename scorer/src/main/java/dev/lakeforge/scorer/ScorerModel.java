@@ -6,10 +6,10 @@ import dev.lakeforge.core.config.RegistryConfig;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.mlflow.MlflowClient;
 import dev.lakeforge.core.mlflow.ModelUri;
+import dev.lakeforge.core.mlflow.RegistryCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,7 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * A Lakeforge XGBoost model as the plain-Java scorer needs it: the native booster and the feature order and task
  * from {@code model-info.json}. Loaded from a model directory (as {@code lakeforge train} writes it) or from the
  * registry by {@code models:/<name>@<alias>} or {@code models:/<name>/<version>} (the run's {@code lakeforge/}
- * artifacts, downloaded once into a cache directory).
+ * artifacts, downloaded once into a cache directory keyed and verified by {@link RegistryCache}).
  */
 public record ScorerModel(String task, List<String> features, Booster booster, String source) {
   public static ScorerModel load(String model, Map<String, String> env, Path cache) {
@@ -37,17 +37,12 @@ public record ScorerModel(String task, List<String> features, Booster booster, S
     // The client needs only the server here; experiment and model name are not used for reads.
     MlflowClient mlflow = new MlflowClient(new RegistryConfig(tracking, "-", uri.name(), null, null, null), env);
     JsonNode v = uri.require(mlflow);
-    Path dir = cache.resolve(uri.name() + "-v" + v.path("version").asText());
-    if (!Files.isRegularFile(dir.resolve("model-info.json"))) {
-      Path partial = cache.resolve(dir.getFileName() + ".partial-" + ProcessHandle.current().pid());
-      mlflow.downloadDirectory(mlflow.getRun(v.path("run_id").asText()).path("info").path("artifact_uri").asText(),
-          "lakeforge", partial);
-      try {
-        Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException("Cannot store the downloaded model in " + dir, e);
-      }
-    }
+    String version = v.path("version").asText();
+    String runId = v.path("run_id").asText();
+    RegistryCache.Source source = new RegistryCache.Source(mlflow.base().toString(), uri.name(), version, runId,
+        List.of("lakeforge"));
+    Path dir = RegistryCache.fetch(cache, source, partial -> mlflow.downloadDirectory(
+        mlflow.getRun(runId).path("info").path("artifact_uri").asText(), "lakeforge", partial));
     return fromDirectory(dir, model + " (v" + v.path("version").asText() + ")");
   }
 

@@ -131,8 +131,11 @@ class CsvScorerTest {
     ScorerModel byAlias = ScorerModel.load("models:/" + name + "@champion", Map.of("MLFLOW_TRACKING_URI", tracking),
         cache);
     assertEquals("models:/" + name + "@champion (v" + version + ")", byAlias.source());
-    assertTrue(Files.isRegularFile(cache.resolve(name + "-v" + version).resolve("model.json")),
-        "downloaded once into the cache");
+    try (var copies = Files.list(cache)) {
+      Path copy = copies.filter(p -> p.getFileName().toString().startsWith(name + "-v" + version + "-"))
+          .findFirst().orElseThrow();
+      assertTrue(Files.isRegularFile(copy.resolve("model.json")), "downloaded once into the cache");
+    }
     Path fromRegistry = cache.resolve("from-registry.csv");
     Path fromDirectory = cache.resolve("from-directory.csv");
     new CsvScorer(byAlias, 100).score(csv, fromRegistry, List.of("id"));
@@ -144,5 +147,45 @@ class CsvScorerTest {
 
     assertEquals(2, ScorerMain.run("--model", "models:/" + name + "@nope", "--input", csv.toString(), "--output",
         cache.resolve("x.csv").toString(), "--cache", cache.toString()), "an unknown alias");
+  }
+
+  @Test
+  void twoServersEachWithAV1OfTheSameNameScoreTheirOwnModelsFromOneCache() throws Exception {
+    String direct = System.getenv("MLFLOW_TRACKING_URI");
+    String proxied = System.getenv("MLFLOW_PREFIXED_TRACKING_URI");
+    org.junit.jupiter.api.Assumptions.assumeTrue(direct != null && proxied != null,
+        "needs both MLflow servers scripts/test.sh starts");
+    String name = "scorer_two_servers_" + System.nanoTime();
+    Path cache = Files.createTempDirectory("scorer-cache");
+    Map<String, List<String>> own = new HashMap<>();
+    // Server one's model learns x > 50, server two's (behind the /mlflow prefix) x < 50.
+    for (var server : List.of(Map.entry(direct, "x > 50"), Map.entry(proxied, "x < 50"))) {
+      RunContext ctx = SharedSpark.context(PIPELINE.replace("http://127.0.0.1:1", server.getKey())
+          .replace("model_name: m", "model_name: " + name), "2020-02-01");
+      ctx.lake().overwrite(SharedSpark.get().read().option("header", "true").schema("id STRING, x DOUBLE, z DOUBLE")
+              .csv(csv.toString()).selectExpr("id", "timestamp_seconds(1577836800 + CAST(id AS INT) * 3600) AS ts",
+                  "x", "z", "CAST(" + server.getValue() + " AS DOUBLE) AS label"),
+          TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+      var trained = new TrainStage().run(ctx);
+      ctx.manifests().save(trained);
+      assertEquals("1", new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true, Map.of()).run(ctx)
+          .output(dev.lakeforge.registry.RegisterStage.MODEL_VERSION), "each server's first version");
+      Path expected = cache.resolveSibling(cache.getFileName() + "-" + own.size() + ".csv");
+      new CsvScorer(ScorerModel.fromDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)), "dir"), 100)
+          .score(csv, expected, List.of("id"));
+      own.put(server.getKey(), Files.readAllLines(expected));
+    }
+    assertFalse(own.get(direct).equals(own.get(proxied)), "two different models");
+
+    for (String server : List.of(direct, proxied, direct)) {
+      Path out = cache.resolveSibling(cache.getFileName() + "-scored.csv");
+      ScorerModel loaded = ScorerModel.load("models:/" + name + "/1", Map.of("MLFLOW_TRACKING_URI", server), cache);
+      new CsvScorer(loaded, 100).score(csv, out, List.of("id"));
+      assertEquals(own.get(server), Files.readAllLines(out), "the predictions of " + server + "'s model");
+    }
+    try (var copies = Files.list(cache)) {
+      assertEquals(2, copies.filter(p -> p.getFileName().toString().startsWith(name + "-v1-")).count(),
+          "one copy per server");
+    }
   }
 }

@@ -18,9 +18,12 @@ import dev.lakeforge.registry.RegisterStage;
 import dev.lakeforge.training.TrainStage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
@@ -104,5 +107,76 @@ class ScoreStageTest {
         () -> new ScoreStage(Map.of(), Optional.of("models:/" + model + "@nope")).run(ctx));
     assertEquals(ErrorKind.USAGE, unknown.kind());
     assertTrue(unknown.getMessage().contains("has no model '" + model + "' with alias 'nope'"), unknown.getMessage());
+  }
+
+  /** The day's predictions by event time. */
+  static Map<String, Double> predictions(RunContext ctx, String model) {
+    Map<String, Double> out = new TreeMap<>();
+    for (Row r : ctx.lake().read(TableRef.parse("predictions." + model), "score").rows()
+        .selectExpr("CAST(ts AS STRING)", "probability").collectAsList()) {
+      out.put(r.getString(0), r.getDouble(1));
+    }
+    return out;
+  }
+
+  @Test
+  void twoServersEachWithAV1OfTheSameNameScoreTheirOwnModelsFromOneCache() throws Exception {
+    String direct = System.getenv("MLFLOW_TRACKING_URI");
+    String proxied = System.getenv("MLFLOW_PREFIXED_TRACKING_URI");
+    assumeTrue(direct != null && proxied != null, "needs both MLflow servers scripts/test.sh starts");
+    String model = "two_servers_" + System.nanoTime();
+    Path models = Files.createTempDirectory("shared-models");
+    // Server one's model learns the label u < x, server two's (behind the /mlflow prefix) the opposite.
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(direct, "CAST(u < x AS DOUBLE)");
+    labels.put(proxied, "CAST(u > x AS DOUBLE)");
+    Map<String, RunContext> contexts = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> own = new LinkedHashMap<>();
+    List<Path> trained = new ArrayList<>();
+    for (var server : labels.entrySet()) {
+      RunContext loaded = SharedSpark.context(PIPELINE.replace("TRACKING", server.getKey()).replace("MODEL", model)
+          .replace("models: \"${TMP}/models\"", "models: \"" + models + "\""), "2020-01-22");
+      RunContext ctx = RunContext.create("run-" + contexts.size(), loaded.runDate(), "local", loaded.loaded(),
+          loaded.spark());
+      ctx.lake().overwrite(ctx.spark().range(600).selectExpr("timestamp_seconds(1577836800 + id * 3600) AS ts",
+          "element_at(array('a','b','c','d'), CAST(id % 4 AS INT) + 1) AS shop", "rand(3) AS x",
+          "IF(id % 3 = 0, NULL, 0.0) AS z", "rand(4) AS u").selectExpr("ts", "shop", "x", "z",
+          server.getValue() + " AS label"), TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+      StageResult train = new TrainStage().run(ctx);
+      ctx.manifests().save(train);
+      trained.add(Path.of(train.output(TrainStage.MODEL_DIR)));
+      ctx.manifests().save(new EvaluateStage(Map.of()).run(ctx));
+      StageResult registered = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+      assertEquals("1", registered.output(RegisterStage.MODEL_VERSION), "each server's first version");
+      assertEquals("champion", registered.output("alias"));
+      // Scored from the trained directory the run names: each server's own predictions.
+      assertEquals(24L, new ScoreStage(Map.of()).run(ctx).metrics().get("rows_scored"));
+      own.put(server.getKey(), predictions(ctx, model));
+      contexts.put(server.getKey(), ctx);
+    }
+    Map<String, Double> one = own.get(direct);
+    Map<String, Double> two = own.get(proxied);
+    assertEquals(one.keySet(), two.keySet());
+    String hour = one.keySet().iterator().next();
+    assertTrue(Math.abs(one.get(hour) - two.get(hour)) > 0.1, "different models: " + one.get(hour) + " vs "
+        + two.get(hour));
+
+    // As on a machine without the trained directories: both come from the registry, into one cache directory.
+    for (Path dir : trained) {
+      try (var paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    for (String server : List.of(direct, proxied, direct, proxied)) {
+      StageResult scored = new ScoreStage(Map.of()).run(contexts.get(server));
+      assertEquals(24L, scored.metrics().get("rows_scored"));
+      assertEquals(own.get(server), predictions(contexts.get(server), model), "the predictions of " + server);
+    }
+    try (var cached = Files.list(models.resolve("toy").resolve("registry"))) {
+      assertEquals(2, cached.filter(p -> p.getFileName().toString().startsWith(model + "-v1-")).count(),
+          "one copy per server");
+    }
   }
 }

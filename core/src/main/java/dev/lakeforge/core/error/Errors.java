@@ -175,6 +175,17 @@ public final class Errors {
             + "Fix: let the other run finish (one writer per table and run date), then rerun this stage.", cause);
   }
 
+  /**
+   * A service's address answers, but not as the service's API (a 404 page, HTML instead of JSON): the URL is wrong,
+   * typically a path prefix missing or extra behind a reverse proxy. A config error (exit 2), not worth retrying.
+   */
+  public static LakeforgeException serviceEndpointWrong(String service, String base, String url, String answer) {
+    return new LakeforgeException(ErrorKind.CONFIG,
+        "Cannot use " + service + " at " + base + ": " + url + " answered " + answer + ", which is not " + service
+            + "'s REST API. Fix: check registry.tracking_uri (or MLFLOW_TRACKING_URI), including its path prefix: "
+            + "behind a reverse proxy it is the URL the Python client uses, e.g. http://host/mlflow.", null);
+  }
+
   public static LakeforgeException serviceRejected(String service, String call, String reason) {
     return new LakeforgeException(ErrorKind.UNEXPECTED,
         "Cannot complete " + call + " on " + service + ": " + reason + ".", null);

@@ -43,16 +43,39 @@ public final class MlflowClient {
   private final long initialBackoffMs;
 
   public MlflowClient(RegistryConfig config, Map<String, String> env) {
-    String uri = config.trackingUri().endsWith("/") ? config.trackingUri().substring(0, config.trackingUri().length() - 1)
-        : config.trackingUri();
-    if (!uri.startsWith("http://") && !uri.startsWith("https://")) {
-      throw Errors.configInvalid("registry.tracking_uri", "'" + uri + "' is not an http(s) URL of an MLflow server");
-    }
-    this.base = URI.create(uri);
+    this.base = baseUri(config.trackingUri());
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     this.authorization = authorization(env);
     this.maxAttempts = config.maxAttempts();
     this.initialBackoffMs = config.initialBackoffMs();
+  }
+
+  /**
+   * The server's root as given, path prefix included ({@code http://host/mlflow} behind a proxy), without trailing
+   * slashes: every call is appended to it, never resolved against it, since {@code resolve("/api/...")} would drop
+   * the prefix.
+   */
+  static URI baseUri(String trackingUri) {
+    String uri = trackingUri.strip().replaceAll("/+$", "");
+    if (!uri.startsWith("http://") && !uri.startsWith("https://")) {
+      throw Errors.configInvalid("registry.tracking_uri", "'" + uri + "' is not an http(s) URL of an MLflow server");
+    }
+    URI parsed;
+    try {
+      parsed = new URI(uri);
+    } catch (java.net.URISyntaxException e) {
+      throw Errors.configInvalid("registry.tracking_uri", "'" + uri + "' is not a URL (" + e.getReason() + ")");
+    }
+    if (parsed.getHost() == null || parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
+      throw Errors.configInvalid("registry.tracking_uri", "'" + uri + "' must be http(s)://host[:port][/path prefix] "
+          + "without a query or fragment");
+    }
+    return parsed;
+  }
+
+  /** The URL of an API call: the base, its path prefix kept, then {@code pathAndQuery} (which starts with /). */
+  URI url(String pathAndQuery) {
+    return URI.create(base + pathAndQuery);
   }
 
   static Optional<String> authorization(Map<String, String> env) {
@@ -76,7 +99,7 @@ public final class MlflowClient {
   // ---- experiments and runs ----
 
   public String experimentId(String name) {
-    Optional<JsonNode> found = getOptional(API + "experiments/get-by-name?experiment_name=" + encode(name));
+    Optional<JsonNode> found = getUnlessMissing(API + "experiments/get-by-name?experiment_name=" + encode(name));
     if (found.isPresent()) {
       return found.get().path("experiment").path("experiment_id").asText();
     }
@@ -184,14 +207,14 @@ public final class MlflowClient {
   }
 
   public void uploadFile(String artifactUri, String artifactPath, Path file) {
-    String url = ARTIFACTS + "/" + proxiedRoot(artifactUri) + "/" + encodePath(artifactPath);
+    String path = ARTIFACTS + "/" + proxiedRoot(artifactUri) + "/" + encodePath(artifactPath);
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("Cannot read " + file, e);
     }
-    send("PUT " + artifactPath, () -> HttpRequest.newBuilder(base.resolve(url))
+    send("PUT " + artifactPath, () -> HttpRequest.newBuilder(url(path))
         .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).header("Content-Type", "application/octet-stream"));
   }
 
@@ -199,7 +222,7 @@ public final class MlflowClient {
   public void downloadDirectory(String artifactUri, String artifactPath, Path target) {
     String root = proxiedRoot(artifactUri);
     JsonNode listing = send("list " + artifactPath, () -> HttpRequest.newBuilder(
-        base.resolve(ARTIFACTS + "?path=" + encode(root + "/" + artifactPath))).GET());
+        url(ARTIFACTS + "?path=" + encode(root + "/" + artifactPath))).GET());
     try {
       Files.createDirectories(target);
       for (JsonNode f : listing.path("files")) {
@@ -209,7 +232,7 @@ public final class MlflowClient {
           downloadDirectory(artifactUri, child, target.resolve(name));
         } else {
           byte[] bytes = sendBytes("GET " + child, () -> HttpRequest.newBuilder(
-              base.resolve(ARTIFACTS + "/" + root + "/" + encodePath(child))).GET());
+              url(ARTIFACTS + "/" + root + "/" + encodePath(child))).GET());
           Files.write(target.resolve(name), bytes);
         }
       }
@@ -231,7 +254,7 @@ public final class MlflowClient {
   // ---- registry ----
 
   public void ensureRegisteredModel(String name, String description) {
-    if (getOptional(API + "registered-models/get?name=" + encode(name)).isEmpty()) {
+    if (getUnlessMissing(API + "registered-models/get?name=" + encode(name)).isEmpty()) {
       post("registered-models/create", JSON.createObjectNode().put("name", name).put("description", description));
     }
   }
@@ -275,18 +298,45 @@ public final class MlflowClient {
   /** MLflow reads a DELETE's parameters from a JSON body, as for POST. */
   public void deleteAlias(String name, String alias) {
     String body = JSON.createObjectNode().put("name", name).put("alias", alias).toString();
-    send("DELETE registered-models/alias", () -> HttpRequest.newBuilder(base.resolve(API + "registered-models/alias"))
+    send("DELETE registered-models/alias", () -> HttpRequest.newBuilder(url(API + "registered-models/alias"))
         .method("DELETE", HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json"));
   }
 
-  /** A GET whose "does not exist" answer is empty: MLflow says 404 for a model but 400 for an unknown alias. */
+  /**
+   * A GET whose "does not exist" answer is empty. Only MLflow's own answer counts: RESOURCE_DOES_NOT_EXIST (404) for
+   * a model, version, run or experiment, INVALID_PARAMETER_VALUE "... alias ... not found" (400) for an alias. Any
+   * other failure (a 404 page of a proxy or of a wrong path, 5xx, no connection) is an error, never "missing":
+   * a gate must not pass because the registry could not be read.
+   */
   private Optional<JsonNode> getUnlessMissing(String call) {
-    HttpResponse<byte[]> response = exchange("GET " + call, () -> HttpRequest.newBuilder(base.resolve(call)).GET());
-    String body = new String(response.body(), StandardCharsets.UTF_8);
-    if (response.statusCode() == 404 || (response.statusCode() == 400 && body.contains("not found"))) {
+    HttpResponse<byte[]> response = exchange("GET " + call, () -> HttpRequest.newBuilder(url(call)).GET());
+    if (saysMissing(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8))) {
       return Optional.empty();
     }
     return Optional.of(parse("GET " + call, response));
+  }
+
+  /** Whether an answer is MLflow's own "no such model, version, run, experiment or alias". */
+  static boolean saysMissing(int status, String body) {
+    JsonNode error = mlflowError(body);
+    if (error == null) {
+      return false;
+    }
+    String code = error.path("error_code").asText();
+    String message = error.path("message").asText();
+    return (status == 404 && code.equals("RESOURCE_DOES_NOT_EXIST"))
+        || (status == 400 && code.equals("INVALID_PARAMETER_VALUE") && message.contains("alias")
+            && message.contains("not found"));
+  }
+
+  /** MLflow's error answer ({@code {"error_code": ..., "message": ...}}), or null when the body is not one. */
+  private static JsonNode mlflowError(String body) {
+    try {
+      JsonNode node = JSON.readTree(body);
+      return node != null && node.hasNonNull("error_code") ? node : null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   public JsonNode getRun(String runId) {
@@ -296,22 +346,13 @@ public final class MlflowClient {
   // ---- transport ----
 
   private JsonNode post(String method, ObjectNode body) {
-    return send("POST " + method, () -> HttpRequest.newBuilder(base.resolve(API + method))
+    return send("POST " + method, () -> HttpRequest.newBuilder(url(API + method))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
   }
 
   private JsonNode get(String pathAndQuery) {
-    return send("GET " + pathAndQuery, () -> HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET());
-  }
-
-  private Optional<JsonNode> getOptional(String pathAndQuery) {
-    HttpResponse<byte[]> response = exchange("GET " + pathAndQuery,
-        () -> HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET());
-    if (response.statusCode() == 404) {
-      return Optional.empty();
-    }
-    return Optional.of(parse("GET " + pathAndQuery, response));
+    return send("GET " + pathAndQuery, () -> HttpRequest.newBuilder(url(pathAndQuery)).GET());
   }
 
   private JsonNode send(String call, java.util.function.Supplier<HttpRequest.Builder> request) {
@@ -328,21 +369,32 @@ public final class MlflowClient {
 
   private JsonNode parse(String call, HttpResponse<byte[]> response) {
     String text = new String(response.body(), StandardCharsets.UTF_8);
-    if (response.statusCode() / 100 != 2) {
-      String detail = text;
-      try {
-        JsonNode err = JSON.readTree(text);
-        detail = err.path("error_code").asText("HTTP " + response.statusCode()) + ": " + err.path("message").asText(text);
-      } catch (IOException ignored) {
-        detail = "HTTP " + response.statusCode() + " " + truncate(text, 200);
-      }
-      throw Errors.serviceRejected("MLflow at " + base, call.replaceAll("\\?.*", ""), detail);
+    String what = call.replaceAll("\\?.*", "");
+    int status = response.statusCode();
+    JsonNode error = mlflowError(text);
+    if (status / 100 != 2 && error != null) {
+      throw Errors.serviceRejected("MLflow at " + base, what,
+          error.path("error_code").asText() + ": " + error.path("message").asText());
+    }
+    String url = response.uri().toString().replaceAll("\\?.*", "");
+    if (status == 404 || status == 405) {
+      // Not MLflow's JSON: a proxy's or web server's page, so the API is not at this address.
+      throw Errors.serviceEndpointWrong("MLflow", base.toString(), url, "HTTP " + status + " " + summary(text));
+    }
+    if (status / 100 != 2) {
+      throw Errors.serviceRejected("MLflow at " + base, what, "HTTP " + status + " " + summary(text));
     }
     try {
       return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
     } catch (IOException e) {
-      throw Errors.serviceRejected("MLflow at " + base, call, "the answer is not JSON: " + truncate(text, 200));
+      throw Errors.serviceEndpointWrong("MLflow", base.toString(), url, "HTTP " + status + " that is not JSON: "
+          + summary(text));
     }
+  }
+
+  /** The first 200 characters of an answer on one line. */
+  private static String summary(String text) {
+    return truncate(text.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip(), 200);
   }
 
   /** One call with retries on connection failures, 429 and 5xx. */
