@@ -126,6 +126,18 @@ check "threshold out of range" 2 "threshold" -- bin/lakeforge config check --con
 check "unknown training param" 2 "'max_dept' is not a parameter of xgboost" -- bin/lakeforge config check \
   --config "$work/pipeline.yaml" --set training.params.max_dept=8
 check "MLflow unreachable" 5 "MLflow" -- bin/lakeforge alias show champion --config "$work/pipeline.yaml"
+# MLflow behind a reverse proxy under /mlflow (issue 26 case 5): a URL without the prefix is exit 2 naming the URL;
+# a proxy whose MLflow is down is exit 5. Neither may read as "alias not set".
+proxy_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 scripts/prefix-proxy.py "$proxy_port" /mlflow "http://127.0.0.1:${DEAD_PORT:-9}" 2>/dev/null &
+cleanups+=("kill $!")
+for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$proxy_port/" && break; sleep 0.1; done
+check "MLflow URL without its path prefix" 2 "including its path prefix" -- bin/lakeforge alias show champion \
+  --config "$work/pipeline.yaml" --set "registry.tracking_uri=http://127.0.0.1:$proxy_port"
+check "MLflow proxy with its server down" 5 "HTTP 502" -- bin/lakeforge alias show champion \
+  --config "$work/pipeline.yaml" --set "registry.tracking_uri=http://127.0.0.1:$proxy_port/mlflow"
+check "alias delete on a wrong MLflow URL" 2 "path prefix" -- bin/lakeforge alias delete champion \
+  --config "$work/pipeline.yaml" --set "registry.tracking_uri=http://127.0.0.1:$proxy_port"
 fi
 
 if [[ $mode == --short ]]; then

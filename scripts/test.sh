@@ -33,8 +33,16 @@ export PG_PORT=$(free_port) PG_HOME=/tmp/lakeforge-test-pg
 export S3_PORT=$(free_port) S3_HOME=/tmp/lakeforge-test-s3
 scripts/postgres-server.sh
 scripts/s3-server.sh
-trap 'MLFLOW_PORT=$port scripts/mlflow-server.sh stop >/dev/null; scripts/postgres-server.sh stop >/dev/null;
-  scripts/s3-server.sh stop >/dev/null' EXIT
+# A second MLflow server reached only through scripts/prefix-proxy.py under /mlflow, as behind a site's reverse proxy
+# (issue 26 case 5); also the "other server" of the registry-cache tests (issue 27).
+export MLFLOW2_PORT=$(free_port) MLFLOW2_PROXY_PORT=$(free_port)
+rm -rf "$root/target/test-mlflow-2"
+MLFLOW_PORT=$MLFLOW2_PORT MLFLOW_HOME="$root/target/test-mlflow-2" MLFLOW_PROXY_PORT=$MLFLOW2_PROXY_PORT \
+  MLFLOW_PROXY_PREFIX=/mlflow scripts/mlflow-server.sh
+export MLFLOW_PREFIXED_TRACKING_URI="http://127.0.0.1:$MLFLOW2_PROXY_PORT/mlflow"
+trap 'MLFLOW_PORT=$port scripts/mlflow-server.sh stop >/dev/null;
+  MLFLOW_HOME="$root/target/test-mlflow-2" scripts/mlflow-server.sh stop >/dev/null;
+  scripts/postgres-server.sh stop >/dev/null; scripts/s3-server.sh stop >/dev/null' EXIT
 # shellcheck disable=SC1091
 source "$PG_HOME/env"
 # shellcheck disable=SC1091
