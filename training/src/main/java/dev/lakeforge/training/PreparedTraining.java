@@ -125,7 +125,7 @@ public final class PreparedTraining implements AutoCloseable {
       out.writeJson(ModelDirectory.INFO, new ModelDirectory.Info(trainer.algorithm(), input.task(), features,
           featureTypes, FeatureTable.LABEL, spine.eventTime(), table.version().toString(), model.params(), splitInfo,
           trainingRows, validationRows, device.device(), model.bestIteration(), context.runId(),
-          context.configHash()));
+          context.configHash(), model.roundsTrained(), model.roundsKept()));
     }
     return out;
   }
