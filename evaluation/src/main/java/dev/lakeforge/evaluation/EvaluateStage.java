@@ -25,6 +25,7 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.features.TrainingSetStage;
+import dev.lakeforge.training.LabelClasses;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.PreparedTraining;
 import dev.lakeforge.training.SparkModels;
@@ -132,7 +133,8 @@ public final class EvaluateStage implements Stage {
         MulticlassMetrics.Result r = MulticlassMetrics.compute(scored, LABEL, PREDICTION, PROBABILITY, k);
         metrics = r.metrics();
         confusion = r.confusion();
-        classes = IntStream.range(0, k).mapToObj(String::valueOf).toList();
+        classes = info.classes() == null ? IntStream.range(0, k).mapToObj(String::valueOf).toList()
+            : LabelClasses.names(info.classes());
       }
       default -> {
         RegressionMetrics.Result r = RegressionMetrics.compute(scored, LABEL, PREDICTION);
@@ -194,7 +196,9 @@ public final class EvaluateStage implements Stage {
       List<String> sliceColumns) {
     Dataset<Row> out = SparkModels.transform(SparkModels.load(dir.sparkModel()), rows, info.features());
     List<Column> kept = new ArrayList<>();
-    kept.add(col(info.label()).cast("double").as(LABEL));
+    // Multiclass labels as the model's class indices (labels 1..K are classes 0..K-1; model-info.json's classes).
+    kept.add((info.task().equals("multiclass") ? LabelClasses.toIndex(col(info.label()), info.classes())
+        : col(info.label()).cast("double")).as(LABEL));
     switch (info.task()) {
       case "binary" -> kept.add(SparkModels.positiveProbability().as(SCORE));
       case "multiclass" -> {

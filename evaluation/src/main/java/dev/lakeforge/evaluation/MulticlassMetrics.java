@@ -18,7 +18,10 @@ import org.apache.spark.sql.Row;
 /**
  * Multi-class metrics: accuracy and log loss in one aggregation, the confusion matrix from one grouped count of
  * (actual, predicted), and from it each class's precision, recall and F1, averaged per class (macro) and by class
- * size (weighted), as Spark's MulticlassClassificationEvaluator defines them.
+ * size (weighted), as Spark's MulticlassClassificationEvaluator defines them. A class with no rows in either the
+ * labels or the predictions has no precision or recall at all: it gets no per-class metrics and does not count in
+ * the macro means (Spark's evaluator likewise only knows the classes it sees; counting it as 0 pulled a perfect
+ * model's macro F1 to 0.75 when labels 1..3 made XGBoost size the model for four classes).
  */
 public final class MulticlassMetrics {
   private static final double EPS = 1e-15;
@@ -30,7 +33,8 @@ public final class MulticlassMetrics {
 
   /**
    * @param probabilityCol an array of class probabilities, class i at index i
-   * @param classes        number of classes the model predicts
+   * @param classes        number of classes the model predicts; labels and predictions are class indices below it
+   * @return the metrics (per-class ones only for classes with rows) and the classes × classes confusion matrix
    */
   public static Result compute(Dataset<Row> scored, String labelCol, String predictionCol, String probabilityCol,
       int classes) {
@@ -47,12 +51,21 @@ public final class MulticlassMetrics {
     m.put("log_loss", -t.getDouble(1) / n);
     long correct = 0;
     double[] sums = new double[6]; // macro p, r, f1; weighted p, r, f1
+    long[] actuals = new long[classes];
+    long[] predictions = new long[classes];
+    int present = 0;
     for (int c = 0; c < classes; c++) {
-      long actual = 0;
-      long predicted = 0;
       for (int o = 0; o < classes; o++) {
-        actual += confusion[c][o];
-        predicted += confusion[o][c];
+        actuals[c] += confusion[c][o];
+        predictions[c] += confusion[o][c];
+      }
+      present += actuals[c] + predictions[c] > 0 ? 1 : 0;
+    }
+    for (int c = 0; c < classes; c++) {
+      long actual = actuals[c];
+      long predicted = predictions[c];
+      if (actual + predicted == 0) {
+        continue;
       }
       correct += confusion[c][c];
       double precision = predicted == 0 ? 0 : (double) confusion[c][c] / predicted;
@@ -62,9 +75,9 @@ public final class MulticlassMetrics {
       m.put("precision_class_" + c, precision);
       m.put("recall_class_" + c, recall);
       m.put("f1_class_" + c, f1);
-      sums[0] += precision / classes;
-      sums[1] += recall / classes;
-      sums[2] += f1 / classes;
+      sums[0] += precision / present;
+      sums[1] += recall / present;
+      sums[2] += f1 / present;
       sums[3] += precision * weight;
       sums[4] += recall * weight;
       sums[5] += f1 * weight;
