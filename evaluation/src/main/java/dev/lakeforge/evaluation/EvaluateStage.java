@@ -306,7 +306,8 @@ public final class EvaluateStage implements Stage {
     }
     DriftConfig configured = context.config().drift();
     DriftConfig drift = new DriftConfig(null, null, info.trainingSet(), null, null, numeric, null,
-        configured == null ? null : configured.bins(), configured == null ? null : configured.thresholds());
+        configured == null ? null : configured.bins(), configured == null ? null : configured.thresholds(),
+        configured == null ? null : configured.minRows());
     out.addAll(DriftStage.compare(drift, stored, rows));
     return "Validation split of " + info.trainingSet() + " against the fit-window histograms stored with it ("
         + stored.statisticsVersion() + "); thresholds from " + (configured == null ? "the defaults" : "drift.thresholds");

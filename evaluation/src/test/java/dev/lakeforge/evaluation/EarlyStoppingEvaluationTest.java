@@ -66,8 +66,6 @@ class EarlyStoppingEvaluationTest {
     Evaluation e = dir.readJson(ModelDirectory.EVALUATION, Evaluation.class);
     assertEquals(200.0, e.metrics().get("rows"));
     Map<String, List<Double>> curves = dir.readJson(ModelDirectory.CURVES, new TypeReference<>() {});
-    System.out.println("CASE7 " + algorithm + " best=" + best + " trained=" + info.roundsTrained() + " kept="
-        + info.roundsKept() + " evaluated=" + e.metrics().get("log_loss") + " curve=" + curves.get(curve));
     return new double[] {e.metrics().get("log_loss"), curves.get(curve).get(best), best,
         curves.get(curve).get(curves.get(curve).size() - 1), info.roundsTrained()};
   }
