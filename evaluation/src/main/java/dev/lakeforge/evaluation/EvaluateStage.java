@@ -130,11 +130,11 @@ public final class EvaluateStage implements Stage {
       }
       case "multiclass" -> {
         int k = scored.select(size(col(PROBABILITY))).head().getInt(0);
-        MulticlassMetrics.Result r = MulticlassMetrics.compute(scored, LABEL, PREDICTION, PROBABILITY, k);
-        metrics = r.metrics();
-        confusion = r.confusion();
         classes = info.classes() == null ? IntStream.range(0, k).mapToObj(String::valueOf).toList()
             : LabelClasses.names(info.classes());
+        MulticlassMetrics.Result r = MulticlassMetrics.compute(scored, LABEL, PREDICTION, PROBABILITY, k, classes);
+        metrics = r.metrics();
+        confusion = r.confusion();
       }
       default -> {
         RegressionMetrics.Result r = RegressionMetrics.compute(scored, LABEL, PREDICTION);
@@ -280,7 +280,8 @@ public final class EvaluateStage implements Stage {
         case "binary" -> BinaryMetrics.compute(scored, LABEL, SCORE, config.threshold(), config.calibrationBins())
             .metrics();
         case "multiclass" -> MulticlassMetrics.compute(scored, LABEL, PREDICTION, PROBABILITY,
-            scored.select(size(col(PROBABILITY))).head().getInt(0)).metrics();
+            scored.select(size(col(PROBABILITY))).head().getInt(0),
+            theirs.classes() == null ? null : LabelClasses.names(theirs.classes())).metrics();
         default -> RegressionMetrics.compute(scored, LABEL, PREDICTION).metrics();
       };
     } finally {

@@ -38,6 +38,15 @@ public final class MulticlassMetrics {
    */
   public static Result compute(Dataset<Row> scored, String labelCol, String predictionCol, String probabilityCol,
       int classes) {
+    return compute(scored, labelCol, predictionCol, probabilityCol, classes, null);
+  }
+
+  /**
+   * @param names each class index's name for the per-class metric keys ({@code precision_class_<name>}), e.g. the
+   *              label values 1, 2, 3 of classes 0, 1, 2; null names them by index
+   */
+  public static Result compute(Dataset<Row> scored, String labelCol, String predictionCol, String probabilityCol,
+      int classes, java.util.List<String> names) {
     Column y = col(labelCol).cast("int");
     Column pTrue = least(greatest(element_at(col(probabilityCol), y.plus(1)), lit(EPS)), lit(1 - EPS));
     Row t = scored.agg(count(lit(1)), sum(log(pTrue))).head();
@@ -72,9 +81,10 @@ public final class MulticlassMetrics {
       double recall = actual == 0 ? 0 : (double) confusion[c][c] / actual;
       double f1 = BinaryMetrics.f1(precision, recall);
       double weight = (double) actual / n;
-      m.put("precision_class_" + c, precision);
-      m.put("recall_class_" + c, recall);
-      m.put("f1_class_" + c, f1);
+      String name = names == null || c >= names.size() ? String.valueOf(c) : names.get(c);
+      m.put("precision_class_" + name, precision);
+      m.put("recall_class_" + name, recall);
+      m.put("f1_class_" + name, f1);
       sums[0] += precision / present;
       sums[1] += recall / present;
       sums[2] += f1 / present;

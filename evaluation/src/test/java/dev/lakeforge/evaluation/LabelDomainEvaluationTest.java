@@ -71,7 +71,8 @@ class LabelDomainEvaluationTest {
     assertEquals(1.0, e.metrics().get("macro_precision"), 1e-12, "not 0.75: no phantom class 0");
     assertEquals(1.0, e.metrics().get("macro_recall"), 1e-12);
     assertEquals(1.0, e.metrics().get("macro_f1"), 1e-12);
-    assertEquals(null, e.metrics().get("precision_class_3"), "no fourth class");
+    assertEquals(1.0, e.metrics().get("precision_class_3"), "per-class metrics named by label value");
+    assertEquals(null, e.metrics().get("precision_class_0"), "no phantom class 0");
   }
 
   @Test
