@@ -12,11 +12,13 @@ import org.apache.spark.ml.Transformer;
  *                      probability for classifiers)
  * @param booster       the native XGBoost booster, or null for MLlib models
  * @param curves        per-iteration metrics by name (e.g. {@code validation-auc}), for MLflow step curves
- * @param bestIteration the 0-based round early stopping found best, or null when it did not stop early; the model
- *                      holds exactly the rounds up to and including it
+ * @param bestIteration the 0-based round early stopping found best, or null without early stopping (XGBoost
+ *                      reports it even when every round improved); the model holds exactly the rounds up to and
+ *                      including it
  * @param params        every param the algorithm ran with, defaults included
  * @param importance    per importance type (gain, weight, cover, coefficient), per feature
- * @param roundsTrained boosting rounds the trainer ran (the curves' length), or null for models without rounds
+ * @param roundsTrained boosting rounds the trainer ran (XGBoost: the curves' length; GBT: one more than it keeps
+ *                      when it stopped early), or null for models without rounds
  * @param roundsKept    boosting rounds in the model (bestIteration + 1 after early stopping), or null likewise
  */
 public record TrainedModel(Transformer sparkModel, Booster booster, Map<String, List<Double>> curves,
