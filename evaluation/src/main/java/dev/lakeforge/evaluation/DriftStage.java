@@ -37,10 +37,16 @@ import org.apache.spark.sql.types.StructType;
  * Compares a current batch with a reference, column by column, in two Spark passes: one aggregation over the
  * reference for its quantile edges, then one grouped count over both batches of (column, bin or value). The
  * distances come from those counts ({@link DriftStatistics}); every result is appended to {@code monitoring.drift}
- * with both table versions, and a {@code fail} level crossed ends the stage with exit 3.
+ * with both table versions, and a {@code fail} level crossed ends the stage with exit 3. A column with fewer than
+ * {@code drift.min_rows} values in either batch gets no distances: its results are {@link #INSUFFICIENT}, stored
+ * without a value and warned about, and neither pass nor fail.
  */
 public final class DriftStage implements Stage {
   public static final String NAME = "drift";
+  /** The status of a distance not computed because a batch has fewer than min_rows values of the column. */
+  public static final String INSUFFICIENT = "insufficient";
+  static final List<String> NUMERIC_METHODS = List.of("psi", "js", "ks", "wasserstein");
+  static final List<String> CATEGORICAL_METHODS = List.of("psi", "js", "chi_square", "chi_square_p");
   static final TableRef TABLE = TableRef.of("monitoring", "drift");
   static final int FINE_BINS = 100;
   static final StructType SCHEMA = StructType.fromDDL("pipeline STRING, run_id STRING, run_date STRING, "
@@ -87,9 +93,12 @@ public final class DriftStage implements Stage {
     for (Result r : results) {
       DriftThreshold t = drift.thresholds().get(r.method());
       rows.add(RowFactory.create(context.config().pipeline(), context.runId(), context.runDate().toString(),
-          label(referenceVersion), label(current.version()), r.column(), r.kind(), r.method(), r.value(),
+          label(referenceVersion), label(current.version()), r.column(), r.kind(), r.method(),
+          Double.isNaN(r.value()) ? null : r.value(),
           t == null ? null : t.warn(), t == null ? null : t.fail(), r.status()));
-      result.metric("drift." + r.column() + "." + r.method(), r.value());
+      if (!r.status().equals(INSUFFICIENT)) {
+        result.metric("drift." + r.column() + "." + r.method(), r.value());
+      }
       if (r.status().equals("fail")) {
         failures.add(String.format("%s %s = %.4f crosses its fail level %s", r.column(), r.method(), r.value(),
             t.fail()));
@@ -98,8 +107,16 @@ public final class DriftStage implements Stage {
     Dataset<Row> frame = context.spark().createDataFrame(rows, SCHEMA).coalesce(1);
     result.wrote(context.lake().replaceWhere(frame, TABLE, "run_date = '" + context.runDate() + "'",
         context.commitMetadata(NAME)).version());
+    List<String> insufficient = results.stream().filter(r -> r.status().equals(INSUFFICIENT))
+        .map(Result::column).distinct().toList();
     result.metric("drift.warnings", results.stream().filter(r -> r.status().equals("warn")).count())
-        .metric("drift.failures", (long) failures.size());
+        .metric("drift.failures", (long) failures.size())
+        .metric("drift.insufficient", (long) insufficient.size());
+    if (!insufficient.isEmpty()) {
+      result.output("warning", "insufficient data for drift of " + String.join(", ", insufficient) + ": fewer than "
+          + "min_rows " + drift.minRows() + " values in " + current.version() + " or the reference, so no distance "
+          + "was computed; neither passed nor failed (status '" + INSUFFICIENT + "' in monitoring.drift)");
+    }
     if (!failures.isEmpty()) {
       throw Errors.driftGate(current.version() + " against " + referenceVersion,
           String.join("; ", failures) + " (all results in monitoring.drift)");
@@ -168,6 +185,10 @@ public final class DriftStage implements Stage {
         cat[0][i] = pair[0];
         cat[1][i++] = pair[1];
       }
+      if (tooFew(cat, drift.minRows())) {
+        CATEGORICAL_METHODS.forEach(m -> out.add(new Result(c, "categorical", m, Double.NaN, INSUFFICIENT)));
+        continue;
+      }
       add(out, drift, c, "categorical", "psi", DriftStatistics.psi(cat[0], cat[1]));
       add(out, drift, c, "categorical", "js", DriftStatistics.jensenShannon(cat[0], cat[1]));
       double chi = DriftStatistics.chiSquare(cat[0], cat[1]);
@@ -214,12 +235,21 @@ public final class DriftStage implements Stage {
   /** PSI and Jensen–Shannon on coarse bins, KS on the fine ones, Wasserstein in reference standard deviations. */
   private static void numeric(List<Result> out, DriftConfig drift, String c, long[][] fine, double[][] at,
       double sd) {
+    if (tooFew(fine, drift.minRows())) {
+      NUMERIC_METHODS.forEach(m -> out.add(new Result(c, "numeric", m, Double.NaN, INSUFFICIENT)));
+      return;
+    }
     long[][] coarse = coarsen(fine, drift.bins());
     add(out, drift, c, "numeric", "psi", DriftStatistics.psi(coarse[0], coarse[1]));
     add(out, drift, c, "numeric", "js", DriftStatistics.jensenShannon(coarse[0], coarse[1]));
     add(out, drift, c, "numeric", "ks", DriftStatistics.ks(fine[0], fine[1]));
     double w = DriftStatistics.wasserstein(at[0], fine[0], at[1], fine[1]);
     add(out, drift, c, "numeric", "wasserstein", sd > 0 ? w / sd : w);
+  }
+
+  /** True when the reference (row 0) or the current batch (row 1) has fewer than {@code minRows} values. */
+  static boolean tooFew(long[][] counts, int minRows) {
+    return java.util.Arrays.stream(counts[0]).sum() < minRows || java.util.Arrays.stream(counts[1]).sum() < minRows;
   }
 
   private static void requireColumns(DriftConfig drift, List<String> referenceColumns, Dataset<Row> cur,

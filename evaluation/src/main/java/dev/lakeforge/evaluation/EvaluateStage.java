@@ -25,6 +25,7 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.features.TrainingSetStage;
+import dev.lakeforge.training.LabelClasses;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.PreparedTraining;
 import dev.lakeforge.training.SparkModels;
@@ -129,10 +130,11 @@ public final class EvaluateStage implements Stage {
       }
       case "multiclass" -> {
         int k = scored.select(size(col(PROBABILITY))).head().getInt(0);
-        MulticlassMetrics.Result r = MulticlassMetrics.compute(scored, LABEL, PREDICTION, PROBABILITY, k);
+        classes = info.classes() == null ? IntStream.range(0, k).mapToObj(String::valueOf).toList()
+            : LabelClasses.names(info.classes());
+        MulticlassMetrics.Result r = MulticlassMetrics.compute(scored, LABEL, PREDICTION, PROBABILITY, k, classes);
         metrics = r.metrics();
         confusion = r.confusion();
-        classes = IntStream.range(0, k).mapToObj(String::valueOf).toList();
       }
       default -> {
         RegressionMetrics.Result r = RegressionMetrics.compute(scored, LABEL, PREDICTION);
@@ -194,7 +196,9 @@ public final class EvaluateStage implements Stage {
       List<String> sliceColumns) {
     Dataset<Row> out = SparkModels.transform(SparkModels.load(dir.sparkModel()), rows, info.features());
     List<Column> kept = new ArrayList<>();
-    kept.add(col(info.label()).cast("double").as(LABEL));
+    // Multiclass labels as the model's class indices (labels 1..K are classes 0..K-1; model-info.json's classes).
+    kept.add((info.task().equals("multiclass") ? LabelClasses.toIndex(col(info.label()), info.classes())
+        : col(info.label()).cast("double")).as(LABEL));
     switch (info.task()) {
       case "binary" -> kept.add(SparkModels.positiveProbability().as(SCORE));
       case "multiclass" -> {
@@ -276,7 +280,8 @@ public final class EvaluateStage implements Stage {
         case "binary" -> BinaryMetrics.compute(scored, LABEL, SCORE, config.threshold(), config.calibrationBins())
             .metrics();
         case "multiclass" -> MulticlassMetrics.compute(scored, LABEL, PREDICTION, PROBABILITY,
-            scored.select(size(col(PROBABILITY))).head().getInt(0)).metrics();
+            scored.select(size(col(PROBABILITY))).head().getInt(0),
+            theirs.classes() == null ? null : LabelClasses.names(theirs.classes())).metrics();
         default -> RegressionMetrics.compute(scored, LABEL, PREDICTION).metrics();
       };
     } finally {
@@ -302,7 +307,8 @@ public final class EvaluateStage implements Stage {
     }
     DriftConfig configured = context.config().drift();
     DriftConfig drift = new DriftConfig(null, null, info.trainingSet(), null, null, numeric, null,
-        configured == null ? null : configured.bins(), configured == null ? null : configured.thresholds());
+        configured == null ? null : configured.bins(), configured == null ? null : configured.thresholds(),
+        configured == null ? null : configured.minRows());
     out.addAll(DriftStage.compare(drift, stored, rows));
     return "Validation split of " + info.trainingSet() + " against the fit-window histograms stored with it ("
         + stored.statisticsVersion() + "); thresholds from " + (configured == null ? "the defaults" : "drift.thresholds");

@@ -18,7 +18,10 @@ import org.apache.spark.sql.Row;
 /**
  * Multi-class metrics: accuracy and log loss in one aggregation, the confusion matrix from one grouped count of
  * (actual, predicted), and from it each class's precision, recall and F1, averaged per class (macro) and by class
- * size (weighted), as Spark's MulticlassClassificationEvaluator defines them.
+ * size (weighted), as Spark's MulticlassClassificationEvaluator defines them. A class with no rows in either the
+ * labels or the predictions has no precision or recall at all: it gets no per-class metrics and does not count in
+ * the macro means (Spark's evaluator likewise only knows the classes it sees; counting it as 0 pulled a perfect
+ * model's macro F1 to 0.75 when labels 1..3 made XGBoost size the model for four classes).
  */
 public final class MulticlassMetrics {
   private static final double EPS = 1e-15;
@@ -30,10 +33,20 @@ public final class MulticlassMetrics {
 
   /**
    * @param probabilityCol an array of class probabilities, class i at index i
-   * @param classes        number of classes the model predicts
+   * @param classes        number of classes the model predicts; labels and predictions are class indices below it
+   * @return the metrics (per-class ones only for classes with rows) and the classes × classes confusion matrix
    */
   public static Result compute(Dataset<Row> scored, String labelCol, String predictionCol, String probabilityCol,
       int classes) {
+    return compute(scored, labelCol, predictionCol, probabilityCol, classes, null);
+  }
+
+  /**
+   * @param names each class index's name for the per-class metric keys ({@code precision_class_<name>}), e.g. the
+   *              label values 1, 2, 3 of classes 0, 1, 2; null names them by index
+   */
+  public static Result compute(Dataset<Row> scored, String labelCol, String predictionCol, String probabilityCol,
+      int classes, java.util.List<String> names) {
     Column y = col(labelCol).cast("int");
     Column pTrue = least(greatest(element_at(col(probabilityCol), y.plus(1)), lit(EPS)), lit(1 - EPS));
     Row t = scored.agg(count(lit(1)), sum(log(pTrue))).head();
@@ -47,24 +60,34 @@ public final class MulticlassMetrics {
     m.put("log_loss", -t.getDouble(1) / n);
     long correct = 0;
     double[] sums = new double[6]; // macro p, r, f1; weighted p, r, f1
+    long[] actuals = new long[classes];
+    long[] predictions = new long[classes];
+    int present = 0;
     for (int c = 0; c < classes; c++) {
-      long actual = 0;
-      long predicted = 0;
       for (int o = 0; o < classes; o++) {
-        actual += confusion[c][o];
-        predicted += confusion[o][c];
+        actuals[c] += confusion[c][o];
+        predictions[c] += confusion[o][c];
+      }
+      present += actuals[c] + predictions[c] > 0 ? 1 : 0;
+    }
+    for (int c = 0; c < classes; c++) {
+      long actual = actuals[c];
+      long predicted = predictions[c];
+      if (actual + predicted == 0) {
+        continue;
       }
       correct += confusion[c][c];
       double precision = predicted == 0 ? 0 : (double) confusion[c][c] / predicted;
       double recall = actual == 0 ? 0 : (double) confusion[c][c] / actual;
       double f1 = BinaryMetrics.f1(precision, recall);
       double weight = (double) actual / n;
-      m.put("precision_class_" + c, precision);
-      m.put("recall_class_" + c, recall);
-      m.put("f1_class_" + c, f1);
-      sums[0] += precision / classes;
-      sums[1] += recall / classes;
-      sums[2] += f1 / classes;
+      String name = names == null || c >= names.size() ? String.valueOf(c) : names.get(c);
+      m.put("precision_class_" + name, precision);
+      m.put("recall_class_" + name, recall);
+      m.put("f1_class_" + name, f1);
+      sums[0] += precision / present;
+      sums[1] += recall / present;
+      sums[2] += f1 / present;
       sums[3] += precision * weight;
       sums[4] += recall * weight;
       sums[5] += f1 * weight;

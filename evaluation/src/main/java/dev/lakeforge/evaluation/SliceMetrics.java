@@ -21,10 +21,13 @@ import org.apache.spark.sql.Row;
 /**
  * The evaluation's metrics per value of a column: one grouped aggregation for every value's totals, the top values
  * by rows (or the configured ones) picked in Spark, and for binary models their AUC in one more pass
- * ({@link RankAuc}). A configured value without rows is reported as empty, not dropped.
+ * ({@link RankAuc}). A configured value without rows is reported as empty, not dropped; one with fewer than the
+ * slice's {@code min_rows} rows is reported with its row count and {@link #INSUFFICIENT}, without metrics.
  */
 public final class SliceMetrics {
   static final String NULL_VALUE = "(null)";
+  /** The note of a slice value with fewer rows than its min_rows. */
+  public static final String INSUFFICIENT = "insufficient data";
 
   /** One slice: its metrics, or a note saying why some are missing. */
   public record Slice(String column, String value, Map<String, Double> metrics, String note) {}
@@ -48,7 +51,12 @@ public final class SliceMetrics {
         : perValue.orderBy(desc("rows"), asc("_slice")).limit(slice.top()).collectAsList();
 
     Map<String, Map<String, Double>> byValue = new LinkedHashMap<>();
+    Map<String, Long> tooFew = new LinkedHashMap<>();
     for (Row r : chosen) {
+      if (r.getLong(1) < slice.minRows()) {
+        tooFew.put(r.getString(0), r.getLong(1));
+        continue;
+      }
       Map<String, Double> m = switch (task) {
         case "binary" -> BinaryMetrics.fromTotals(r, 1);
         case "regression" -> RegressionMetrics.fromTotals(r, 1);
@@ -63,9 +71,14 @@ public final class SliceMetrics {
         : Map.of();
 
     List<Slice> out = new ArrayList<>();
-    List<String> order = slice.values() != null ? slice.values() : new ArrayList<>(byValue.keySet());
+    List<String> order = slice.values() != null ? slice.values() : chosen.stream().map(r -> r.getString(0)).toList();
     for (String value : order) {
       Map<String, Double> m = byValue.get(value);
+      if (tooFew.containsKey(value)) {
+        out.add(new Slice(slice.column(), value, Map.of("rows", (double) tooFew.get(value)), INSUFFICIENT + ": "
+            + tooFew.get(value) + " rows, fewer than min_rows " + slice.minRows() + "; no metrics"));
+        continue;
+      }
       if (m == null) {
         out.add(new Slice(slice.column(), value, Map.of("rows", 0.0), "no rows in the evaluated split"));
         continue;

@@ -59,7 +59,7 @@ class BinaryMetricsTest {
 
   @Test
   void slicesHaveTheirOwnMetricsAndEmptyOrOneClassSlicesSaySo() {
-    List<SliceMetrics.Slice> top = SliceMetrics.compute(fiveRows(), "binary", new SliceConfig("shop", 1, null), 0.5);
+    List<SliceMetrics.Slice> top = SliceMetrics.compute(fiveRows(), "binary", new SliceConfig("shop", 1, null, 1), 0.5);
     assertEquals(1, top.size(), "top 1 by rows");
     assertEquals("a", top.get(0).value());
     assertEquals(3.0, top.get(0).metrics().get("rows"));
@@ -68,13 +68,25 @@ class BinaryMetricsTest {
     assertEquals(2.0 / 3, top.get(0).metrics().get("accuracy"), 1e-12);
 
     List<SliceMetrics.Slice> chosen = SliceMetrics.compute(fiveRows().filter("NOT (shop = 'b' AND "
-        + EvaluateStage.LABEL + " = 0)"), "binary", new SliceConfig("shop", null, List.of("b", "zz", "a")), 0.5);
+        + EvaluateStage.LABEL + " = 0)"), "binary", new SliceConfig("shop", null, List.of("b", "zz", "a"), 1), 0.5);
     assertEquals(List.of("b", "zz", "a"), chosen.stream().map(SliceMetrics.Slice::value).toList());
     assertTrue(Double.isNaN(chosen.get(0).metrics().get("auc_roc")));
     assertEquals("one class only: AUC is undefined", chosen.get(0).note());
     assertEquals(0.0, chosen.get(1).metrics().get("rows"));
     assertEquals("no rows in the evaluated split", chosen.get(1).note());
     assertEquals(0.5, chosen.get(2).metrics().get("auc_roc"), 1e-12);
+  }
+
+  @Test
+  void aSliceValueBelowMinRowsHasItsRowCountAndNoMetrics() {
+    // Shop a has 3 rows, shop b 2: with min_rows 3, a keeps its metrics and b is reported as insufficient.
+    List<SliceMetrics.Slice> top = SliceMetrics.compute(fiveRows(), "binary", new SliceConfig("shop", 2, null, 3),
+        0.5);
+    assertEquals(List.of("a", "b"), top.stream().map(SliceMetrics.Slice::value).toList(), "still listed, in order");
+    assertEquals(0.5, top.get(0).metrics().get("auc_roc"), 1e-12);
+    assertEquals(Map.of("rows", 2.0), top.get(1).metrics(), "the row count and nothing else");
+    assertEquals("insufficient data: 2 rows, fewer than min_rows 3; no metrics", top.get(1).note());
+    assertEquals(30, new SliceConfig("shop", null, null).minRows(), "the documented default");
   }
 
   @Test

@@ -23,7 +23,17 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * registry by {@code models:/<name>@<alias>} or {@code models:/<name>/<version>} (the run's {@code lakeforge/}
  * artifacts, downloaded once into a cache directory keyed and verified by {@link RegistryCache}).
  */
-public record ScorerModel(String task, List<String> features, Booster booster, String source) {
+public record ScorerModel(String task, List<String> features, Booster booster, String source, List<Double> classes) {
+  /** A model whose class i is label value i (binary, regression, models saved before classes were recorded). */
+  public ScorerModel(String task, List<String> features, Booster booster, String source) {
+    this(task, features, booster, source, null);
+  }
+
+  /** The label value a multiclass model's class index stands for ({@code classes} in model-info.json). */
+  public double labelOf(int classIndex) {
+    return classes == null ? classIndex : classes.get(classIndex);
+  }
+
   public static ScorerModel load(String model, Map<String, String> env, Path cache) {
     if (!ModelUri.isRegistryReference(model)) {
       return fromDirectory(Path.of(model), model);
@@ -61,8 +71,14 @@ public record ScorerModel(String task, List<String> features, Booster booster, S
       JsonNode node = new ObjectMapper().readTree(info.toFile());
       List<String> features = new ArrayList<>();
       node.path("features").forEach(f -> features.add(f.asText()));
+      List<Double> classes = null;
+      if (node.path("classes").isArray()) {
+        List<Double> values = new ArrayList<>();
+        node.path("classes").forEach(c -> values.add(c.asDouble()));
+        classes = List.copyOf(values);
+      }
       return new ScorerModel(node.path("task").asText("binary"), List.copyOf(features),
-          XGBoost.loadModel(booster.toString()), source);
+          XGBoost.loadModel(booster.toString()), source, classes);
     } catch (IOException | XGBoostError e) {
       throw Errors.inputUnreadable("model", dir.toString(), String.valueOf(e.getMessage()), e);
     }

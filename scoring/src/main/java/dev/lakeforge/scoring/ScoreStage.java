@@ -20,6 +20,7 @@ import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.features.FeatureTable;
 import dev.lakeforge.features.TrainingSetStage;
+import dev.lakeforge.training.LabelClasses;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.SparkModels;
 import java.time.LocalDate;
@@ -103,7 +104,9 @@ public final class ScoreStage implements Stage {
     if (!spine.keys().contains(info.eventTime())) {
       out.add(col(info.eventTime()));
     }
-    out.add(col(SparkModels.PREDICTION));
+    // A multiclass model predicts class indices; the label values they stand for are in model-info.json.
+    out.add(info.task().equals("multiclass") ? LabelClasses.toLabel(col(SparkModels.PREDICTION), info.classes())
+        .as(SparkModels.PREDICTION) : col(SparkModels.PREDICTION));
     out.add(probability(info.task()).as("probability"));
     out.add(lit(modelName).as("model_name"));
     out.add(lit(versionNumber).as("model_version"));

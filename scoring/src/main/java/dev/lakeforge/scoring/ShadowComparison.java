@@ -15,6 +15,7 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.evaluation.EvaluateStage;
 import dev.lakeforge.evaluation.RegisteredModel;
+import dev.lakeforge.training.LabelClasses;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.SparkModels;
 import java.util.List;
@@ -65,8 +66,13 @@ final class ShadowComparison {
       default -> lit(null).cast("double");
     };
     Column diff = abs(shadowScore.minus(primaryScore));
+    // Multiclass: both predicted classes as label values, since the two models may number their classes apart.
+    Column shadowClass = task.equals("multiclass")
+        ? LabelClasses.toLabel(col(SparkModels.PREDICTION), dir.info().classes()) : col(SparkModels.PREDICTION);
+    Column primaryClass = task.equals("multiclass")
+        ? LabelClasses.toLabel(col("_p_prediction"), primary.directory().info().classes()) : col("_p_prediction");
     Row t = both.agg(count(lit(1)),
-        sum(when(col(SparkModels.PREDICTION).equalTo(col("_p_prediction")), 1).otherwise(0)),
+        sum(when(shadowClass.equalTo(primaryClass), 1).otherwise(0)),
         avg(diff), max(diff), avg(primaryScore), avg(shadowScore)).head();
     long n = t.getLong(0);
     Double agreement = n == 0 || task.equals("regression") ? null : (double) t.getLong(1) / n;

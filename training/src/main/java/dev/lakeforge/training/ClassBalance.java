@@ -19,6 +19,25 @@ final class ClassBalance {
 
   private ClassBalance() {}
 
+  /**
+   * Rows per label value for a classifier; for regression only the NaN and infinite values are counted one by one
+   * and every finite value is counted under 0.0 (a continuous label has as many values as rows: they are not
+   * collected to the driver).
+   */
+  static Map<Double, Long> counts(Dataset<Row> rows, String label, String task) {
+    if (!"regression".equals(task)) {
+      return counts(rows, label);
+    }
+    Column y = col(label).cast("double");
+    Column key = when(y.isNaN().or(y.equalTo(Double.POSITIVE_INFINITY)).or(y.equalTo(Double.NEGATIVE_INFINITY)), y)
+        .otherwise(lit(0.0));
+    Map<Double, Long> counts = new LinkedHashMap<>();
+    for (Row row : rows.groupBy(key).agg(count(lit(1))).collectAsList()) {
+      counts.put(row.getDouble(0), row.getLong(1));
+    }
+    return counts;
+  }
+
   /** Rows per label value, in one aggregation. */
   static Map<Double, Long> counts(Dataset<Row> rows, String label) {
     Map<Double, Long> counts = new LinkedHashMap<>();

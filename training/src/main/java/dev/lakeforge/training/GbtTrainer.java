@@ -66,9 +66,21 @@ final class GbtTrainer extends MllibTrainer {
     return curves;
   }
 
+  /**
+   * The loss after each tree. Spark's classification LogLoss.computeError is 2·log(1 + e^(−2yF)) with y in {−1, 1},
+   * twice the log loss of the probability 1/(1 + e^(−2F)) the model outputs; halved here so the curve is the log loss
+   * evaluate reports.
+   */
   private static double[] lossPerIteration(Model<?> model, Dataset<Row> rows) {
-    return model instanceof GBTClassificationModel c ? c.evaluateEachIteration(rows)
-        : ((GBTRegressionModel) model).evaluateEachIteration(rows, "squared");
+    if (model instanceof GBTClassificationModel c) {
+      return java.util.Arrays.stream(c.evaluateEachIteration(rows)).map(v -> v / 2).toArray();
+    }
+    return ((GBTRegressionModel) model).evaluateEachIteration(rows, "squared");
+  }
+
+  @Override
+  Integer rounds(Model<?> model) {
+    return model instanceof GBTClassificationModel c ? c.getNumTrees() : ((GBTRegressionModel) model).getNumTrees();
   }
 
   @Override

@@ -81,7 +81,8 @@ abstract class MllibTrainer implements Trainer {
       estimator.set(estimator.getParam("weightCol"), input.weightColumn());
     }
     Dataset<Row> fitOn = training;
-    if (stopsEarly() && input.earlyStopping() != null && validation != null) {
+    boolean earlyStopping = stopsEarly() && input.earlyStopping() != null && validation != null;
+    if (earlyStopping) {
       estimator.set(estimator.getParam("validationIndicatorCol"), VALIDATION_FLAG);
       fitOn = training.withColumn(VALIDATION_FLAG, lit(false))
           .unionByName(validation.withColumn(VALIDATION_FLAG, lit(true)));
@@ -89,8 +90,24 @@ abstract class MllibTrainer implements Trainer {
     Model<?> model = (Model<?>) estimator.fit(fitOn);
     Transformer[] stages = {prep.stages()[0], prep.stages()[1], model};
     PipelineModel pipeline = new PipelineModel(Identifiable.randomUID("lakeforge_" + algorithm()), stages);
-    return new TrainedModel(pipeline, null, curves(model, training, validation), null, effective(estimator),
-        importance(model, input.features()));
+    Integer kept = rounds(model);
+    Integer trained = kept;
+    Integer best = null;
+    int maxIter = kept == null ? 0 : ((Number) estimator.getOrDefault(estimator.getParam("maxIter"))).intValue();
+    if (earlyStopping && kept != null && kept < maxIter) {
+      // Spark's GradientBoostedTrees.boost stops at the first round that does not improve the validation loss by
+      // validationTol and returns only the trees before it (baseLearners.slice(0, bestM)): one round more was
+      // trained than is kept, and the model already ends at the best round.
+      trained = kept + 1;
+      best = kept - 1;
+    }
+    return new TrainedModel(pipeline, null, curves(model, training, validation), best, effective(estimator),
+        importance(model, input.features()), trained, kept);
+  }
+
+  /** Boosting rounds in the fitted model (trees for GBT), or null for models without rounds. */
+  Integer rounds(Model<?> model) {
+    return null;
   }
 
   static Map<String, Double> byFeature(Vector values, List<String> features) {

@@ -34,11 +34,20 @@ public record ModelDirectory(Path root) {
    * @param trainingSet   the training set table and exact Delta version trained on
    * @param params        every param the algorithm ran with, defaults included
    * @param device        cpu or cuda
-   * @param bestIteration the round early stopping kept, or null
+   * @param bestIteration the 0-based round early stopping found best (the saved model ends with it), or null
+   * @param roundsTrained boosting rounds trained (XGBoost: the length of curves.json's lists; GBT's curves cover the
+   *                      kept rounds only, Spark drops the rest), or null for models without rounds
+   * @param roundsKept    boosting rounds in the saved model, what every consumer (Spark model, model.ubj,
+   *                      model.json, the Spark-free scorer, pyfunc) predicts with: bestIteration + 1 after early
+   *                      stopping; null for models without rounds
+   * @param classes       classification: the label value of each class index (class i predicts classes[i]; labels
+   *                      1, 2, 3 are classes 0, 1, 2), learnt on the training split; null for regression and for
+   *                      models saved before it was recorded (class i is label i)
    */
   public record Info(String algorithm, String task, List<String> features, List<String> featureTypes, String label,
       String eventTime, String trainingSet, Map<String, Object> params, Map<String, Object> split, long trainingRows,
-      long validationRows, String device, Integer bestIteration, String runId, String configHash) {}
+      long validationRows, String device, Integer bestIteration, String runId, String configHash,
+      Integer roundsTrained, Integer roundsKept, List<Double> classes) {}
 
   public Path sparkModel() {
     return root.resolve(SPARK_MODEL);

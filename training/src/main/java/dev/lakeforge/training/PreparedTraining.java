@@ -40,9 +40,13 @@ public final class PreparedTraining implements AutoCloseable {
   final TrainingDevice device;
   final long trainingRows;
   final long validationRows;
+  /** The label value of each class index (classification), or null (regression); see {@link LabelClasses}. */
+  final List<Double> classes;
 
   private PreparedTraining(Trainer trainer, VersionedFrame table, SpineConfig spine, List<String> features,
-      List<String> featureTypes, TrainerInput input, TrainingDevice device, long trainingRows, long validationRows) {
+      List<String> featureTypes, TrainerInput input, TrainingDevice device, long trainingRows, long validationRows,
+      List<Double> classes) {
+    this.classes = classes;
     this.trainer = trainer;
     this.table = table;
     this.spine = spine;
@@ -76,12 +80,17 @@ public final class PreparedTraining implements AutoCloseable {
     DataSplit split = split(context, spine);
     Dataset<Row> labelled = table.rows().filter(col(FeatureTable.LABEL).isNotNull());
     Dataset<Row> train = split.training(labelled);
-    Map<Double, Long> classes = ClassBalance.counts(train, FeatureTable.LABEL);
+    Map<Double, Long> classes = ClassBalance.counts(train, FeatureTable.LABEL, training.task());
     long trainingRows = classes.values().stream().mapToLong(Long::longValue).sum();
     if (trainingRows == 0) {
       throw Errors.featureInput(table.version().toString(), "has no labelled rows in the training split ("
           + describe(split.config()) + ")", "check the split in training.split and the spine filter, then rerun");
     }
+    Dataset<Row> validation = split.validation(labelled);
+    Map<Double, Long> validationClasses = ClassBalance.counts(validation, FeatureTable.LABEL, training.task());
+    long validationRows = validationClasses.values().stream().mapToLong(Long::longValue).sum();
+    List<Double> labelClasses = LabelClasses.check(classes, validationClasses, training.task(),
+        table.version().toString());
     ClassBalance.requireTwoClasses(classes, FeatureTable.LABEL, training.task());
     refuseInfinite(train, features, table.version().toString());
     String weight = null;
@@ -89,14 +98,18 @@ public final class PreparedTraining implements AutoCloseable {
       train = ClassBalance.withBalancedWeights(train, FeatureTable.LABEL, classes);
       weight = ClassBalance.WEIGHT;
     }
+    if (!LabelClasses.identity(labelClasses)) { // labels 1..K and the like: the trainers take class indices
+      train = train.withColumn(FeatureTable.LABEL, LabelClasses.toIndex(col(FeatureTable.LABEL), labelClasses));
+      validation = validation.withColumn(FeatureTable.LABEL,
+          LabelClasses.toIndex(col(FeatureTable.LABEL), labelClasses));
+    }
     train = trainer.cacheLayout(train, training.workers()).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> validation = split.validation(labelled).persist(StorageLevel.MEMORY_AND_DISK());
-    long validationRows = validation.count();
+    validation = validation.persist(StorageLevel.MEMORY_AND_DISK());
     TrainerInput input = new TrainerInput(train, validationRows == 0 ? null : validation, features,
         FeatureTable.LABEL, training.task(), weight, training.earlyStopping(), training.workers(),
         training.threadsPerWorker(), device.device(), device.featureArray());
     return new PreparedTraining(trainer, table, spine, features, List.copyOf(types), input, device, trainingRows,
-        validationRows);
+        validationRows, labelClasses);
   }
 
   /** The split train, sweep and evaluate apply; random splits hash the spine's keys and event time. */
@@ -125,7 +138,7 @@ public final class PreparedTraining implements AutoCloseable {
       out.writeJson(ModelDirectory.INFO, new ModelDirectory.Info(trainer.algorithm(), input.task(), features,
           featureTypes, FeatureTable.LABEL, spine.eventTime(), table.version().toString(), model.params(), splitInfo,
           trainingRows, validationRows, device.device(), model.bestIteration(), context.runId(),
-          context.configHash()));
+          context.configHash(), model.roundsTrained(), model.roundsKept(), classes));
     }
     return out;
   }

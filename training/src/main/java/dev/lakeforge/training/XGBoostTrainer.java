@@ -10,13 +10,16 @@ import java.util.Map;
 import java.util.Set;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import ml.dmlc.xgboost4j.scala.Booster;
+import ml.dmlc.xgboost4j.scala.spark.XGBoostClassificationModel;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostClassifier;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostModel;
+import ml.dmlc.xgboost4j.scala.spark.XGBoostRegressionModel;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostRegressor;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostTrainingSummary;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Dataset;
@@ -74,8 +77,28 @@ public final class XGBoostTrainer implements Trainer {
     Model<?> model = ((Estimator<? extends Model<?>>) estimator).fit(prepare(input.training(), input));
     XGBoostModel<?> xgbModel = (XGBoostModel<?>) model;
     Booster booster = xgbModel.nativeBooster();
-    return new TrainedModel(model, booster, curves(xgbModel, estimator, rounds(booster)), bestIteration(booster),
-        effective(estimator), importance(booster, input.features()));
+    int trained = rounds(booster);
+    Map<String, List<Double>> curves = curves(xgbModel, estimator, trained);
+    Integer best = bestIteration(booster);
+    if (best != null && best + 1 < trained) {
+      // Early stopping leaves the rounds after the best one in the booster; every consumer (evaluate, register,
+      // score, the Spark-free scorer, pyfunc) gets the booster cut at the best round instead.
+      Booster kept = BoosterRounds.firstRounds(booster, best + 1);
+      model = withBooster(xgbModel, kept);
+      booster.dispose();
+      booster = kept;
+    }
+    return new TrainedModel(model, booster, curves, best, effective(estimator), importance(booster, input.features()),
+        trained, rounds(booster));
+  }
+
+  /** The same model (uid, params, summary) over another booster. */
+  private static Model<?> withBooster(XGBoostModel<?> model, Booster booster) {
+    Model<?> out = model instanceof XGBoostClassificationModel c
+        ? new XGBoostClassificationModel(c.uid(), c.numClasses(), booster, c.summary())
+        : new XGBoostRegressionModel(model.uid(), booster, model.summary());
+    model.copyValues(out, ParamMap.empty());
+    return out;
   }
 
   /** The estimator exactly as fit runs it; tests read the GPU configuration from it without a GPU. */
@@ -180,6 +203,7 @@ public final class XGBoostTrainer implements Trainer {
     return out;
   }
 
+  /** The 0-based best round early stopping recorded (XGBoost's best_iteration attribute), or null. */
   private static Integer bestIteration(Booster booster) {
     try {
       String best = booster.getAttr("best_iteration");

@@ -69,6 +69,75 @@ class TrainersTest {
     assertTrue(model.importance().get("gain").get("x") > model.importance().get("gain").getOrDefault("z", 0.0));
   }
 
+  /** Mean of −log p(label) over the validation rows, p from the Spark model's probability vector. */
+  static double logLoss(TrainedModel model, String label) {
+    Dataset<Row> scored = SparkModels.transform(model.sparkModel(), rows(200, 2), List.of("x", "w", "z"))
+        .withColumn("p", org.apache.spark.ml.functions.vector_to_array(
+            org.apache.spark.sql.functions.col("probability"), "float64"));
+    return scored.selectExpr("avg(-ln(greatest(element_at(p, CAST(" + label + " AS INT) + 1), 1e-15)))")
+        .first().getDouble(0);
+  }
+
+  @Test
+  void xgboostKeepsOnlyTheRoundsUpToTheBestOne() throws Exception {
+    TrainedModel model = new XGBoostTrainer().fit(input("noisy", "binary", new EarlyStoppingConfig(3, "logloss")),
+        Map.of("num_round", 200, "max_depth", 6, "eta", 0.5, "seed", 7));
+    List<Double> validation = model.curves().get("validation-logloss");
+    int best = model.bestIteration();
+    assertEquals(validation.size(), model.roundsTrained());
+    assertEquals(best + 1, model.roundsKept());
+    assertEquals(best + 1, model.booster().getNumBoostedRound(), "the booster ends at the best round");
+    assertEquals(validation.get(best), logLoss(model, "noisy"), 1e-6, "the model's log loss is the best round's");
+    assertTrue(validation.get(validation.size() - 1) > validation.get(best) + 1e-4, "the dropped rounds were worse");
+
+    // Saved and loaded, the Spark model and both native files hold the same cut booster.
+    ModelDirectory dir = new ModelDirectory(java.nio.file.Files.createTempDirectory("stopped"));
+    dir.save(model);
+    for (String file : List.of(ModelDirectory.BOOSTER_UBJ, ModelDirectory.BOOSTER_JSON)) {
+      var native_ = ml.dmlc.xgboost4j.scala.XGBoost.loadModel(dir.file(file).toString());
+      assertEquals(best + 1, native_.getNumBoostedRound(), file);
+      native_.dispose();
+    }
+    var loaded = (ml.dmlc.xgboost4j.scala.spark.XGBoostModel<?>) SparkModels.load(dir.sparkModel());
+    assertEquals(best + 1, loaded.nativeBooster().getNumBoostedRound(), "spark/");
+  }
+
+  @Test
+  void multiclassXgboostIsCutAtTheBestRoundForEveryClass() {
+    // Labels 0, 1, 2 from noisy thirds of x: three trees per round, so the cut is by round, not by tree.
+    Dataset<Row> train = rows(400, 1).withColumn("noisy3", org.apache.spark.sql.functions.expr(
+        "CAST(LEAST(2, GREATEST(0, FLOOR(x * 3 + (rand(5) - 0.5) * 2))) AS DOUBLE)"));
+    Dataset<Row> valid = rows(200, 2).withColumn("noisy3", org.apache.spark.sql.functions.expr(
+        "CAST(LEAST(2, GREATEST(0, FLOOR(x * 3 + (rand(6) - 0.5) * 2))) AS DOUBLE)")).cache();
+    TrainerInput in = new TrainerInput(train, valid, List.of("x", "w", "z"), "noisy3", "multiclass", null,
+        new EarlyStoppingConfig(3, "mlogloss"), 1, 1, "cpu", false);
+    TrainedModel model = new XGBoostTrainer().fit(in, Map.of("num_round", 200, "max_depth", 6, "eta", 0.5, "seed", 7));
+    List<Double> validation = model.curves().get("validation-mlogloss");
+    int best = model.bestIteration();
+    assertTrue(best + 1 < validation.size(), "stopped early: " + validation);
+    assertEquals(best + 1, model.booster().getNumBoostedRound());
+    Dataset<Row> scored = SparkModels.transform(model.sparkModel(), valid, List.of("x", "w", "z"))
+        .withColumn("p", org.apache.spark.ml.functions.vector_to_array(
+            org.apache.spark.sql.functions.col("probability"), "float64"));
+    double logLoss = scored.selectExpr("avg(-ln(greatest(element_at(p, CAST(noisy3 AS INT) + 1), 1e-15)))")
+        .first().getDouble(0);
+    assertEquals(validation.get(best), logLoss, 1e-6);
+    valid.unpersist();
+  }
+
+  @Test
+  void gbtStopsEarlyKeepingTheBestTreesAndCurvesInLogLoss() {
+    TrainedModel model = new GbtTrainer().fit(input("noisy", "binary", new EarlyStoppingConfig(3, null)),
+        Map.of("max_iter", 100, "max_depth", 5, "step_size", 0.5, "seed", 7));
+    List<Double> validation = model.curves().get("validation-log_loss");
+    assertTrue(model.roundsKept() < 100, "stopped early: " + validation);
+    assertEquals(model.roundsKept() + 1, model.roundsTrained(), "Spark trains one round past the best");
+    assertEquals(model.roundsKept() - 1, model.bestIteration());
+    assertEquals(model.roundsKept(), validation.size(), "Spark returns only the kept trees");
+    assertEquals(validation.get(model.bestIteration()), logLoss(model, "noisy"), 1e-6,
+        "the curve is the log loss of the model's probability, at the best (last kept) round");
+  }
+
   @Test
   void everyClassifierLearnsTheThresholdAndTakesMissingValues() {
     for (Trainer trainer : List.of(new XGBoostTrainer(), new GbtTrainer(), new RandomForestTrainer(),
@@ -123,6 +192,9 @@ class TrainersTest {
     assertEquals(5, model.curves().get("validation-log_loss").size());
     assertTrue(model.curves().get("train-log_loss").get(4) < model.curves().get("train-log_loss").get(0));
     assertNull(model.bestIteration());
+    assertEquals(5, model.roundsKept());
+    assertEquals(5, model.roundsTrained());
+    assertEquals(model.curves().get("validation-log_loss").get(4), logLoss(model, "binary"), 1e-6);
     assertEquals(5, model.params().get("max_iter"));
   }
 

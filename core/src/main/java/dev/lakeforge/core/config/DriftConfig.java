@@ -19,10 +19,22 @@ import java.util.Set;
  * @param bins             bins for numeric PSI and Jensen–Shannon, on the reference's quantiles (default 10)
  * @param thresholds       per method (psi, ks, wasserstein, js, chi_square_p): warn and fail levels; a value above
  *                         the level trips it, except chi_square_p, which trips below it
+ * @param minRows          the fewest non-null values a column needs in the reference and in the current batch for
+ *                         its distances to be computed (default 100). Below it the column's result is "insufficient":
+ *                         stored in monitoring.drift without a value, warned about, never a pass and never a fail. Why
+ *                         100: PSI and Jensen–Shannon compare the shares of 10 quantile bins, and a share needs about 10
+ *                         rows per bin to be more than noise (the chi-square rule of thumb of at least 5 expected
+ *                         per cell); on 2 rows 8 of 10 bins are empty and PSI is 4.8 whatever the data. KS's 5%
+ *                         critical value at 100 rows is already 0.136 (1.36/√n), so fewer rows detect only gross
+ *                         shifts.
  */
 public record DriftConfig(String reference, String referenceFilter, String referenceStatistics, String current,
     String currentFilter,
-    List<String> numeric, List<String> categorical, Integer bins, Map<String, DriftThreshold> thresholds) {
+    List<String> numeric, List<String> categorical, Integer bins, Map<String, DriftThreshold> thresholds,
+    Integer minRows) {
+  /** See {@code minRows}. */
+  public static final int DEFAULT_MIN_ROWS = 100;
+
   public static final Set<String> METHODS = Set.of("psi", "ks", "wasserstein", "js", "chi_square_p");
 
   public DriftConfig {
@@ -47,6 +59,10 @@ public record DriftConfig(String reference, String referenceFilter, String refer
     bins = Require.orDefault(bins, 10);
     if (bins < 2 || bins > 1000) {
       throw new IllegalArgumentException("key 'bins' must be between 2 and 1000");
+    }
+    minRows = Require.orDefault(minRows, DEFAULT_MIN_ROWS);
+    if (minRows < 1) {
+      throw new IllegalArgumentException("key 'min_rows' must be at least 1, got " + minRows);
     }
     thresholds = Map.copyOf(Require.orDefault(thresholds, Map.of(
         "psi", new DriftThreshold(0.1, 0.25), "js", new DriftThreshold(0.1, null))));

@@ -197,4 +197,17 @@ public final class Errors {
             + "jar passed with --jars and a jar built with mvn -Pgpu; or set training.device: auto to fall back to CPU.",
         null);
   }
+
+  /**
+   * A label the task cannot learn, found before training (exit 3): a binary label not in {0, 1}, a multiclass one
+   * with fractional values or classes only the validation split has, a regression one that is NaN or infinite.
+   *
+   * @param table the training set table@version
+   * @param found the offending values with their row counts and split
+   */
+  public static LakeforgeException labelOutsideDomain(String table, String task, String found, String fix) {
+    return new LakeforgeException(ErrorKind.DATA_QUALITY,
+        "Cannot train a " + task + " model on " + table + ": because its label " + found + ". Fix: " + fix + ".",
+        null);
+  }
 }

@@ -1,0 +1,53 @@
+package dev.lakeforge.scorer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.training.TrainStage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Issue 26, case 4: a model trained on labels 1, 2, 3 predicts 1, 2, 3 from the Spark-free scorer, not 0, 1, 2. */
+class MulticlassLabelScorerTest {
+  static final String PIPELINE = """
+      pipeline: classes
+      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
+      training_sets:
+        classes:
+          spine: {source: silver.raw, keys: [id], event_time: ts, label: "cls"}
+          features: [{name: x, expr: "x"}]
+      training:
+        task: multiclass
+        split: {column: ts, validate_from: "2020-01-21"}
+        params: {num_round: 10, max_depth: 2, eta: 0.5, seed: 7}
+      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
+      scoring: {output: "${TMP}/out"}
+      """;
+
+  @Test
+  void predictionsAreTheLabelValues() throws Exception {
+    Path tmp = Files.createTempDirectory("lakeforge-classes");
+    RunContext ctx = SharedSpark.context(PIPELINE.replace("${TMP}", tmp.toString()), "2020-02-01");
+    var rows = ctx.spark().range(600).selectExpr("id", "timestamp_seconds(1577836800 + id * 3600) AS ts",
+        "element_at(array(0.1, 0.5, 0.9), CAST(id % 3 AS INT) + 1) AS x", "CAST(id % 3 + 1 AS DOUBLE) AS label");
+    ctx.lake().overwrite(rows, TableRef.parse("training_sets.classes"), ctx.commitMetadata("test"));
+    Path modelDir = Path.of(new TrainStage().run(ctx).output(TrainStage.MODEL_DIR));
+
+    Path csv = tmp.resolve("in.csv");
+    Files.writeString(csv, "id,x\na,0.1\nb,0.5\nc,0.9\n");
+    ScorerModel model = ScorerModel.fromDirectory(modelDir, "classes");
+    assertEquals(List.of(1.0, 2.0, 3.0), model.classes());
+    Path out = tmp.resolve("out.csv");
+    new CsvScorer(model, 10).score(csv, out, null);
+    List<String> lines = Files.readAllLines(out);
+    assertEquals(List.of("a", "1.0"), CsvLine.parse(lines.get(1)).subList(0, 2));
+    assertEquals(List.of("b", "2.0"), CsvLine.parse(lines.get(2)).subList(0, 2));
+    assertEquals(List.of("c", "3.0"), CsvLine.parse(lines.get(3)).subList(0, 2));
+    assertEquals(3, CsvLine.parse(lines.get(3)).get(2).split(",").length, "three class probabilities, not four");
+  }
+}

@@ -1,0 +1,47 @@
+package dev.lakeforge.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeforge.core.error.LakeforgeException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Each task's label domain, without Spark: the classes learnt, and the refusals with the values found. */
+class LabelClassesTest {
+  static final String TABLE = "training_sets.t@v3";
+
+  static LakeforgeException refused(Map<Double, Long> train, Map<Double, Long> valid, String task) {
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> LabelClasses.check(train, valid, task, TABLE));
+    assertEquals(3, e.kind().exitCode(), e.getMessage());
+    return e;
+  }
+
+  @Test
+  void classesAreTheTrainingValuesInOrder() {
+    assertEquals(List.of(1.0, 2.0, 3.0), LabelClasses.check(Map.of(3.0, 5L, 1.0, 4L, 2.0, 1L), Map.of(2.0, 3L),
+        "multiclass", TABLE));
+    assertEquals(List.of(0.0, 1.0), LabelClasses.check(Map.of(0.0, 5L, 1.0, 4L), Map.of(1.0, 3L), "binary", TABLE));
+    assertNull(LabelClasses.check(Map.of(0.0, 9L), Map.of(), "regression", TABLE));
+    assertTrue(LabelClasses.identity(List.of(0.0, 1.0, 2.0)));
+    assertTrue(!LabelClasses.identity(List.of(1.0, 2.0, 3.0)));
+    assertTrue(!LabelClasses.identity(List.of(0.0, 2.0)), "a gap is a mapping too, else class 1 would be empty");
+  }
+
+  @Test
+  void valuesOutsideEachTasksDomainAreNamedWithTheirRows() {
+    assertTrue(refused(Map.of(0.0, 5L, 2.0, 4L), Map.of(2.0, 1L), "binary").getMessage()
+        .contains("its label has values 2 (4 training rows, 1 validation rows) (a binary label must be 0 or 1)"));
+    assertTrue(refused(Map.of(1.0, 5L, 1.5, 4L), Map.of(), "multiclass").getMessage()
+        .contains("has values 1.5 (4 training rows) (a multiclass label must be a whole number per class)"));
+    assertTrue(refused(Map.of(0.0, 5L, Double.NaN, 2L), Map.of(Double.POSITIVE_INFINITY, 1L), "regression")
+        .getMessage().contains("has values Infinity (1 validation rows), NaN (2 training rows) (a regression label "
+            + "must be a finite number). Fix: filter the rows with NaN or infinite labels"));
+    assertTrue(refused(Map.of(1.0, 5L, 2.0, 4L), Map.of(4.0, 2L), "multiclass").getMessage()
+        .contains("has classes the training split does not: values 4 (2 validation rows) (the training split has "
+            + "[1, 2])"));
+  }
+}
