@@ -223,6 +223,26 @@ trips 'id,city,km\n1,NYC,10\n'
 lf ingest >/dev/null 2>&1
 check "unparsable rule expression" 2 "PARSE_SYNTAX_ERROR" -- lf validate \
   --set validation.trips.rules.2.kind=expression --set 'validation.trips.rules.2.expression=Cost Total $ = Cost Other'
+# ---- labels and tiny batches (issue 26 cases 4 and 9): 120 rows, 2 a day from 2026-01-01, cls 1,2,3 cycling ----
+{ echo id,ts,x,cls; for i in $(seq 0 119); do c=$(( i % 3 + 1 )); d=$(date -u -d "2026-01-01 + $(( i / 2 )) days" +%F)
+  echo "$i,$d $(( 10 + i % 2 )):00:00,0.$(( c * 4 - 3 ))$(( i % 10 )),$c"; done; } > "$work/rows.csv"
+cat > "$work/labels.yaml" <<EOF
+pipeline: labels
+lake: {root: "$work/llake", state: "$work/lstate", models: "$work/lmodels"}
+sources: {rows: {format: csv, path: "$work/rows.csv", options: {header: "true"}, schema: "id INT, ts TIMESTAMP, x DOUBLE, cls INT"}}
+validation: {rows: {source: rows, deduplicate: [id], rules: [{name: id_present, kind: not_null, column: id}]}}
+training_sets: {labels: {spine: {source: silver.rows, keys: [id], event_time: ts, label: "cls"}, features: [{name: x, expr: "x"}]}}
+training: {task: multiclass, split: {column: ts, validate_from: "2026-02-10"}, params: {num_round: 5, max_depth: 2}}
+drift: {reference: silver.rows, reference_filter: "ts < '2026-02-10'", current_filter: "to_date(ts) = '\${run_date}'", numeric: [x]}
+registry: {tracking_uri: "http://127.0.0.1:9", experiment: e, model_name: m, max_attempts: 2, initial_backoff_ms: 100}
+scoring: {output: "$work/lout"}
+EOF
+lfl() { bin/lakeforge "$@" --config "$work/labels.yaml" --run-date 2026-03-01; }
+lfl ingest >/dev/null 2>&1 && lfl validate >/dev/null 2>&1 && lfl training-set >/dev/null 2>&1
+check "binary task on labels 1..3" 3 "its label has values 2 (27 training rows, 13 validation rows), 3 (26 training rows, 14 validation rows)" -- lfl train --set training.task=binary
+check "multiclass labels 1..3: three classes named by value" 0 "precision_class_3 =" -- bash -c "$(declare -f lfl); work=$work; lfl train && lfl evaluate"
+check "drift on two rows is insufficient, not a fail" 0 "warning: insufficient data for drift of x" -- lfl drift
+check "drift with min_rows 2 judges two rows" 3 "x psi = " -- lfl drift --set drift.min_rows=2
 fi
 
 # ---- recovery (kill -9 mid-write, services down mid-stage, concurrent writers, reruns, secrets) ----

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.config.DriftConfig;
 import dev.lakeforge.core.config.DriftConfig.DriftThreshold;
 import dev.lakeforge.core.error.Errors;
@@ -136,8 +137,8 @@ public final class DriftStage implements Stage {
       }
       List<Column> aggs = new ArrayList<>();
       for (String c : drift.numeric()) {
-        aggs.add(percentile_approx(col(c).cast("double"), array(probabilities), lit(10_000)));
-        aggs.add(stddev_samp(col(c)));
+        aggs.add(percentile_approx(ColumnNames.column(c).cast("double"), array(probabilities), lit(10_000)));
+        aggs.add(stddev_samp(ColumnNames.column(c)));
       }
       Row stats = ref.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
       for (int i = 0; i < drift.numeric().size(); i++) {
@@ -268,12 +269,12 @@ public final class DriftStage implements Stage {
     List<Column> pairs = new ArrayList<>();
     for (String c : drift.numeric()) {
       Column bin = FeatureStatistics.binIndex(c, edges.get(c));
-      pairs.add(struct(lit(c).as("column_name"), bin.cast("string").as("key"), col(c).cast("double").as("value"),
-          col(c).isNull().as("missing")));
+      pairs.add(struct(lit(c).as("column_name"), bin.cast("string").as("key"),
+          ColumnNames.column(c).cast("double").as("value"), ColumnNames.column(c).isNull().as("missing")));
     }
     for (String c : drift.categorical()) {
-      pairs.add(struct(lit(c).as("column_name"), col(c).cast("string").as("key"), lit(null).cast("double")
-          .as("value"), col(c).isNull().as("missing")));
+      pairs.add(struct(lit(c).as("column_name"), ColumnNames.column(c).cast("string").as("key"),
+          lit(null).cast("double").as("value"), ColumnNames.column(c).isNull().as("missing")));
     }
     return rows.select(explode(array(pairs.toArray(Column[]::new))).as("p"))
         .filter(col("p.missing").equalTo(false))

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.config.DriftConfig;
 import dev.lakeforge.core.config.EvaluationConfig;
 import dev.lakeforge.core.config.GateConfig;
@@ -209,7 +210,7 @@ public final class EvaluateStage implements Stage {
     }
     List<String> extra = new ArrayList<>(sliceColumns);
     info.features().stream().filter(f -> !extra.contains(f)).forEach(extra::add);
-    extra.forEach(c -> kept.add(col(c)));
+    extra.forEach(c -> kept.add(ColumnNames.column(c)));
     return out.select(kept.toArray(Column[]::new));
   }
 

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.config.SliceConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ public final class SliceMetrics {
   private SliceMetrics() {}
 
   public static List<Slice> compute(Dataset<Row> scored, String task, SliceConfig slice, double threshold) {
-    Column key = coalesce(col(slice.column()).cast("string"), lit(NULL_VALUE));
+    Column key = coalesce(ColumnNames.column(slice.column()).cast("string"), lit(NULL_VALUE));
     Column y = col(EvaluateStage.LABEL).cast("double");
     List<Column> totals = switch (task) {
       case "binary" -> BinaryMetrics.totals(y, col(EvaluateStage.SCORE), threshold);

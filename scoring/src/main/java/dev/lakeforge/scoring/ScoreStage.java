@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.config.PipelineConfig;
 import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.error.Errors;
@@ -100,9 +101,9 @@ public final class ScoreStage implements Stage {
     }
 
     List<Column> out = new ArrayList<>();
-    spine.keys().stream().filter(k -> Arrays.asList(rows.columns()).contains(k)).forEach(k -> out.add(col(k)));
+    spine.keys().stream().filter(k -> Arrays.asList(rows.columns()).contains(k)).forEach(k -> out.add(ColumnNames.column(k)));
     if (!spine.keys().contains(info.eventTime())) {
-      out.add(col(info.eventTime()));
+      out.add(ColumnNames.column(info.eventTime()));
     }
     // A multiclass model predicts class indices; the label values they stand for are in model-info.json.
     out.add(info.task().equals("multiclass") ? LabelClasses.toLabel(col(SparkModels.PREDICTION), info.classes())
@@ -147,7 +148,7 @@ public final class ScoreStage implements Stage {
   /** The configured predicate's rows, or the day's rows by the model's event time. */
   private static Dataset<Row> rowsToScore(Dataset<Row> rows, String where, String eventTime, LocalDate day) {
     if (where == null) {
-      return rows.filter(to_date(col(eventTime)).equalTo(lit(day.toString()).cast("date")));
+      return rows.filter(to_date(ColumnNames.column(eventTime)).equalTo(lit(day.toString()).cast("date")));
     }
     try {
       Dataset<Row> out = rows.filter(where);

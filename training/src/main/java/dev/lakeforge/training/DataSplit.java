@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.config.SplitConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class DataSplit {
 
   private Column isTraining(Dataset<Row> rows) {
     return switch (split.kind()) {
-      case "time" -> col(split.column()).lt(lit(split.validateFrom()));
+      case "time" -> ColumnNames.column(split.column()).lt(lit(split.validateFrom()));
       default -> isValidation(rows).unary_$bang();
     };
   }
@@ -53,8 +54,8 @@ public final class DataSplit {
   private Column isValidation(Dataset<Row> rows) {
     return switch (split.kind()) {
       case "time" -> {
-        Column inWindow = col(split.column()).geq(lit(split.validateFrom()));
-        yield split.validateUntil() == null ? inWindow : inWindow.and(col(split.column()).lt(lit(split.validateUntil())));
+        Column inWindow = ColumnNames.column(split.column()).geq(lit(split.validateFrom()));
+        yield split.validateUntil() == null ? inWindow : inWindow.and(ColumnNames.column(split.column()).lt(lit(split.validateUntil())));
       }
       case "group" -> bucket(split.group()).lt(lit(Math.round(split.fraction() * BUCKETS)));
       default -> bucket(identity.isEmpty() ? List.of(rows.columns()) : identity)
@@ -64,7 +65,7 @@ public final class DataSplit {
 
   private Column bucket(List<String> columns) {
     List<Column> hashed = new ArrayList<>();
-    columns.forEach(c -> hashed.add(col(c)));
+    columns.forEach(c -> hashed.add(ColumnNames.column(c)));
     hashed.add(lit(split.seed()));
     return pmod(xxhash64(hashed.toArray(Column[]::new)), lit(BUCKETS));
   }

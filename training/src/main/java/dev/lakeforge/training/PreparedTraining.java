@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.config.SplitConfig;
 import dev.lakeforge.core.config.TrainingConfig;
@@ -154,7 +155,7 @@ public final class PreparedTraining implements AutoCloseable {
   private static void refuseInfinite(Dataset<Row> rows, List<String> features, String table) {
     List<Column> counts = new ArrayList<>();
     for (String f : features) {
-      Column value = col(f).cast("double");
+      Column value = ColumnNames.column(f).cast("double");
       counts.add(sum(when(value.equalTo(lit(Double.POSITIVE_INFINITY)).or(value.equalTo(lit(Double.NEGATIVE_INFINITY))),
           1).otherwise(0)).as(f));
     }

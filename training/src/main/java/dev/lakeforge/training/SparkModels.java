@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.error.Errors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ public final class SparkModels {
   }
 
   static Column[] values(List<String> features) {
-    return features.stream().map(f -> coalesce(col(f).cast("double"), lit(Double.NaN))).toArray(Column[]::new);
+    return features.stream().map(f -> coalesce(ColumnNames.column(f).cast("double"), lit(Double.NaN))).toArray(Column[]::new);
   }
 
   /** Scores rows holding the raw feature columns. */

@@ -2,6 +2,7 @@ package dev.lakeforge.training;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.error.Errors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -156,7 +157,7 @@ public final class XGBoostTrainer implements Trainer {
     }
     Dataset<Row> out = rows;
     for (String feature : input.features()) {
-      out = out.withColumn(feature, col(feature).cast("float"));
+      out = out.withColumn(feature, ColumnNames.column(feature).cast("float"));
     }
     return out;
   }
