@@ -243,6 +243,41 @@ check "binary task on labels 1..3" 3 "its label has values 2 (27 training rows, 
 check "multiclass labels 1..3: three classes named by value" 0 "precision_class_3 =" -- bash -c "$(declare -f lfl); work=$work; lfl train && lfl evaluate"
 check "drift on two rows is insufficient, not a fail" 0 "warning: insufficient data for drift of x" -- lfl drift
 check "drift with min_rows 2 judges two rows" 3 "x psi = " -- lfl drift --set drift.min_rows=2
+# ---- late corrections and ttl 0 (issue 27): a corrected row for the same driver and time arrives later ----
+printf 'driver_id,ts,created,value\n3,2024-01-02 00:00:00,2024-01-02 00:00:00,30\n3,2024-01-02 00:00:00,2024-01-04 00:00:00,31\n4,2024-01-03 00:00:00,2024-01-02 00:00:00,41\n4,2024-01-02 00:00:00,2024-01-05 00:00:00,40\n' > "$work/stats.csv"
+printf 'order_id,driver_id,ts,y\n1,3,2024-01-03 00:00:00,1\n2,4,2024-03-01 00:00:00,0\n' > "$work/orders.csv"
+cat > "$work/recency.yaml" <<EOF
+pipeline: recency
+lake: {root: "$work/rlake", state: "$work/rstate", models: "$work/rmodels"}
+sources:
+  stats: {format: csv, path: "$work/stats.csv", options: {header: "true"}, schema: "driver_id INT, ts TIMESTAMP, created TIMESTAMP, value INT"}
+  orders: {format: csv, path: "$work/orders.csv", options: {header: "true"}, schema: "order_id INT, driver_id INT, ts TIMESTAMP, y INT"}
+validation:
+  stats: {source: stats, rules: [{name: v, kind: not_null, column: value}]}
+  orders: {source: orders, rules: [{name: d, kind: not_null, column: driver_id}]}
+feature_sets:
+  driver_rows: {source: silver.stats, entity: [driver_id], event_time: ts, created_timestamp: created, ttl: 0s, features: [{name: rate, expr: "value"}]}
+training_sets:
+  orders: {spine: {source: silver.orders, keys: [order_id], event_time: ts, label: "y"}, feature_sets: [driver_rows]}
+training: {split: {column: ts, validate_from: "2024-02-01"}}
+registry: {tracking_uri: "http://127.0.0.1:9", experiment: e, model_name: m, max_attempts: 2, initial_backoff_ms: 100}
+scoring: {output: "$work/rout"}
+EOF
+sed 's/ created_timestamp: created,//' "$work/recency.yaml" > "$work/no-created.yaml"
+lfr() { bin/lakeforge "$@" --config "$work/recency.yaml" --run-date 2024-03-01; }
+lfr ingest >/dev/null 2>&1 && lfr validate >/dev/null 2>&1
+check "late correction: the row created last wins" 0 "driver_rows.superseded_rows = 1" -- lfr features
+check "repeated events without created_timestamp" 3 "as the set's created_timestamp" -- bin/lakeforge features \
+  --config "$work/no-created.yaml" --run-date 2024-03-01
+# How many training-set rows got no driver feature (the profile's null count of 'rate').
+ttl_nulls() {
+  lfr training-set "$@" >/dev/null && lfr profile --table training_sets.orders --out "$work/rprof" >/dev/null &&
+  python3 -c 'import json, glob, sys
+p = json.load(open(max(glob.glob(sys.argv[1] + "/training_sets.orders@v*.json"), key=lambda f: int(f.split("@v")[1][:-5]))))
+print("rate nulls:", [c["nulls"] for c in p["columns"] if c["name"] == "rate"][0])' "$work/rprof"
+}
+check "ttl 0s is no limit: a row two months old still matches" 0 "rate nulls: 0" -- ttl_nulls
+check "ttl 1d: the same row is too old" 0 "rate nulls: 1" -- ttl_nulls --set feature_sets.driver_rows.ttl=1d
 fi
 
 # ---- recovery (kill -9 mid-write, services down mid-stage, concurrent writers, reruns, secrets) ----

@@ -153,24 +153,37 @@ final class SuitePlan {
       }
     }
     List<Column> order = new ArrayList<>();
+    for (DeduplicateConfig.OrderTerm term : effectiveOrder(dedup, table, rows)) {
+      Column c = orderable(rows, term.column());
+      order.add(term.descending() ? c.desc_nulls_last() : c.asc_nulls_last());
+    }
+    var byKey = Window.partitionBy(dedup.keys().stream().map(ColumnNames::column).toArray(Column[]::new));
+    Column rank = row_number().over(order.isEmpty() ? byKey : byKey.orderBy(order.toArray(Column[]::new)));
+    return when(anyNull(dedup.keys()), lit(1)).otherwise(rank);
+  }
+
+  /**
+   * The whole order that picks the row kept: {@code order_by}, then {@code _ingest_time desc} (newest batch first),
+   * then every other data column ascending in name order. Recorded with the suite's metrics.
+   */
+  static List<DeduplicateConfig.OrderTerm> effectiveOrder(DeduplicateConfig dedup, String table, Dataset<Row> rows) {
+    List<String> columns = Arrays.asList(rows.columns());
+    List<DeduplicateConfig.OrderTerm> order = new ArrayList<>();
     List<String> ordered = new ArrayList<>(dedup.keys());
     for (DeduplicateConfig.OrderTerm term : dedup.orderTerms()) {
       if (!columns.contains(term.column())) {
         throw Errors.configInvalid("validation deduplicate order_by", "column '" + term.column() + "' is not in "
             + table + " (its columns: " + RowCheck.describeColumns(rows.columns()) + ")");
       }
-      Column c = orderable(rows, term.column());
-      order.add(term.descending() ? c.desc_nulls_last() : c.asc_nulls_last());
+      order.add(term);
       ordered.add(term.column());
     }
     if (columns.contains(IngestStage.INGEST_TIME) && !ordered.contains(IngestStage.INGEST_TIME)) {
-      order.add(col(IngestStage.INGEST_TIME).desc_nulls_last());
+      order.add(new DeduplicateConfig.OrderTerm(IngestStage.INGEST_TIME, true));
     }
     columns.stream().filter(c -> !c.startsWith("_") && !ordered.contains(c)).sorted()
-        .forEach(c -> order.add(orderable(rows, c).asc_nulls_last()));
-    var byKey = Window.partitionBy(dedup.keys().stream().map(ColumnNames::column).toArray(Column[]::new));
-    Column rank = row_number().over(order.isEmpty() ? byKey : byKey.orderBy(order.toArray(Column[]::new)));
-    return when(anyNull(dedup.keys()), lit(1)).otherwise(rank);
+        .forEach(c -> order.add(new DeduplicateConfig.OrderTerm(c, false)));
+    return order;
   }
 
   private static Column orderable(Dataset<Row> rows, String name) {

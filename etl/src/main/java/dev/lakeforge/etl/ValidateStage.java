@@ -115,6 +115,14 @@ public final class ValidateStage implements Stage {
       long duplicates = longOf(aggregate, "duplicates_removed");
       metrics.put("rows_in", (double) rowsIn);
       metrics.put("duplicates_removed", (double) duplicates);
+      if (suite.deduplicate() != null) {
+        // The order that chose the kept rows, so a later reader knows which of the duplicates survived and why.
+        String order = SuitePlan.effectiveOrder(suite.deduplicate(), bronze.version().table(), rows).stream()
+            .map(Object::toString).collect(java.util.stream.Collectors.joining(", "));
+        metrics.put("duplicates_removed[keys: " + String.join(", ", suite.deduplicate().keys()) + "; order_by: "
+            + order + "]", (double) duplicates);
+        result.metric(entity + ".deduplicate_order_by", order);
+      }
       List<RowCheck> checks = new ArrayList<>(plan.checks());
       for (RowCheck check : checks) {
         metrics.put(ruleMetric(check.rule()), (double) longOf(aggregate, ruleMetric(check.rule())));

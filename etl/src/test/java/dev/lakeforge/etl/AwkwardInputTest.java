@@ -201,8 +201,15 @@ class AwkwardInputTest {
     RunContext ctx = pipeline("csv", "driver_id INT, ts TIMESTAMP, created TIMESTAMP, value INT", "s.csv", csv,
         "deduplicate: {keys: [driver_id, ts], order_by: [created desc]}\n"
             + "rules: [{name: v, kind: not_null, column: value}]", "2026-11-01");
-    ingestAndValidate(ctx);
+    StageResult r = ingestAndValidate(ctx);
     assertEquals(List.of("[3,31]"), rows(ctx, "silver.s", "driver_id", "value"));
+    // The order is recorded: in the summary, and in quality.metrics with the duplicates it removed.
+    String order = "created desc, _ingest_time desc, value asc";
+    assertEquals(order, r.metrics().get("s.deduplicate_order_by"));
+    assertEquals(List.of("[1.0]"), ctx.lake().read(TableRef.parse("quality.metrics"), "test").rows()
+        .filter(org.apache.spark.sql.functions.col("metric").equalTo(
+            "duplicates_removed[keys: driver_id, ts; order_by: " + order + "]"))
+        .select("value").collectAsList().stream().map(Row::toString).toList());
   }
 
   @Test
