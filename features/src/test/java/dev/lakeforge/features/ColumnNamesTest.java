@@ -108,7 +108,7 @@ class ColumnNamesTest {
     LakeforgeException e = assertThrows(LakeforgeException.class, () -> new TrainingSetStage().run(badLabel));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("label expression '" + spaced + "': [PARSE_SYNTAX_ERROR] Syntax error at or "
-        + "near 'Total'"), e.getMessage());
+        + "near '>'"), e.getMessage());
 
     RunContext badFeature = SharedSpark.context(PIPELINE.formatted("{name: cost, expr: \"Cost Total $\"}", "[]"),
         "2024-02-01");
