@@ -9,6 +9,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import java.nio.file.Files;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -19,10 +20,7 @@ import org.junit.jupiter.api.Test;
  * of 4.8 that fails the stage.
  */
 class DriftMinRowsTest {
-  static final String PIPELINE = """
-      pipeline: tiny
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-      sources: {orders: {format: parquet, path: "${TMP}/none"}}
+  static final String PIPELINE = ToyPipeline.around("tiny", """
       training: {split: {column: day, validate_from: "2026-11-01"}}
       drift:
         reference: features.orders
@@ -33,9 +31,7 @@ class DriftMinRowsTest {
         thresholds:
           psi: {warn: 0.1, fail: 0.25}
         MIN_ROWS
-      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
-      scoring: {output: "${TMP}/out"}
-      """;
+      """);
 
   /** Two rows a day for 300 days before 2026-11-01 and on it: x uniform in [0, 1), shop a, b, c or d. */
   static RunContext twoRowsADay(String minRows) throws Exception {

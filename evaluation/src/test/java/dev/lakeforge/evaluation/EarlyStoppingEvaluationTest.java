@@ -8,6 +8,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.TrainStage;
 import java.nio.file.Files;
@@ -21,10 +22,7 @@ import org.junit.jupiter.api.Test;
  * The log loss evaluate reports must equal the best round's validation log loss in curves.json.
  */
 class EarlyStoppingEvaluationTest {
-  static final String PIPELINE = """
-      pipeline: stopped
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
+  static final String PIPELINE = ToyPipeline.around("stopped", """
       training_sets:
         stopped:
           spine: {source: silver.raw, keys: [id], event_time: ts, label: "y"}
@@ -34,9 +32,7 @@ class EarlyStoppingEvaluationTest {
         split: {column: ts, validate_from: "2020-01-26"}
         params: PARAMS
         early_stopping: {rounds: 15, metric: logloss}
-      registry: {tracking_uri: "http://127.0.0.1:1", experiment: lakeforge-tests, model_name: m}
-      scoring: {output: "${TMP}/out"}
-      """;
+      """);
 
   /** 800 hourly rows from 2020-01-01 (600 to train, 200 from Jan 26 to validate); y = a + N(0, 0.6) > 0.8. */
   static RunContext context(String algorithm, String params) throws Exception {

@@ -10,6 +10,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.TrainStage;
 import java.nio.file.Files;
@@ -26,10 +27,7 @@ import org.junit.jupiter.api.Test;
  * task's domain are refused before training (exit 3); metrics never count a class without rows.
  */
 class LabelDomainEvaluationTest {
-  static final String PIPELINE = """
-      pipeline: classes
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
+  static final String PIPELINE = ToyPipeline.around("classes", """
       training_sets:
         classes:
           spine: {source: silver.raw, keys: [id], event_time: ts, label: "cls"}
@@ -38,9 +36,7 @@ class LabelDomainEvaluationTest {
         task: TASK
         split: {column: ts, validate_from: "2020-01-21"}
         params: {num_round: 10, max_depth: 2, eta: 0.5, seed: 7}
-      registry: {tracking_uri: "http://127.0.0.1:1", experiment: lakeforge-tests, model_name: m}
-      scoring: {output: "${TMP}/out"}
-      """;
+      """);
 
   /** 600 hourly rows from 2020-01-01 (validation from Jan 21: 120 rows); x is 0.1, 0.5, 0.9 for classes 1, 2, 3. */
   static RunContext context(String task, String label) throws Exception {

@@ -9,16 +9,14 @@ import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Column names from data and config: generated names are unique and readable, odd names stay one column. */
 class ColumnNamesTest {
-  private static final String PIPELINE = """
-      pipeline: cities
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-      sources: {s: {format: parquet, path: "${TMP}/raw"}}
+  private static final String PIPELINE = ToyPipeline.around("cities", """
       feature_sets:
         station_history:
           source: silver.readings
@@ -33,9 +31,7 @@ class ColumnNamesTest {
           features: [%s]
           feature_sets: %s
       training: {split: {column: ts, validate_from: "2024-01-10"}}
-      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
-      scoring: {output: "${TMP}/out"}
-      """;
+      """);
 
   private static RunContext context(String features, String featureSets, String cities) {
     RunContext ctx = SharedSpark.context(PIPELINE.formatted(features, featureSets), "2024-02-01");

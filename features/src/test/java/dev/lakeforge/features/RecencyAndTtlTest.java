@@ -11,6 +11,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,10 +19,7 @@ import org.junit.jupiter.api.Test;
  * event time beats a later creation time, a ttl of zero is no limit and a row exactly ttl old still matches.
  */
 class RecencyAndTtlTest {
-  private static final String PIPELINE = """
-      pipeline: rides
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-      sources: {stats: {format: parquet, path: "${TMP}/raw"}}
+  private static final String PIPELINE = ToyPipeline.around("rides", """
       feature_sets:
         driver_rows:
           source: silver.driver_stats
@@ -43,9 +41,7 @@ class RecencyAndTtlTest {
           features: []
           feature_sets: [driver_rows, driver_rows_1d]
       training: {split: {column: ts, validate_from: "2024-02-01"}}
-      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
-      scoring: {output: "${TMP}/out"}
-      """;
+      """);
 
   /** Driver 3: a correction of its 01-02 row arrives on 01-04. Driver 4: a late row for an earlier time. */
   private static final String STATS = "(3, '2024-01-02 00:00:00', '2024-01-02 00:00:00', 30), "

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.training.TrainStage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** Issue 26, case 4: a model trained on labels 1, 2, 3 predicts 1, 2, 3 from the Spark-free scorer, not 0, 1, 2. */
 class MulticlassLabelScorerTest {
-  static final String PIPELINE = """
-      pipeline: classes
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
+  static final String PIPELINE = ToyPipeline.around("classes", """
       training_sets:
         classes:
           spine: {source: silver.raw, keys: [id], event_time: ts, label: "cls"}
@@ -25,9 +23,7 @@ class MulticlassLabelScorerTest {
         task: multiclass
         split: {column: ts, validate_from: "2020-01-21"}
         params: {num_round: 10, max_depth: 2, eta: 0.5, seed: 7}
-      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
-      scoring: {output: "${TMP}/out"}
-      """;
+      """);
 
   @Test
   void predictionsAreTheLabelValues() throws Exception {
