@@ -8,7 +8,6 @@ import dev.lakeforge.core.error.ErrorKind;
 import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
-import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.training.ModelDirectory;
@@ -27,27 +26,8 @@ import org.junit.jupiter.api.Test;
  * task's domain are refused before training (exit 3); metrics never count a class without rows.
  */
 class LabelDomainEvaluationTest {
-  static final String PIPELINE = ToyPipeline.around("classes", """
-      training_sets:
-        classes:
-          spine: {source: silver.raw, keys: [id], event_time: ts, label: "cls"}
-          features: [{name: x, expr: "x"}]
-      training:
-        task: TASK
-        split: {column: ts, validate_from: "2020-01-21"}
-        params: {num_round: 10, max_depth: 2, eta: 0.5, seed: 7}
-      """);
-
-  /** 600 hourly rows from 2020-01-01 (validation from Jan 21: 120 rows); x is 0.1, 0.5, 0.9 for classes 1, 2, 3. */
   static RunContext context(String task, String label) throws Exception {
-    Path dir = Files.createTempDirectory("lakeforge-classes");
-    RunContext ctx = SharedSpark.context(PIPELINE.replace("${TMP}", dir.toString()).replace("TASK", task),
-        "2020-02-01");
-    var rows = ctx.spark().range(600).selectExpr("id", "timestamp_seconds(1577836800 + id * 3600) AS ts",
-        "element_at(array(0.1, 0.5, 0.9), CAST(id % 3 AS INT) + 1) AS x", "CAST(id % 3 AS INT) + 1 AS cls")
-        .selectExpr("id", "ts", "x", label + " AS label");
-    ctx.lake().overwrite(rows, TableRef.parse("training_sets.classes"), ctx.commitMetadata("test"));
-    return ctx;
+    return ToyPipeline.threeClasses(task, label, Files.createTempDirectory("lakeforge-classes"));
   }
 
   @Test

@@ -3,8 +3,6 @@ package dev.lakeforge.scorer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lakeforge.core.run.RunContext;
-import dev.lakeforge.core.table.TableRef;
-import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.training.TrainStage;
 import java.nio.file.Files;
@@ -14,24 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /** Issue 26, case 4: a model trained on labels 1, 2, 3 predicts 1, 2, 3 from the Spark-free scorer, not 0, 1, 2. */
 class MulticlassLabelScorerTest {
-  static final String PIPELINE = ToyPipeline.around("classes", """
-      training_sets:
-        classes:
-          spine: {source: silver.raw, keys: [id], event_time: ts, label: "cls"}
-          features: [{name: x, expr: "x"}]
-      training:
-        task: multiclass
-        split: {column: ts, validate_from: "2020-01-21"}
-        params: {num_round: 10, max_depth: 2, eta: 0.5, seed: 7}
-      """);
-
   @Test
   void predictionsAreTheLabelValues() throws Exception {
     Path tmp = Files.createTempDirectory("lakeforge-classes");
-    RunContext ctx = SharedSpark.context(PIPELINE.replace("${TMP}", tmp.toString()), "2020-02-01");
-    var rows = ctx.spark().range(600).selectExpr("id", "timestamp_seconds(1577836800 + id * 3600) AS ts",
-        "element_at(array(0.1, 0.5, 0.9), CAST(id % 3 AS INT) + 1) AS x", "CAST(id % 3 + 1 AS DOUBLE) AS label");
-    ctx.lake().overwrite(rows, TableRef.parse("training_sets.classes"), ctx.commitMetadata("test"));
+    RunContext ctx = ToyPipeline.threeClasses("multiclass", "CAST(cls AS DOUBLE)", tmp);
     Path modelDir = Path.of(new TrainStage().run(ctx).output(TrainStage.MODEL_DIR));
 
     Path csv = tmp.resolve("in.csv");

@@ -1,5 +1,9 @@
 package dev.lakeforge.core.testing;
 
+import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.table.TableRef;
+import java.nio.file.Path;
+
 /**
  * The part every test pipeline shares, so a test writes only the sections it is about: a lake under {@code ${TMP}}
  * (replaced by {@link SharedSpark#context} or by the test), one Parquet source {@code raw}, a registry nobody
@@ -21,5 +25,34 @@ public final class ToyPipeline {
         registry: {tracking_uri: "http://127.0.0.1:1", experiment: lakeforge-tests, model_name: m}
         scoring: {output: "${TMP}/out"}
         """.formatted(pipeline, sections.strip());
+  }
+
+  /** A multiclass toy whose training set {@code training_sets.classes} has label values 1, 2 and 3. */
+  public static final String THREE_CLASSES = around("classes", """
+      training_sets:
+        classes:
+          spine: {source: silver.raw, keys: [id], event_time: ts, label: "cls"}
+          features: [{name: x, expr: "x"}]
+      training:
+        task: TASK
+        split: {column: ts, validate_from: "2020-01-21"}
+        params: {num_round: 10, max_depth: 2, eta: 0.5, seed: 7}
+      """);
+
+  /**
+   * {@link #THREE_CLASSES} with its training set written: 600 hourly rows from 2020-01-01 (validation from Jan 21:
+   * 120 rows); x is 0.1, 0.5, 0.9 for classes 1, 2, 3 (column {@code cls}); the label is {@code labelSql} over them.
+   *
+   * @param task the config's training.task
+   * @param dir  the folder that stands for ${TMP}
+   */
+  public static RunContext threeClasses(String task, String labelSql, Path dir) {
+    RunContext ctx = SharedSpark.context(THREE_CLASSES.replace("${TMP}", dir.toString()).replace("TASK", task),
+        "2020-02-01");
+    var rows = ctx.spark().range(600).selectExpr("id", "timestamp_seconds(1577836800 + id * 3600) AS ts",
+        "element_at(array(0.1, 0.5, 0.9), CAST(id % 3 AS INT) + 1) AS x", "CAST(id % 3 AS INT) + 1 AS cls")
+        .selectExpr("id", "ts", "x", labelSql + " AS label");
+    ctx.lake().overwrite(rows, TableRef.parse("training_sets.classes"), ctx.commitMetadata("test"));
+    return ctx;
   }
 }
