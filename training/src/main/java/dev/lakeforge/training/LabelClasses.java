@@ -127,25 +127,24 @@ public final class LabelClasses {
 
   /** Label value to class index (a double, as Spark's classifiers take it); null for a value outside the classes. */
   public static Column toIndex(Column label, List<Double> classes) {
-    if (identity(classes)) {
-      return label.cast("double");
-    }
-    Column out = lit(null).cast("double");
-    for (int i = classes.size() - 1; i >= 0; i--) {
-      out = when(label.cast("double").equalTo(classes.get(i)), lit((double) i)).otherwise(out);
-    }
-    return out;
+    return identity(classes) ? label.cast("double") : lookup(label, classes, indices(classes.size()));
   }
 
   /** Class index (a model's prediction) to label value. */
   public static Column toLabel(Column index, List<Double> classes) {
-    if (identity(classes)) {
-      return index.cast("double");
-    }
+    return identity(classes) ? index.cast("double") : lookup(index, indices(classes.size()), classes);
+  }
+
+  /** {@code to[i]} where {@code key} equals {@code from[i]}, else null: one CASE chain, compiled by Spark. */
+  private static Column lookup(Column key, List<Double> from, List<Double> to) {
     Column out = lit(null).cast("double");
-    for (int i = classes.size() - 1; i >= 0; i--) {
-      out = when(index.cast("int").equalTo(i), lit(classes.get(i))).otherwise(out);
+    for (int i = from.size() - 1; i >= 0; i--) {
+      out = when(key.cast("double").equalTo(from.get(i)), lit(to.get(i))).otherwise(out);
     }
     return out;
+  }
+
+  private static List<Double> indices(int n) {
+    return java.util.stream.IntStream.range(0, n).mapToObj(i -> (double) i).toList();
   }
 }
