@@ -225,6 +225,18 @@ class AwkwardInputTest {
         .stream().map(Row::toString).sorted().toList());
   }
 
+  @Test
+  void anOrderByTermThatNamesNoColumnSaysHowToWriteOne() throws Exception {
+    RunContext ctx = pipeline("csv", "id INT, created TIMESTAMP", "s.csv", "id,created\n1,2024-01-01 00:00:00\n",
+        "deduplicate: {keys: [id], order_by: [created sideways]}\nrules: [{name: i, kind: not_null, column: id}]",
+        "2026-11-01");
+    new IngestStage().run(ctx);
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(ctx));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("column 'created sideways' is not in bronze.s (its columns: id, created). "
+        + "Fix: write each term as COLUMN, COLUMN asc or COLUMN desc"), e.getMessage());
+  }
+
   // Case 8: Spark's parse error reaches the user with its text, not as an empty reason.
   @Test
   void anUnparsableRuleExpressionSaysWhatSparkSaid() throws Exception {
