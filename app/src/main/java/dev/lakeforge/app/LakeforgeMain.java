@@ -22,6 +22,7 @@ import dev.lakeforge.training.SweepStage;
 import dev.lakeforge.training.TrainStage;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -297,12 +298,12 @@ public final class LakeforgeMain implements Runnable {
   }
 
   @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Run all stages in order in one process: ingest, validate, features, training-set, train, "
-          + "evaluate, register, score.")
+      description = "Run all stages in order in one process: ingest, validate, features (when the pipeline "
+          + "declares feature sets), training-set, train, evaluate, register, score.")
   static final class Run extends StageCommand {
     @Override
     List<Stage> stages(LoadedConfig loaded) {
-      return pipeline();
+      return pipeline(loaded);
     }
 
     @Override
@@ -325,11 +326,15 @@ public final class LakeforgeMain implements Runnable {
     }
   }
 
-  static List<Stage> pipeline() {
-    return List.of(new IngestStage(), new ValidateStage(), new FeatureSetStage(), new TrainingSetStage(),
-        new TrainStage(),
-        new EvaluateStage(System.getenv()), new RegisterStage(Optional.empty(), false, System.getenv()),
-        new ScoreStage(System.getenv()));
+  /** Every stage in flow order; the features stage only when there are feature sets to compute. */
+  static List<Stage> pipeline(LoadedConfig loaded) {
+    List<Stage> stages = new ArrayList<>(List.of(new IngestStage(), new ValidateStage()));
+    if (!loaded.config().featureSets().isEmpty()) {
+      stages.add(new FeatureSetStage());
+    }
+    stages.addAll(List.of(new TrainingSetStage(), new TrainStage(), new EvaluateStage(System.getenv()),
+        new RegisterStage(Optional.empty(), false, System.getenv()), new ScoreStage(System.getenv())));
+    return stages;
   }
 
   @Command(name = "config", mixinStandardHelpOptions = true, description = "Work with pipeline configs.",
@@ -378,6 +383,6 @@ public final class LakeforgeMain implements Runnable {
 
   /** For tests: the stage list of a subcommand. */
   static Function<LoadedConfig, List<Stage>> pipelineStages() {
-    return loaded -> pipeline();
+    return LakeforgeMain::pipeline;
   }
 }

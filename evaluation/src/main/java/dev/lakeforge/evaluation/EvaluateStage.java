@@ -132,7 +132,7 @@ public final class EvaluateStage implements Stage {
       case "multiclass" -> {
         int k = scored.select(size(col(PROBABILITY))).head().getInt(0);
         classes = info.classes() == null ? IntStream.range(0, k).mapToObj(String::valueOf).toList()
-            : LabelClasses.names(info.classes());
+            : info.classes().names();
         MulticlassMetrics.Result r = MulticlassMetrics.compute(scored, LABEL, PREDICTION, PROBABILITY, k, classes);
         metrics = r.metrics();
         confusion = r.confusion();
@@ -282,7 +282,7 @@ public final class EvaluateStage implements Stage {
             .metrics();
         case "multiclass" -> MulticlassMetrics.compute(scored, LABEL, PREDICTION, PROBABILITY,
             scored.select(size(col(PROBABILITY))).head().getInt(0),
-            theirs.classes() == null ? null : LabelClasses.names(theirs.classes())).metrics();
+            theirs.classes() == null ? null : theirs.classes().names()).metrics();
         default -> RegressionMetrics.compute(scored, LABEL, PREDICTION).metrics();
       };
     } finally {

@@ -36,7 +36,7 @@ class LabelDomainEvaluationTest {
     StageResult trained = new TrainStage().run(ctx);
     ctx.manifests().save(trained);
     ModelDirectory dir = new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
-    assertEquals(List.of(1.0, 2.0, 3.0), dir.info().classes(), "learnt on the training split, recorded");
+    assertEquals(List.of(1.0, 2.0, 3.0), dir.info().classes().values(), "learnt on the training split, recorded");
 
     new EvaluateStage(Map.of()).run(ctx);
     Evaluation e = dir.readJson(ModelDirectory.EVALUATION, Evaluation.class);

@@ -211,6 +211,10 @@ final class RowFeatures {
 
   private static Dataset<Row> withTargetMean(Dataset<Row> rows, FeatureConfig f, Column fitWindow, Column label) {
     String key = "__value_" + f.name();
+    if (rows.select(label).schema().apply(0).dataType() instanceof org.apache.spark.sql.types.StringType) {
+      throw Errors.featureInput("feature '" + f.name() + "'", "the label is a string, and a target mean needs a "
+          + "numeric label", "use a 0/1 label (e.g. CAST(outcome = 'yes' AS INT)) or a frequency feature instead");
+    }
     Dataset<Row> fit = rows.filter(fitWindow.and(label.isNotNull()))
         .select(ColumnNames.column(f.targetMean()).cast("string").as(key), label.cast("double").as("__y"));
     Row overall = fit.agg(sum("__y"), count("__y")).first();

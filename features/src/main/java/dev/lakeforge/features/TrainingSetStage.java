@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StringType;
 
 /**
  * Builds a point-in-time correct training set into {@code training_sets.<name>}: the spine's rows with their label
@@ -142,8 +143,12 @@ public final class TrainingSetStage implements Stage {
     needed.add(spine.eventTime());
     requireColumns(owner, source.rows().columns(), needed);
     Column label = Expressions.compile(owner + " label", spine.label());
-    Dataset<Row> labelled = Expressions.analysed(owner + " label",
-        () -> source.rows().withColumn(FeatureTable.LABEL, label.cast("double")));
+    // A string label stays a string (multiclass learns its classes by name); any other type becomes a double.
+    Dataset<Row> labelled = Expressions.analysed(owner + " label", () -> {
+      Dataset<Row> raw = source.rows().withColumn(FeatureTable.LABEL, label);
+      return raw.schema().apply(FeatureTable.LABEL).dataType() instanceof StringType ? raw
+          : raw.withColumn(FeatureTable.LABEL, col(FeatureTable.LABEL).cast("double"));
+    });
     if (spine.filter() != null) {
       Column filter = Expressions.compile(owner + " spine filter", spine.filter());
       Dataset<Row> all = labelled;

@@ -150,7 +150,7 @@ public final class CsvScorer {
             best = p[c] > p[best] ? c : best;
             all.append(c == 0 ? "" : ", ").append((double) p[c]);
           }
-          cells.add(Double.toString(model.labelOf(best)));
+          cells.add(model.labelOf(best));
           cells.add(all.append(']').toString());
         }
         default -> cells.add(Double.toString(p[0]));

@@ -23,15 +23,18 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * registry by {@code models:/<name>@<alias>} or {@code models:/<name>/<version>} (the run's {@code lakeforge/}
  * artifacts, downloaded once into a cache directory keyed and verified by {@link RegistryCache}).
  */
-public record ScorerModel(String task, List<String> features, Booster booster, String source, List<Double> classes) {
+public record ScorerModel(String task, List<String> features, Booster booster, String source, List<String> classes) {
   /** A model whose class i is label value i (binary, regression, models saved before classes were recorded). */
   public ScorerModel(String task, List<String> features, Booster booster, String source) {
     this(task, features, booster, source, null);
   }
 
-  /** The label value a multiclass model's class index stands for ({@code classes} in model-info.json). */
-  public double labelOf(int classIndex) {
-    return classes == null ? classIndex : classes.get(classIndex);
+  /**
+   * The label value a multiclass model's class index stands for ({@code classes} in model-info.json), written as
+   * Spark writes it: a number as a double ({@code 3.0}), a string label's class by its name.
+   */
+  public String labelOf(int classIndex) {
+    return classes == null ? Double.toString(classIndex) : classes.get(classIndex);
   }
 
   public static ScorerModel load(String model, Map<String, String> env, Path cache) {
@@ -71,10 +74,10 @@ public record ScorerModel(String task, List<String> features, Booster booster, S
       JsonNode node = new ObjectMapper().readTree(info.toFile());
       List<String> features = new ArrayList<>();
       node.path("features").forEach(f -> features.add(f.asText()));
-      List<Double> classes = null;
+      List<String> classes = null;
       if (node.path("classes").isArray()) {
-        List<Double> values = new ArrayList<>();
-        node.path("classes").forEach(c -> values.add(c.asDouble()));
+        List<String> values = new ArrayList<>();
+        node.path("classes").forEach(c -> values.add(c.isTextual() ? c.asText() : Double.toString(c.asDouble())));
         classes = List.copyOf(values);
       }
       return new ScorerModel(node.path("task").asText("binary"), List.copyOf(features),

@@ -47,6 +47,15 @@ final class ClassBalance {
     return counts;
   }
 
+  /** Rows per value of a string label, in one aggregation. */
+  static Map<String, Long> textCounts(Dataset<Row> rows, String label) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (Row row : rows.groupBy(col(label)).agg(count(lit(1))).collectAsList()) {
+      counts.put(row.isNullAt(0) ? null : row.getString(0), row.getLong(1));
+    }
+    return counts;
+  }
+
   /** XGBoost's scale_pos_weight for {@code auto}: negatives ÷ positives. */
   static double negativesPerPositive(Dataset<Row> rows, String label) {
     Map<Double, Long> counts = counts(rows, label);

@@ -3,8 +3,11 @@ package dev.lakeforge.training;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.lakeforge.core.error.Errors;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,19 +17,63 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 
 /**
- * The label's domain per task, checked before training, and the class mapping a classifier is trained with.
+ * The label value of each class index of a classifier, learnt on the training split and checked before training.
  *
  * <p>XGBoost and MLlib take classes as 0..K-1 and size the model by the largest label: labels 1, 2, 3 give four
- * classes, one of them never seen. So a multiclass label's distinct values on the training split, in ascending
- * order, become classes 0..K-1; the list is recorded in model-info.json ({@code classes}: the label value of each
- * class index), applied to the label at training and evaluation and inverted on the predictions at scoring.
+ * classes, one of them never seen, and a string label ({@code weather}: fog, rain, sun) is no number at all. So a
+ * multiclass label's distinct values on the training split, in ascending order (numbers by value, strings by their
+ * UTF-16 code units as {@link String#compareTo} orders them), become classes 0..K-1. The list is recorded in
+ * model-info.json as {@code classes} (a JSON array of numbers, or of strings for a string label), applied to the
+ * label at training and evaluation and inverted on the predictions at scoring, so the report, the predictions and
+ * the exports show label values.
  */
 public final class LabelClasses {
-  private LabelClasses() {}
+  private final List<Object> values;
+  private final boolean text;
+
+  private LabelClasses(List<Object> values, boolean text) {
+    this.values = List.copyOf(values);
+    this.text = text;
+  }
 
   /**
-   * Checks the label's values against the task and returns the classes (label value per class index), or null for
-   * regression.
+   * The classes as model-info.json holds them.
+   *
+   * @throws IllegalArgumentException when numbers and strings are mixed or a value is null
+   */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  public static LabelClasses of(List<?> values) {
+    boolean text = !values.isEmpty() && values.get(0) instanceof String;
+    List<Object> out = new ArrayList<>();
+    for (Object value : values) {
+      if (text && value instanceof String s) {
+        out.add(s);
+      } else if (!text && value instanceof Number n) {
+        out.add(n.doubleValue());
+      } else {
+        throw new IllegalArgumentException("classes must be all numbers or all strings, found " + values);
+      }
+    }
+    return new LabelClasses(out, text);
+  }
+
+  /** Label values per class index: Doubles for a numeric label, Strings for a string label. */
+  @JsonValue
+  public List<Object> values() {
+    return values;
+  }
+
+  /** True for a string label. */
+  public boolean text() {
+    return text;
+  }
+
+  public int size() {
+    return values.size();
+  }
+
+  /**
+   * Checks a numeric label's values against the task and returns the classes, or null for regression.
    *
    * @param training   rows per label value on the training split (null labels already removed)
    * @param validation the same on the validation split
@@ -35,7 +82,7 @@ public final class LabelClasses {
    *     other than 0 and 1, multiclass labels that are not whole numbers or appear in the validation split only,
    *     NaN or infinite labels for any task
    */
-  public static List<Double> check(Map<Double, Long> training, Map<Double, Long> validation, String task,
+  public static LabelClasses check(Map<Double, Long> training, Map<Double, Long> validation, String task,
       String table) {
     Map<Double, String> bad = new TreeMap<>();
     for (var split : List.of(Map.entry("training", training), Map.entry("validation", validation))) {
@@ -51,23 +98,63 @@ public final class LabelClasses {
     if ("regression".equals(task)) {
       return null;
     }
-    List<Double> classes = new ArrayList<>(new TreeSet<>(training.keySet().stream().filter(Objects::nonNull)
-        .toList()));
     if ("binary".equals(task)) {
-      return List.of(0.0, 1.0);
+      return of(List.of(0.0, 1.0));
     }
-    Map<Double, String> unseen = new TreeMap<>();
+    return requireSeen(new ArrayList<>(new TreeSet<>(training.keySet().stream().filter(Objects::nonNull).toList())),
+        validation, task, table);
+  }
+
+  /**
+   * Checks a string label against the task and returns its classes. Only multiclass takes a string label: a binary
+   * model needs to be told which value is the positive class, and regression needs numbers.
+   *
+   * @param training   rows per label value on the training split (null labels already removed)
+   * @param validation the same on the validation split
+   * @throws dev.lakeforge.core.error.LakeforgeException exit 3: a string label for a binary or regression task, or
+   *     values that appear in the validation split only
+   */
+  public static LabelClasses checkText(Map<String, Long> training, Map<String, Long> validation, String task,
+      String table) {
+    if (!"multiclass".equals(task)) {
+      Map<String, String> found = new TreeMap<>();
+      training.forEach((value, rows) -> found.put("'" + value + "'", rows + " training rows"));
+      String fix = "binary".equals(task)
+          ? "say which value is the positive class in the spine's label expression (e.g. CAST(outcome = 'yes' AS "
+              + "INT)), or set training.task: multiclass to learn one class per value"
+          : "give the spine's label expression a numeric type (e.g. CAST(amount AS DOUBLE))";
+      throw Errors.labelOutsideDomain(table, task, "is a string with " + describe(found) + " ("
+          + domain(task) + ")", fix);
+    }
+    return requireSeen(new ArrayList<>(new TreeSet<>(training.keySet().stream().filter(Objects::nonNull).toList())),
+        validation, task, table);
+  }
+
+  private static <T extends Comparable<T>> LabelClasses requireSeen(List<T> classes, Map<T, Long> validation,
+      String task, String table) {
+    Map<String, String> unseen = new TreeMap<>();
     validation.forEach((value, rows) -> {
       if (value != null && !classes.contains(value)) {
-        unseen.put(value, rows + " validation rows");
+        unseen.put(display(value), rows + " validation rows");
       }
     });
+    LabelClasses out = of(classes);
     if (!unseen.isEmpty()) {
       throw Errors.labelOutsideDomain(table, task, "has classes the training split does not: " + describe(unseen)
-          + " (the training split has " + names(classes) + ")", "move the split (training.split) so every class "
+          + " (the training split has " + out.names() + ")", "move the split (training.split) so every class "
           + "occurs in training, or merge the rare classes in the spine's label expression");
     }
-    return List.copyOf(classes);
+    return out;
+  }
+
+  /** Re-keys rows per label value to rows per class index, for class weights after the label became an index. */
+  public Map<Double, Long> indexCounts(Map<?, Long> rowsPerValue) {
+    Map<Double, Long> out = new LinkedHashMap<>();
+    rowsPerValue.forEach((value, rows) -> {
+      int index = value == null ? -1 : values.indexOf(value instanceof Number n ? (Object) n.doubleValue() : value);
+      out.merge(index < 0 ? null : (double) index, rows, Long::sum);
+    });
+    return out;
   }
 
   private static boolean outside(String task, double value) {
@@ -81,7 +168,7 @@ public final class LabelClasses {
   private static String domain(String task) {
     return switch (task) {
       case "binary" -> "a binary label must be 0 or 1";
-      case "multiclass" -> "a multiclass label must be a whole number per class";
+      case "multiclass" -> "a multiclass label must be a whole number or a string per class";
       default -> "a regression label must be a finite number";
     };
   }
@@ -90,15 +177,19 @@ public final class LabelClasses {
     return switch (task) {
       case "binary" -> "map the label to 0 and 1 in the spine's label expression (e.g. CAST(delay > 15 AS INT)), "
           + "or set training.task: multiclass for more than two classes";
-      case "multiclass" -> "give each class a whole number in the spine's label expression, or set training.task: "
-          + "regression for a continuous target";
+      case "multiclass" -> "give each class a whole number or a name in the spine's label expression, or set "
+          + "training.task: regression for a continuous target";
       default -> "filter the rows with NaN or infinite labels in the spine's filter, or fix the label expression";
     };
   }
 
-  private static String describe(Map<Double, String> values) {
-    return "values " + values.entrySet().stream().map(e -> name(e.getKey()) + " (" + e.getValue() + ")")
+  private static String describe(Map<?, String> values) {
+    return "values " + values.entrySet().stream().map(e -> display(e.getKey()) + " (" + e.getValue() + ")")
         .collect(Collectors.joining(", "));
+  }
+
+  private static String display(Object value) {
+    return value instanceof Double d ? name(d) : String.valueOf(value);
   }
 
   /** A label value as people write it: 3 rather than 3.0. */
@@ -107,44 +198,69 @@ public final class LabelClasses {
         : String.valueOf(value);
   }
 
-  /** The class names in class-index order, for reports; 0..k-1 when there is no recorded mapping. */
-  public static List<String> names(List<Double> classes) {
-    return classes.stream().map(LabelClasses::name).toList();
+  /** The class names in class-index order, for reports: 3 rather than 3.0, strings as they are. */
+  public List<String> names() {
+    return values.stream().map(LabelClasses::display).toList();
   }
 
-  /** True when class i is label value i, so no mapping is needed (also for models saved before classes were). */
-  public static boolean identity(List<Double> classes) {
-    if (classes == null) {
-      return true;
+  /** True when class i is label value i, so no mapping is needed. */
+  public boolean identity() {
+    if (text) {
+      return false;
     }
-    for (int i = 0; i < classes.size(); i++) {
-      if (classes.get(i) != i) {
+    for (int i = 0; i < values.size(); i++) {
+      if ((Double) values.get(i) != i) {
         return false;
       }
     }
     return true;
   }
 
-  /** Label value to class index (a double, as Spark's classifiers take it); null for a value outside the classes. */
-  public static Column toIndex(Column label, List<Double> classes) {
-    return identity(classes) ? label.cast("double") : lookup(label, classes, indices(classes.size()));
+  /**
+   * Label value to class index (a double, as Spark's classifiers take it); null for a value outside the classes.
+   * Null {@code classes} (regression, models saved before classes were recorded) casts the label to double.
+   */
+  public static Column toIndex(Column label, LabelClasses classes) {
+    if (classes == null || classes.identity()) {
+      return label.cast("double");
+    }
+    return lookup(classes.text ? label.cast("string") : label.cast("double"), classes.values, indices(classes.size()),
+        "double");
   }
 
-  /** Class index (a model's prediction) to label value. */
-  public static Column toLabel(Column index, List<Double> classes) {
-    return identity(classes) ? index.cast("double") : lookup(index, indices(classes.size()), classes);
+  /** Class index (a model's prediction) to label value: a double column, or a string column for a string label. */
+  public static Column toLabel(Column index, LabelClasses classes) {
+    if (classes == null || classes.identity()) {
+      return index.cast("double");
+    }
+    return lookup(index.cast("double"), indices(classes.size()), classes.values, classes.text ? "string" : "double");
   }
 
   /** {@code to[i]} where {@code key} equals {@code from[i]}, else null: one CASE chain, compiled by Spark. */
-  private static Column lookup(Column key, List<Double> from, List<Double> to) {
-    Column out = lit(null).cast("double");
+  private static Column lookup(Column key, List<Object> from, List<Object> to, String type) {
+    Column out = lit(null).cast(type);
     for (int i = from.size() - 1; i >= 0; i--) {
-      out = when(key.cast("double").equalTo(from.get(i)), lit(to.get(i))).otherwise(out);
+      out = when(key.equalTo(lit(from.get(i))), lit(to.get(i))).otherwise(out);
     }
     return out;
   }
 
-  private static List<Double> indices(int n) {
-    return java.util.stream.IntStream.range(0, n).mapToObj(i -> (double) i).toList();
+  private static List<Object> indices(int n) {
+    return java.util.stream.IntStream.range(0, n).mapToObj(i -> (Object) (double) i).toList();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LabelClasses other && values.equals(other.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return values.toString();
   }
 }

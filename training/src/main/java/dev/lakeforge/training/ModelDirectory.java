@@ -47,7 +47,7 @@ public record ModelDirectory(Path root) {
   public record Info(String algorithm, String task, List<String> features, List<String> featureTypes, String label,
       String eventTime, String trainingSet, Map<String, Object> params, Map<String, Object> split, long trainingRows,
       long validationRows, String device, Integer bestIteration, String runId, String configHash,
-      Integer roundsTrained, Integer roundsKept, List<Double> classes) {}
+      Integer roundsTrained, Integer roundsKept, LabelClasses classes) {}
 
   public Path sparkModel() {
     return root.resolve(SPARK_MODEL);

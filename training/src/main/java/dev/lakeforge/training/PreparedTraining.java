@@ -24,6 +24,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 
@@ -42,11 +43,11 @@ public final class PreparedTraining implements AutoCloseable {
   final long trainingRows;
   final long validationRows;
   /** The label value of each class index (classification), or null (regression); see {@link LabelClasses}. */
-  final List<Double> classes;
+  final LabelClasses classes;
 
   private PreparedTraining(Trainer trainer, VersionedFrame table, SpineConfig spine, List<String> features,
       List<String> featureTypes, TrainerInput input, TrainingDevice device, long trainingRows, long validationRows,
-      List<Double> classes) {
+      LabelClasses classes) {
     this.classes = classes;
     this.trainer = trainer;
     this.table = table;
@@ -81,17 +82,32 @@ public final class PreparedTraining implements AutoCloseable {
     DataSplit split = split(context, spine);
     Dataset<Row> labelled = table.rows().filter(col(FeatureTable.LABEL).isNotNull());
     Dataset<Row> train = split.training(labelled);
-    Map<Double, Long> classes = ClassBalance.counts(train, FeatureTable.LABEL, training.task());
-    long trainingRows = classes.values().stream().mapToLong(Long::longValue).sum();
+    // A string label (weather: fog, rain, ...) becomes class indices first; numeric labels are checked as they are.
+    boolean textLabel = table.rows().schema().apply(FeatureTable.LABEL).dataType() instanceof StringType;
+    Dataset<Row> validation = split.validation(labelled);
+    Map<String, Long> textClasses = textLabel ? ClassBalance.textCounts(train, FeatureTable.LABEL) : null;
+    Map<Double, Long> classes = textLabel ? Map.of()
+        : ClassBalance.counts(train, FeatureTable.LABEL, training.task());
+    long trainingRows = (textLabel ? textClasses : classes).values().stream().mapToLong(Long::longValue).sum();
     if (trainingRows == 0) {
       throw Errors.featureInput(table.version().toString(), "has no labelled rows in the training split ("
           + describe(split.config()) + ")", "check the split in training.split and the spine filter, then rerun");
     }
-    Dataset<Row> validation = split.validation(labelled);
-    Map<Double, Long> validationClasses = ClassBalance.counts(validation, FeatureTable.LABEL, training.task());
+    LabelClasses labelClasses;
+    Map<Double, Long> validationClasses;
+    if (textLabel) {
+      Map<String, Long> textValidation = ClassBalance.textCounts(validation, FeatureTable.LABEL);
+      labelClasses = LabelClasses.checkText(textClasses, textValidation, training.task(), table.version().toString());
+      classes = labelClasses.indexCounts(textClasses);
+      validationClasses = labelClasses.indexCounts(textValidation);
+      train = train.withColumn(FeatureTable.LABEL, LabelClasses.toIndex(col(FeatureTable.LABEL), labelClasses));
+      validation = validation.withColumn(FeatureTable.LABEL,
+          LabelClasses.toIndex(col(FeatureTable.LABEL), labelClasses));
+    } else {
+      validationClasses = ClassBalance.counts(validation, FeatureTable.LABEL, training.task());
+      labelClasses = LabelClasses.check(classes, validationClasses, training.task(), table.version().toString());
+    }
     long validationRows = validationClasses.values().stream().mapToLong(Long::longValue).sum();
-    List<Double> labelClasses = LabelClasses.check(classes, validationClasses, training.task(),
-        table.version().toString());
     ClassBalance.requireTwoClasses(classes, FeatureTable.LABEL, training.task());
     refuseInfinite(train, features, table.version().toString());
     String weight = null;
@@ -99,7 +115,7 @@ public final class PreparedTraining implements AutoCloseable {
       train = ClassBalance.withBalancedWeights(train, FeatureTable.LABEL, classes);
       weight = ClassBalance.WEIGHT;
     }
-    if (!LabelClasses.identity(labelClasses)) { // labels 1..K and the like: the trainers take class indices
+    if (!textLabel && labelClasses != null && !labelClasses.identity()) { // labels 1..K: trainers take 0..K-1
       train = train.withColumn(FeatureTable.LABEL, LabelClasses.toIndex(col(FeatureTable.LABEL), labelClasses));
       validation = validation.withColumn(FeatureTable.LABEL,
           LabelClasses.toIndex(col(FeatureTable.LABEL), labelClasses));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.error.LakeforgeException;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +24,39 @@ class LabelClassesTest {
   @Test
   void classesAreTheTrainingValuesInOrder() {
     assertEquals(List.of(1.0, 2.0, 3.0), LabelClasses.check(Map.of(3.0, 5L, 1.0, 4L, 2.0, 1L), Map.of(2.0, 3L),
-        "multiclass", TABLE));
-    assertEquals(List.of(0.0, 1.0), LabelClasses.check(Map.of(0.0, 5L, 1.0, 4L), Map.of(1.0, 3L), "binary", TABLE));
+        "multiclass", TABLE).values());
+    assertEquals(List.of(0.0, 1.0), LabelClasses.check(Map.of(0.0, 5L, 1.0, 4L), Map.of(1.0, 3L), "binary", TABLE)
+        .values());
     assertNull(LabelClasses.check(Map.of(0.0, 9L), Map.of(), "regression", TABLE));
-    assertTrue(LabelClasses.identity(List.of(0.0, 1.0, 2.0)));
-    assertTrue(!LabelClasses.identity(List.of(1.0, 2.0, 3.0)));
-    assertTrue(!LabelClasses.identity(List.of(0.0, 2.0)), "a gap is a mapping too, else class 1 would be empty");
+    assertTrue(LabelClasses.of(List.of(0.0, 1.0, 2.0)).identity());
+    assertTrue(!LabelClasses.of(List.of(1.0, 2.0, 3.0)).identity());
+    assertTrue(!LabelClasses.of(List.of(0.0, 2.0)).identity(), "a gap is a mapping too, else class 1 would be empty");
+    assertEquals(List.of("1", "2", "3"), LabelClasses.of(List.of(1.0, 2.0, 3.0)).names());
+  }
+
+  @Test
+  void aStringLabelsClassesAreItsNamesInOrder() {
+    LabelClasses weather = LabelClasses.checkText(Map.of("sun", 5L, "fog", 2L, "rain", 4L), Map.of("rain", 1L),
+        "multiclass", TABLE);
+    assertEquals(List.of("fog", "rain", "sun"), weather.values());
+    assertTrue(weather.text() && !weather.identity());
+    assertEquals(Map.of(0.0, 2L, 2.0, 5L), weather.indexCounts(Map.of("fog", 2L, "sun", 5L)));
+    assertTrue(assertThrows(LakeforgeException.class, () -> LabelClasses.checkText(Map.of("sun", 5L, "fog", 2L),
+        Map.of("snow", 1L), "multiclass", TABLE)).getMessage().contains("has classes the training split does not: "
+        + "values snow (1 validation rows) (the training split has [fog, sun])"));
+    assertTrue(assertThrows(LakeforgeException.class, () -> LabelClasses.checkText(Map.of("12.5", 5L), Map.of(),
+        "regression", TABLE)).getMessage().contains("its label is a string with values '12.5' (5 training rows) (a "
+        + "regression label must be a finite number). Fix: give the spine's label expression a numeric type"));
+  }
+
+  @Test
+  void modelInfoHoldsClassesAsJsonNumbersOrStrings() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    assertEquals("[\"fog\",\"rain\"]", json.writeValueAsString(LabelClasses.of(List.of("fog", "rain"))));
+    assertEquals("[1.0,2.0]", json.writeValueAsString(LabelClasses.of(List.of(1.0, 2.0))));
+    assertEquals(LabelClasses.of(List.of(1.0, 2.0, 3.0)), json.readValue("[1, 2.0, 3]", LabelClasses.class),
+        "whole numbers written either way read as the same classes");
+    assertEquals(List.of("fog", "rain"), json.readValue("[\"fog\",\"rain\"]", LabelClasses.class).values());
   }
 
   @Test
@@ -36,7 +64,8 @@ class LabelClassesTest {
     assertTrue(refused(Map.of(0.0, 5L, 2.0, 4L), Map.of(2.0, 1L), "binary").getMessage()
         .contains("its label has values 2 (4 training rows, 1 validation rows) (a binary label must be 0 or 1)"));
     assertTrue(refused(Map.of(1.0, 5L, 1.5, 4L), Map.of(), "multiclass").getMessage()
-        .contains("has values 1.5 (4 training rows) (a multiclass label must be a whole number per class)"));
+        .contains("has values 1.5 (4 training rows) (a multiclass label must be a whole number or a string per "
+            + "class)"));
     assertTrue(refused(Map.of(0.0, 5L, Double.NaN, 2L), Map.of(Double.POSITIVE_INFINITY, 1L), "regression")
         .getMessage().contains("has values Infinity (1 validation rows), NaN (2 training rows) (a regression label "
             + "must be a finite number). Fix: filter the rows with NaN or infinite labels"));

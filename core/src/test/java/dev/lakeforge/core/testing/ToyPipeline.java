@@ -3,6 +3,8 @@ package dev.lakeforge.core.testing;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.TableRef;
 import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * The part every test pipeline shares, so a test writes only the sections it is about: a lake under {@code ${TMP}}
@@ -49,10 +51,28 @@ public final class ToyPipeline {
   public static RunContext threeClasses(String task, String labelSql, Path dir) {
     RunContext ctx = SharedSpark.context(THREE_CLASSES.replace("${TMP}", dir.toString()).replace("TASK", task),
         "2020-02-01");
-    var rows = ctx.spark().range(600).selectExpr("id", "timestamp_seconds(1577836800 + id * 3600) AS ts",
-        "element_at(array(0.1, 0.5, 0.9), CAST(id % 3 AS INT) + 1) AS x", "CAST(id % 3 AS INT) + 1 AS cls")
-        .selectExpr("id", "ts", "x", labelSql + " AS label");
+    var rows = threeClassRows(ctx).selectExpr("id", "ts", "x", labelSql + " AS label");
     ctx.lake().overwrite(rows, TableRef.parse("training_sets.classes"), ctx.commitMetadata("test"));
     return ctx;
+  }
+
+  /**
+   * {@link #THREE_CLASSES} with the rows of {@link #threeClasses} as the spine's source {@code silver.raw} (columns
+   * id, ts, x, cls and {@code labelSql AS y}) and {@code spine.label} set to {@code labelExpr}, for tests of the
+   * training-set stage; {@code features} replaces the feature list.
+   */
+  public static RunContext threeClassSource(String task, String labelSql, String labelExpr, String features,
+      Path dir) {
+    RunContext ctx = SharedSpark.context(THREE_CLASSES.replace("${TMP}", dir.toString()).replace("TASK", task)
+        .replace("label: \"cls\"", "label: \"" + labelExpr + "\"")
+        .replace("features: [{name: x, expr: \"x\"}]", "features: " + features), "2020-02-01");
+    var rows = threeClassRows(ctx).selectExpr("id", "ts", "x", "cls", labelSql + " AS y");
+    ctx.lake().overwrite(rows, TableRef.parse("silver.raw"), ctx.commitMetadata("test"));
+    return ctx;
+  }
+
+  private static Dataset<Row> threeClassRows(RunContext ctx) {
+    return ctx.spark().range(600).selectExpr("id", "timestamp_seconds(1577836800 + id * 3600) AS ts",
+        "element_at(array(0.1, 0.5, 0.9), CAST(id % 3 AS INT) + 1) AS x", "CAST(id % 3 AS INT) + 1 AS cls");
   }
 }
