@@ -109,6 +109,30 @@ class ScoreStageTest {
     assertTrue(unknown.getMessage().contains("has no model '" + model + "' with alias 'nope'"), unknown.getMessage());
   }
 
+  @Test
+  void aKeyWithASpaceReachesThePredictionsAndTheParquetExportByName() throws Exception {
+    String tracking = System.getenv("MLFLOW_TRACKING_URI");
+    assumeTrue(tracking != null, "needs the MLflow server scripts/test.sh starts");
+    String model = "score_names_" + System.nanoTime();
+    RunContext ctx = SharedSpark.context(PIPELINE.replace("TRACKING", tracking).replace("MODEL", model)
+        .replace("keys: [shop]", "keys: [\"shop id\"]")
+        .replace("export_format: csv, shadow_alias: challenger", "export_format: parquet"), "2020-01-22");
+    var rows = ctx.spark().range(600).selectExpr("timestamp_seconds(1577836800 + id * 3600) AS ts",
+        "concat('s', id % 4) AS `shop id`", "rand(3) AS x", "rand(5) AS z", "rand(4) AS u")
+        .selectExpr("ts", "`shop id`", "x", "z", "CAST(u < x AS DOUBLE) AS label");
+    ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    ctx.manifests().save(new TrainStage().run(ctx));
+    ctx.manifests().save(new EvaluateStage(Map.of()).run(ctx));
+    new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+
+    StageResult scored = new ScoreStage(Map.of()).run(ctx);
+    assertEquals(24L, scored.metrics().get("rows_scored"));
+    var export = ctx.spark().read().parquet(scored.output(ScoreStage.EXPORT));
+    assertEquals(List.of("shop id", "ts", "prediction"), List.of(export.columns()).subList(0, 3));
+    assertEquals(List.of("s0", "s1", "s2", "s3"), export.selectExpr("`shop id`").distinct().orderBy("shop id")
+        .collectAsList().stream().map(r -> r.getString(0)).toList());
+  }
+
   /** The day's predictions by event time. */
   static Map<String, Double> predictions(RunContext ctx, String model) {
     Map<String, Double> out = new TreeMap<>();
