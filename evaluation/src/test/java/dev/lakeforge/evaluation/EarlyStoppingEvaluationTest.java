@@ -1,9 +1,12 @@
 package dev.lakeforge.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.lakeforge.core.error.ErrorKind;
+import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
@@ -31,14 +34,16 @@ class EarlyStoppingEvaluationTest {
         algorithm: ALGORITHM
         split: {column: ts, validate_from: "2020-01-26"}
         params: PARAMS
-        early_stopping: {rounds: 15, metric: logloss}
+        early_stopping: EARLY
       """);
 
   /** 800 hourly rows from 2020-01-01 (600 to train, 200 from Jan 26 to validate); y = a + N(0, 0.6) > 0.8. */
   static RunContext context(String algorithm, String params) throws Exception {
     Path dir = Files.createTempDirectory("lakeforge-stopped");
+    // GBT's patience is Spark's: one round (MllibTrainer.checkEarlyStopping).
+    String early = algorithm.equals("gbt") ? "{rounds: 1, metric: logloss}" : "{rounds: 15, metric: logloss}";
     RunContext ctx = SharedSpark.context(PIPELINE.replace("${TMP}", dir.toString())
-        .replace("ALGORITHM", algorithm).replace("PARAMS", params), "2020-02-10");
+        .replace("ALGORITHM", algorithm).replace("PARAMS", params).replace("EARLY", early), "2020-02-10");
     var rows = ctx.spark().range(800).selectExpr("id", "timestamp_seconds(1577836800 + id * 3600) AS ts",
         "rand(1) AS a", "rand(2) AS b", "rand(3) AS c", "randn(4) * 0.6 AS noise")
         .selectExpr("id", "ts", "a", "b", "c", "CAST(a + noise > 0.8 AS DOUBLE) AS label");
@@ -81,5 +86,20 @@ class EarlyStoppingEvaluationTest {
         "validation-log_loss");
     assertEquals(r[1], r[0], 1e-6, "evaluated log loss = best round's validation log loss (round " + r[2] + ")");
     assertEquals(r[2] + 2, r[4], "Spark stops at the first round that does not improve");
+  }
+
+  @Test
+  void settingsGbtCannotHonourAreRefusedNotIgnored() throws Exception {
+    RunContext ctx = context("gbt", "{max_depth: 2}");
+    var longer = RunContext.create("r", ctx.runDate(), "local", new dev.lakeforge.core.config.ConfigLoader(Map.of())
+        .loadPipeline(ctx.loaded().file(), List.of("training.early_stopping.rounds=15")), ctx.spark());
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new TrainStage().run(longer));
+    assertEquals(ErrorKind.CONFIG, e.kind());
+    assertTrue(e.getMessage().contains("training.early_stopping.rounds: is 15, but gbt stops at the first round that "
+        + "does not improve its validation loss by validation_tol"), e.getMessage());
+    var forest = RunContext.create("r", ctx.runDate(), "local", new dev.lakeforge.core.config.ConfigLoader(Map.of())
+        .loadPipeline(ctx.loaded().file(), List.of("training.algorithm=random_forest")), ctx.spark());
+    assertTrue(assertThrows(LakeforgeException.class, () -> new TrainStage().run(forest)).getMessage()
+        .contains("algorithm random_forest cannot stop early"));
   }
 }

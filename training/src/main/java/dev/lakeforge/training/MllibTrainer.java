@@ -2,6 +2,7 @@ package dev.lakeforge.training;
 
 import static org.apache.spark.sql.functions.lit;
 
+import dev.lakeforge.core.config.EarlyStoppingConfig;
 import dev.lakeforge.core.error.Errors;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,32 @@ abstract class MllibTrainer implements Trainer {
           + String.join(", ", new java.util.TreeSet<>(tasks())));
     }
     EstimatorParams.apply(estimator(task), params, WIRING, Map.of(), algorithm());
+  }
+
+  /**
+   * Spark's GBT stops at the first round whose validation loss improves by less than {@code validation_tol}
+   * ({@code GradientBoostedTrees.boost}): a patience of one round on its own loss. Other MLlib estimators cannot
+   * stop early.
+   */
+  @Override
+  public void checkEarlyStopping(EarlyStoppingConfig earlyStopping, String task) {
+    if (earlyStopping == null) {
+      return;
+    }
+    if (!stopsEarly()) {
+      throw Errors.configInvalid("training.early_stopping", "algorithm " + algorithm() + " cannot stop early; "
+          + "remove early_stopping, or use xgboost or gbt");
+    }
+    if (earlyStopping.rounds() != 1) {
+      throw Errors.configInvalid("training.early_stopping.rounds", "is " + earlyStopping.rounds() + ", but gbt "
+          + "stops at the first round that does not improve its validation loss by validation_tol (Spark's rule); "
+          + "set rounds: 1 and tune validation_tol in training.params, or use xgboost for a longer patience");
+    }
+    String loss = "regression".equals(task) ? "rmse" : "logloss";
+    if (earlyStopping.metric() != null && !earlyStopping.metric().equals(loss)) {
+      throw Errors.configInvalid("training.early_stopping.metric", "is '" + earlyStopping.metric() + "', but gbt "
+          + "stops on its own loss; remove metric or set it to " + loss);
+    }
   }
 
   @Override

@@ -65,6 +65,7 @@ public final class PreparedTraining implements AutoCloseable {
     TrainingConfig training = context.config().training();
     Trainer trainer = Trainers.forAlgorithm(training.algorithm());
     trainer.check(training.params(), training.task());
+    trainer.checkEarlyStopping(training.earlyStopping(), training.task());
     TrainingDevice device = TrainingDevice.choose(training.device(), context.profile(), context.spark());
 
     String trainingSet = TrainingSetStage.trainingSetName(context.config());

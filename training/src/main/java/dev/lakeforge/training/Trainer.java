@@ -25,6 +25,12 @@ public interface Trainer {
    */
   void check(Map<String, Object> params, String task);
 
+  /**
+   * Checks {@code training.early_stopping} (null: none) against what the trainer can honour, so no setting is
+   * silently ignored (exit 2 naming the key).
+   */
+  default void checkEarlyStopping(dev.lakeforge.core.config.EarlyStoppingConfig earlyStopping, String task) {}
+
   TrainedModel fit(TrainerInput input, Map<String, Object> params);
 
   /**
