@@ -88,8 +88,8 @@ final class LineageDatasets {
     DatasetIdentifier id = FilesystemDatasetUtils.fromLocation(location);
     String name = id.getName();
     // A local directory's URI ends with '/'; the table is the directory itself.
-    return new DatasetIdentifier(id.getNamespace(), name.length() > 1 && name.endsWith("/")
-        ? name.substring(0, name.length() - 1) : name);
+    return new DatasetIdentifier(name.length() > 1 && name.endsWith("/") ? name.substring(0, name.length() - 1) : name,
+        id.getNamespace());
   }
 
   private OpenLineage.DatasetFacetsBuilder tableFacets(TableVersion table) {

@@ -25,7 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.apache.spark.SparkConf;
+import java.util.function.Function;
 
 /**
  * Sends each stage's OpenLineage run events (START, then COMPLETE or FAIL, with one run id) through the
@@ -67,7 +67,8 @@ public class OpenLineageEmitter implements AutoCloseable {
     this.config = config;
     this.destination = config.transport() + (config.url() == null ? "" : " " + config.url());
     this.client = OpenLineageClient.builder().transport(transport(config)).build();
-    this.parent = parentFacet(ol, context.spark().sparkContext().getConf());
+    org.apache.spark.sql.RuntimeConfig conf = context.spark().conf();
+    this.parent = parentFacet(ol, key -> conf.contains(key) ? Optional.of(conf.get(key)) : Optional.empty());
   }
 
   /** The emitter {@code lineage.openlineage} asks for, or {@link #off()}. */
@@ -207,10 +208,11 @@ public class OpenLineageEmitter implements AutoCloseable {
   }
 
   /**
-   * The parent run the Airflow OpenLineage provider passed in the Spark conf, with its root (the DAG run) when given;
-   * empty without one, or when the run id is not a UUID (then with a warning).
+   * The parent run the Airflow OpenLineage provider passed in the Spark conf ({@code --conf} of spark-submit, or
+   * {@code -Dspark.openlineage.parentRunId=...} with bin/lakeforge), with its root (the DAG run) when given; empty
+   * without one, or when the run id is not a UUID (then with a warning).
    */
-  static Optional<OpenLineage.ParentRunFacet> parentFacet(OpenLineage ol, SparkConf conf) {
+  static Optional<OpenLineage.ParentRunFacet> parentFacet(OpenLineage ol, Function<String, Optional<String>> conf) {
     Optional<String> namespace = get(conf, PARENT_JOB_NAMESPACE);
     Optional<String> name = get(conf, PARENT_JOB_NAME);
     Optional<String> runId = get(conf, PARENT_RUN_ID);
@@ -234,8 +236,8 @@ public class OpenLineageEmitter implements AutoCloseable {
     return Optional.of(facet.build());
   }
 
-  private static Optional<String> get(SparkConf conf, String key) {
-    return conf.contains(key) && !conf.get(key).isBlank() ? Optional.of(conf.get(key).strip()) : Optional.empty();
+  private static Optional<String> get(Function<String, Optional<String>> conf, String key) {
+    return conf.apply(key).map(String::strip).filter(v -> !v.isEmpty());
   }
 
   private static Optional<UUID> uuid(String key, String value) {
