@@ -65,8 +65,10 @@ public class OpenLineageEmitter implements AutoCloseable {
   private OpenLineageEmitter(RunContext context, OpenLineageConfig config) {
     this.context = context;
     this.config = config;
-    this.destination = config.transport() + (config.url() == null ? "" : " " + config.url());
-    this.client = OpenLineageClient.builder().transport(transport(config)).build();
+    this.destination = config.url() == null ? config.transport() : config.url();
+    // A registry of its own: the client's default, the global one, warns when a second client registers its gauges.
+    this.client = OpenLineageClient.builder().transport(transport(config))
+        .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).build();
     org.apache.spark.sql.RuntimeConfig conf = context.spark().conf();
     this.parent = parentFacet(ol, key -> conf.contains(key) ? Optional.of(conf.get(key)) : Optional.empty());
   }
