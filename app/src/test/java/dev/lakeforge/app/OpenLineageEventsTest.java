@@ -132,7 +132,7 @@ class OpenLineageEventsTest {
         assertEquals(manifest.configHash(), facet.get("configHash").asText());
         assertEquals("lineage-file", facet.get("runId").asText());
         assertEquals("spark", event.get("run").get("facets").get("processing_engine").get("name").asText());
-        assertEquals(RUN_DATE + "T00:00Z",
+        assertEquals(RUN_DATE + "T00:00:00Z",
             event.get("run").get("facets").get("nominalTime").get("nominalStartTime").asText());
         // The library's own parser reads it back.
         OpenLineage.RunEvent parsed = OpenLineageClientUtils.runEventFromJson(event.toString());

@@ -66,9 +66,7 @@ public class OpenLineageEmitter implements AutoCloseable {
     this.context = context;
     this.config = config;
     this.destination = config.url() == null ? config.transport() : config.url();
-    // A registry of its own: the client's default, the global one, warns when a second client registers its gauges.
-    this.client = OpenLineageClient.builder().transport(transport(config))
-        .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).build();
+    this.client = OpenLineageClient.builder().transport(transport(config)).build();
     org.apache.spark.sql.RuntimeConfig conf = context.spark().conf();
     this.parent = parentFacet(ol, key -> conf.contains(key) ? Optional.of(conf.get(key)) : Optional.empty());
   }
