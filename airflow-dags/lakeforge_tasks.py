@@ -79,6 +79,10 @@ class LakeforgeStageOperator(SparkSubmitOperator):
                 "spark.driver.extraJavaOptions": "-Dlog4j2.configurationFile={{ params.log4j }}",
                 "spark.ui.showConsoleProgress": "false",
             },
+            # The OpenLineage provider adds spark.openlineage.parentJobNamespace/parentJobName/parentRunId and the
+            # root (DAG run) keys to the Spark conf; the job's OpenLineage events (lineage.openlineage) carry them
+            # as their parent run facet, so a catalog links this task to the stage's run.
+            openlineage_inject_parent_job_info=kwargs.pop("openlineage_inject_parent_job_info", True),
             **kwargs,
         )
         self.stage = stage

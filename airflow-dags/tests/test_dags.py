@@ -106,3 +106,36 @@ def test_trainer_branch_follows_the_param():
     assert choose_trainer(params={"trainer": "sweep"}) == "sweep"
     with pytest.raises(AirflowFailException, match="param trainer is 'grid'"):
         choose_trainer(params={"trainer": "grid"})
+
+
+def test_tasks_pass_the_openlineage_parent_run_to_the_job(dagbag, monkeypatch):
+    """The provider's SparkSubmitOperator injection puts this task's OpenLineage run into the Spark conf, under the
+    keys the jar reads into its events' parent run facet."""
+    import uuid
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+    from unittest.mock import MagicMock
+
+    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+    for dag in dagbag.dags.values():
+        for task in dag.tasks:
+            if isinstance(task, SparkSubmitOperator):
+                assert task._openlineage_inject_parent_job_info is True, task.task_id
+    hook = MagicMock(_should_track_driver_status=False, _is_yarn_cluster_mode=False)
+    hook._should_track_driver_via_k8s_api.return_value = False
+    monkeypatch.setattr(SparkSubmitOperator, "_get_hook", lambda self: hook)
+    task = dagbag.dags["lakeforge_training"].get_task("train")
+    dag_run = SimpleNamespace(logical_date=datetime(2001, 6, 15, tzinfo=timezone.utc), run_after=None, conf={},
+                              clear_number=0)
+    ti = SimpleNamespace(dag_id="lakeforge_training", task_id="train", try_number=1, map_index=-1, dag_run=dag_run,
+                         get_template_context=lambda: {"dag_run": dag_run})
+    task.execute({"ti": ti, "params": {"run_date": "2001-06-15"}})
+    conf = task.conf
+    assert conf["spark.openlineage.parentJobName"] == "lakeforge_training.train"
+    assert conf["spark.openlineage.rootParentJobName"] == "lakeforge_training"
+    assert conf["spark.openlineage.parentJobNamespace"] == conf["spark.openlineage.rootParentJobNamespace"]
+    uuid.UUID(conf["spark.openlineage.parentRunId"])
+    uuid.UUID(conf["spark.openlineage.rootParentRunId"])
+    assert conf["spark.ui.showConsoleProgress"] == "false", "the task's own conf stays"
+    hook.submit.assert_called_once()

@@ -2,6 +2,7 @@ package dev.lakeforge.app;
 
 import dev.lakeforge.core.config.ConfigLoader;
 import dev.lakeforge.core.config.LoadedConfig;
+import dev.lakeforge.core.lineage.OpenLineageEmitter;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
@@ -14,7 +15,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
-/** Loads the config, starts Spark once, runs stages in order, saves each manifest and prints a summary. */
+/**
+ * Loads the config, starts Spark once, runs stages in order, saves each manifest, sends each stage's OpenLineage
+ * events (when {@code lineage.openlineage} is on) and prints a summary.
+ */
 final class StageRunner {
   private final PrintStream out;
 
@@ -49,11 +53,21 @@ final class StageRunner {
         stages.stream().map(Stage::name).collect(Collectors.joining(",")), loaded.config().pipeline(),
         context.runDate(), runId, options.config, loaded.hash().substring(0, 12));
     List<StageResult> results = new java.util.ArrayList<>();
-    for (Stage stage : stages) {
-      StageResult result = stage.run(context);
-      context.manifests().save(result);
-      results.add(result);
-      print(result);
+    try (OpenLineageEmitter lineage = OpenLineageEmitter.create(context)) {
+      for (Stage stage : stages) {
+        OpenLineageEmitter.StageRun run = lineage.start(stage.name());
+        StageResult result;
+        try {
+          result = stage.run(context);
+          context.manifests().save(result);
+        } catch (RuntimeException | Error e) {
+          run.fail(e);
+          throw e;
+        }
+        run.complete(result);
+        results.add(result);
+        print(result);
+      }
     }
     return results;
   }

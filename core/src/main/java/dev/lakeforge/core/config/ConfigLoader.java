@@ -92,7 +92,12 @@ public final class ConfigLoader {
   }
 
   private LoadedConfig loaded(Path file, PipelineConfig config, JsonNode tree) {
-    String hash = ConfigTrees.sha256(ConfigTrees.canonicalJson(ConfigTrees.redacted(tree)));
+    JsonNode hashed = ConfigTrees.redacted(tree);
+    if (hashed instanceof ObjectNode obj) {
+      // Where lineage events go changes no table or model: turning OpenLineage on keeps the config hash.
+      obj.remove("lineage");
+    }
+    String hash = ConfigTrees.sha256(ConfigTrees.canonicalJson(hashed));
     return new LoadedConfig(file, config, tree, hash);
   }
 

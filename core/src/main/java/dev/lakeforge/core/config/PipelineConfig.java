@@ -19,7 +19,8 @@ public record PipelineConfig(
     EvaluationConfig evaluation,
     DriftConfig drift,
     RegistryConfig registry,
-    ScoringConfig scoring) {
+    ScoringConfig scoring,
+    LineageConfig lineage) {
 
   public PipelineConfig {
     Require.present(pipeline, "pipeline");
@@ -51,6 +52,7 @@ public record PipelineConfig(
     evaluation = Require.orDefault(evaluation, EvaluationConfig.DEFAULT);
     Require.present(registry, "registry");
     Require.present(scoring, "scoring");
+    lineage = Require.orDefault(lineage, LineageConfig.OFF);
   }
 
   /** The training set the model is trained on: training.training_set, or the only one declared. */

@@ -161,4 +161,38 @@ class ConfigLoaderTest {
     assertTrue(a.flattened().values().stream().noneMatch(v -> v.contains("hunter2")));
     assertEquals(a.hash(), b.hash());
   }
+
+  @Test
+  void openLineageIsOffByDefaultAndItsSettingsLeaveTheHashAlone() throws IOException {
+    LoadedConfig plain = new ConfigLoader(Map.of()).loadPipeline(write(MINIMAL), List.of());
+    assertTrue(!plain.config().lineage().openLineageOn());
+    LoadedConfig on = new ConfigLoader(Map.of("OL_KEY", "k3y")).loadPipeline(write(MINIMAL
+        + "lineage:\n  openlineage: {transport: http, url: \"http://marquez:5000\", api_key: ${env:OL_KEY}}\n"),
+        List.of());
+    OpenLineageConfig ol = on.config().lineage().openlineage();
+    assertTrue(on.config().lineage().openLineageOn());
+    assertEquals("api/v1/lineage", ol.endpoint());
+    assertEquals("lakeforge", ol.namespace());
+    assertEquals(5000, ol.timeoutMs());
+    assertEquals("k3y", ol.apiKey());
+    assertEquals("***", on.flattened().get("lineage.openlineage.api_key"));
+    assertEquals(plain.hash(), on.hash(), "where events go changes no table or model");
+  }
+
+  @Test
+  void openLineageConfigErrorsNameTheKey() throws IOException {
+    var unknown = failure(MINIMAL + "lineage:\n  openlineage: {transprt: file}\n", Map.of(), List.of());
+    assertTrue(unknown.getMessage().contains("p.yaml:28:17: unknown key 'lineage.openlineage.transprt'"),
+        unknown.getMessage());
+    assertTrue(unknown.getMessage().contains("transport, url"), unknown.getMessage());
+    var badTransport = failure(MINIMAL, Map.of(), List.of("lineage.openlineage.transport=kafka"));
+    assertEquals(2, badTransport.exitCode());
+    assertTrue(badTransport.getMessage().contains("key 'transport' is 'kafka' but must be one of console, file, "
+        + "http, off"), badTransport.getMessage());
+    var noUrl = failure(MINIMAL + "lineage: {openlineage: {transport: http}}\n", Map.of(), List.of());
+    assertTrue(noUrl.getMessage().contains("key 'url' is required"), noUrl.getMessage());
+    var notHttp = failure(MINIMAL + "lineage: {openlineage: {transport: http, url: \"marquez:5000\"}}\n", Map.of(),
+        List.of());
+    assertTrue(notHttp.getMessage().contains("needs an http:// or https:// URL"), notHttp.getMessage());
+  }
 }
