@@ -173,8 +173,8 @@ final class SuitePlan {
     for (DeduplicateConfig.OrderTerm term : dedup.orderTerms()) {
       if (!columns.contains(term.column())) {
         throw Errors.configInvalid("validation deduplicate order_by", "column '" + term.column() + "' is not in "
-            + table + " (its columns: " + RowCheck.describeColumns(rows.columns()) + "). Fix: write each term as "
-            + "COLUMN, COLUMN asc or COLUMN desc");
+            + table + " (its columns: " + RowCheck.describeColumns(rows.columns()) + "). Fix: name one of those "
+            + "columns, then asc or desc (COLUMN, COLUMN asc or COLUMN desc)");
       }
       order.add(term);
       ordered.add(term.column());

@@ -234,7 +234,7 @@ class AwkwardInputTest {
     LakeforgeException e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(ctx));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("column 'created sideways' is not in bronze.s (its columns: id, created). "
-        + "Fix: write each term as COLUMN, COLUMN asc or COLUMN desc"), e.getMessage());
+        + "Fix: name one of those columns, then asc or desc (COLUMN, COLUMN asc or COLUMN desc)"), e.getMessage());
   }
 
   // Case 8: Spark's parse error reaches the user with its text, not as an empty reason.

@@ -151,7 +151,9 @@ public final class FeatureSetStage implements Stage {
     String created = set.createdTimestamp();
     if (created != null && !Arrays.asList(rows.columns()).contains(created)) {
       throw Errors.configInvalid(owner, "created_timestamp column '" + created + "' is not in " + source.version()
-          + " (its columns: " + String.join(", ", rows.columns()) + ")");
+          + " (its columns: " + Arrays.stream(rows.columns()).filter(c -> !c.startsWith("_"))
+              .collect(java.util.stream.Collectors.joining(", ")) + "); name one of them, or leave created_timestamp "
+          + "out when the source has no creation time");
     }
     Dataset<Row> ranked = rows;
     Dataset<Row> repeated;

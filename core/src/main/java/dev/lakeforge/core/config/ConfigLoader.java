@@ -186,7 +186,15 @@ public final class ConfigLoader {
     if (e instanceof MismatchedInputException m) {
       return Errors.configWrongType(where, key, describe(m.getTargetType()), e);
     }
-    return Errors.configSyntax(where, dev.lakeforge.core.error.LibraryMessage.firstLine(e.getOriginalMessage()).orElse("invalid YAML"), e);
+    // SnakeYAML's first line is its context ("while scanning for the next token"); the problem and its mark are
+    // what to fix ("found character '\t' that cannot start any token", at the tab).
+    if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException y && y.getProblem() != null) {
+      String at = y.getProblemMark() == null ? where
+          : source + ":" + (y.getProblemMark().getLine() + 1) + ":" + (y.getProblemMark().getColumn() + 1);
+      return Errors.configSyntax(at, y.getProblem().strip(), e);
+    }
+    return Errors.configSyntax(where, dev.lakeforge.core.error.LibraryMessage.firstLine(e.getOriginalMessage())
+        .orElse("invalid YAML"), e);
   }
 
   /** The line and column where the key at {@code path} is written, found by re-reading the tokens. */

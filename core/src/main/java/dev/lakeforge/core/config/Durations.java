@@ -14,7 +14,8 @@ public final class Durations {
     Matcher m = text == null ? null : FORM.matcher(text.strip());
     if (m == null || !m.matches()) {
       throw new IllegalArgumentException("key '" + key + "' is '" + text
-          + "' but must be a whole number and a unit s, m, h or d (e.g. 24h, 7d)");
+          + "' but must be a whole number and a unit s, m, h or d (e.g. 24h, 7d)"
+          + (text != null && text.strip().equals("0") ? "; for no limit write 0s or leave the key out" : ""));
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

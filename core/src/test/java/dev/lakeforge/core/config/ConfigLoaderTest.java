@@ -126,6 +126,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aTabInTheYamlIsNamedWhereItIs() throws IOException {
+    // SnakeYAML's first line ("while scanning for the next token") says nothing; its problem and mark do.
+    var e = failure("pipeline: toy\nlake:\n  root: a\n\tstate: b\n", Map.of(), List.of());
+    assertEquals(ErrorKind.CONFIG, e.kind());
+    assertTrue(e.getMessage().endsWith("p.yaml:4:1: found character '\\t(TAB)' that cannot start any token. (Do not "
+        + "use \\t(TAB) for indentation). Fix: correct the YAML at that position."), e.getMessage());
+  }
+
+  @Test
   void missingFileSaysWhichFile() {
     var e = assertThrows(LakeforgeException.class,
         () -> new ConfigLoader(Map.of()).loadPipeline(dir.resolve("nope.yaml"), List.of()));
