@@ -195,8 +195,7 @@ check "injection in a table name" 2 "" -- bin/lakeforge tables history "silver.t
   --config "$work/pipeline.yaml"
 # A Parquet file cut in half.
 mkdir -p "$work/pq"
-python=.venv/mlflow/bin/python  # the MLflow venv has pyarrow
-[[ -x $python ]] || python=$(scripts/venv.sh mlflow "mlflow==2.22.1" "sqlalchemy==2.0.58")/bin/python
+python=$(scripts/mlflow-venv.sh)/bin/python  # the MLflow venv has pyarrow
 "$python" - "$work/pq/trips.parquet" <<'PY'
 
 import sys, pyarrow as pa, pyarrow.parquet as pq

@@ -57,7 +57,9 @@ final class MlflowModelLayout {
     try {
       Files.createDirectories(target);
       Files.writeString(target.resolve("MLmodel"), mlmodel);
-      Files.writeString(target.resolve("requirements.txt"), "mlflow==" + mlflowVersion + "\n" + XGBOOST_PY + "\n");
+      // What loading needs: an MLflow that reads this MLmodel format (written as mlflowVersion writes it) and the
+      // XGBoost that reads the booster; pinning one MLflow would warn every user of a newer one.
+      Files.writeString(target.resolve("requirements.txt"), "mlflow>=" + mlflowVersion + "\n" + XGBOOST_PY + "\n");
       Files.writeString(target.resolve("python_env.yaml"), """
           python: 3.11.7
           build_dependencies:

@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Register against the real MLflow server: a blessed model becomes the champion, registering again creates no
@@ -47,10 +49,14 @@ class RegisterStageTest {
       scoring: {output: "${TMP}/out"}
       """;
 
-  @Test
-  void registersOnceWithLineageAndPythonPyfuncPredictsTheSame() throws Exception {
-    String tracking = System.getenv("MLFLOW_TRACKING_URI");
-    assumeTrue(tracking != null, "needs the MLflow server scripts/test.sh starts");
+  /** The servers scripts/test.sh starts: MLflow 3.17.2, and 2.22.1 behind a path-prefix proxy. */
+  static final String SERVERS = "MLFLOW_TRACKING_URI, MLFLOW_COMPAT_TRACKING_URI";
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"MLFLOW_TRACKING_URI", "MLFLOW_COMPAT_TRACKING_URI"})
+  void registersOnceWithLineageAndPythonPyfuncPredictsTheSame(String server) throws Exception {
+    String tracking = System.getenv(server);
+    assumeTrue(tracking != null, "needs the MLflow servers scripts/test.sh starts (" + SERVERS + ")");
     String model = "register_test_" + System.nanoTime();
     RunContext ctx = SharedSpark.context(PIPELINE.replace("TRACKING", tracking).replace("MODEL", model),
         "2020-02-01");
@@ -132,6 +138,8 @@ class RegisterStageTest {
     assertEquals(600, result.path("rows").asInt());
     assertEquals("mlflow.xgboost", result.path("flavor").asText());
     assertTrue(result.path("max_abs_diff").asDouble() <= 1e-6, "pyfunc vs Lakeforge: " + result);
+    assertTrue(out.stream().noneMatch(l -> l.contains("mismatches between the model's dependencies")),
+        "requirements.txt asks for what the model needs, not one MLflow version: " + out);
   }
 
   @Test

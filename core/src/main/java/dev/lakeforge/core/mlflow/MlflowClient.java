@@ -329,6 +329,14 @@ public final class MlflowClient {
             && message.contains("not found"));
   }
 
+  /**
+   * Whether an answer is MLflow 3's refusal of the request's Host header (its DNS-rebinding guard: the server only
+   * answers host names given in {@code --allowed-hosts}).
+   */
+  static boolean refusesHost(int status, String body) {
+    return status == 403 && body.startsWith("Invalid Host header");
+  }
+
   /** MLflow's error answer ({@code {"error_code": ..., "message": ...}}), or null when the body is not one. */
   private static JsonNode mlflowError(String body) {
     try {
@@ -377,6 +385,9 @@ public final class MlflowClient {
           error.path("error_code").asText() + ": " + error.path("message").asText());
     }
     String url = response.uri().toString().replaceAll("\\?.*", "");
+    if (refusesHost(status, text)) {
+      throw Errors.mlflowHostNotAllowed(base.toString(), base.getAuthority());
+    }
     if (status == 404 || status == 405) {
       // Not MLflow's JSON: a proxy's or web server's page, so the API is not at this address.
       throw Errors.serviceEndpointWrong("MLflow", base.toString(), url, "HTTP " + status + " " + summary(text));
