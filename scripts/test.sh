@@ -19,6 +19,10 @@ export SPARK_LOCAL_IP=127.0.0.1
 pyfunc_venv=$(scripts/mlflow-venv.sh --pyfunc)
 export LAKEFORGE_PYFUNC_PYTHON="$pyfunc_venv/bin/python"
 
+# A real browser for what a person looks at (the MLflow UI pages of a registered model).
+LAKEFORGE_CHROMIUM=$(scripts/chromium.sh)
+export LAKEFORGE_CHROMIUM
+
 # A private MLflow server for the tests, on a free port, stopped on exit.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export MLFLOW_HOME="$root/target/test-mlflow"

@@ -49,6 +49,10 @@ class RegisterStageTest {
       scoring: {output: "${TMP}/out"}
       """;
 
+  static ModelDirectory dir(StageResult trained) {
+    return new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
+  }
+
   /** The servers scripts/test.sh starts: MLflow 3.17.2, and 2.22.1 behind a path-prefix proxy. */
   static final String SERVERS = "MLFLOW_TRACKING_URI, MLFLOW_COMPAT_TRACKING_URI";
 
@@ -96,6 +100,46 @@ class RegisterStageTest {
     assertEquals("training_sets.toy@v0", tags.get("training_set"));
     assertEquals("v0", tags.get("lineage.training_sets.toy"));
     assertEquals(ctx.configHash(), tags.get("lakeforge.config_hash"));
+    // MLflow 3 keeps the model as a logged model with its own params and metrics; 2.x in the run's artifacts.
+    String serverVersion = mlflow.serverVersion().orElseThrow();
+    assertTrue(serverVersion.startsWith(server.equals("MLFLOW_TRACKING_URI") ? "3." : "2."), serverVersion);
+    if (MlflowClient.hasLoggedModels(serverVersion)) {
+      String modelId = registered.path("model_id").asText();
+      assertEquals("models:/" + modelId, registered.path("source").asText());
+      assertEquals(modelId, first.output(RegisterStage.LOGGED_MODEL_ID));
+      JsonNode logged = mlflow.loggedModel(modelId);
+      assertEquals("LOGGED_MODEL_READY", logged.path("info").path("status").asText());
+      assertEquals(first.output(RegisterStage.MLFLOW_RUN_ID), logged.path("info").path("source_run_id").asText());
+      Map<String, String> params = new java.util.HashMap<>();
+      logged.path("data").path("params").forEach(p -> params.put(p.path("key").asText(), p.path("value").asText()));
+      assertEquals("3", params.get("max_depth"), params.toString());
+      Map<String, Double> metrics = new java.util.HashMap<>();
+      logged.path("data").path("metrics").forEach(m -> metrics.put(m.path("key").asText(), m.path("value").asDouble()));
+      assertEquals(dir(trained).readJson(ModelDirectory.EVALUATION, dev.lakeforge.evaluation.Evaluation.class)
+          .metrics().get("auc_roc"), metrics.get("auc_roc"), 1e-12, "the evaluation's AUC, on the model's page");
+
+      // What a person sees in the MLflow UI: the version with its lineage, the model with its metrics and params,
+      // the run with the evaluation report among its artifacts.
+      String chromium = System.getenv("LAKEFORGE_CHROMIUM");
+      if (chromium != null) {
+        Path shots = SharedSpark.repoRoot().resolve("target/mlflow-ui");
+        String experiment = logged.path("info").path("experiment_id").asText();
+        String versionPage = MlflowUi.render(chromium, tracking + "/#/models/" + model + "/versions/" + version,
+            shots.resolve("model-version.png"));
+        assertTrue(versionPage.contains("Version " + version) && versionPage.contains("lineage.training_sets.toy")
+            && versionPage.contains("training_sets.toy@v0"), "model version page");
+        String modelPage = MlflowUi.render(chromium, tracking + "/#/experiments/" + experiment + "/models/"
+            + modelId, shots.resolve("logged-model.png"));
+        assertTrue(modelPage.contains("auc_roc") && modelPage.contains("max_depth"), "logged model page");
+        String runPage = MlflowUi.render(chromium, tracking + "/#/experiments/" + experiment + "/runs/"
+            + first.output(RegisterStage.MLFLOW_RUN_ID) + "/artifacts", shots.resolve("run-artifacts.png"));
+        assertTrue(runPage.contains(dev.lakeforge.evaluation.EvaluationReport.DIRECTORY)
+            && runPage.contains("lakeforge"), "run artifacts page");
+      }
+    } else {
+      assertEquals(mlflow.getRun(first.output(RegisterStage.MLFLOW_RUN_ID)).path("info").path("artifact_uri")
+          .asText() + "/model", registered.path("source").asText());
+    }
     assertEquals(version, new ModelAliases(mlflow, model).get("champion").orElseThrow());
 
     // Reproduce: the recorded training config on the recorded training set version gives the same booster bytes.
