@@ -104,9 +104,9 @@ class RegisterStageTest {
     String serverVersion = mlflow.serverVersion().orElseThrow();
     assertTrue(serverVersion.startsWith(server.equals("MLFLOW_TRACKING_URI") ? "3." : "2."), serverVersion);
     if (MlflowClient.hasLoggedModels(serverVersion)) {
-      String modelId = registered.path("model_id").asText();
+      String modelId = first.output(RegisterStage.LOGGED_MODEL_ID);
+      assertTrue(modelId.startsWith("m-"), modelId);
       assertEquals("models:/" + modelId, registered.path("source").asText());
-      assertEquals(modelId, first.output(RegisterStage.LOGGED_MODEL_ID));
       JsonNode logged = mlflow.loggedModel(modelId);
       assertEquals("LOGGED_MODEL_READY", logged.path("info").path("status").asText());
       assertEquals(first.output(RegisterStage.MLFLOW_RUN_ID), logged.path("info").path("source_run_id").asText());
@@ -172,8 +172,10 @@ class RegisterStageTest {
       part = files.filter(p -> p.getFileName().toString().endsWith(".csv")).findFirst().orElseThrow();
     }
     Path script = SharedSpark.repoRoot().resolve("registry/src/test/python/pyfunc_predict.py");
-    Process p = new ProcessBuilder(python, script.toString(), "models:/" + model + "@champion", part.toString())
-        .redirectErrorStream(true).start();
+    ProcessBuilder pyfunc = new ProcessBuilder(python, script.toString(), "models:/" + model + "@champion",
+        part.toString()).redirectErrorStream(true);
+    pyfunc.environment().put("MLFLOW_TRACKING_URI", tracking); // the server under test, not the default one
+    Process p = pyfunc.start();
     p.getOutputStream().close();
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "pyfunc within 5 minutes");
     List<String> out = new String(p.getInputStream().readAllBytes()).lines().toList();
