@@ -71,6 +71,16 @@ faults_status=${PIPESTATUS[0]}
 set -e
 if [[ $status == 0 ]]; then status=$faults_status; fi
 
+# The Kubernetes manifests (deploy/): the Spark operator's API models and Kubernetes' schemas; no cluster.
+deploy_venv=$(scripts/venv.sh deploy -r deploy/requirements.txt)
+set +e
+"$deploy_venv/bin/python" -m pytest -p no:cacheprovider -q deploy/tests \
+  --junitxml="$root/target/pytest-reports/TEST-deploy.xml" 2>&1 | tee -a "$root/target/test-output.log" \
+  | grep --line-buffered -E "passed|failed|error|Error|FAILED"
+deploy_status=${PIPESTATUS[0]}
+set -e
+if [[ $status == 0 ]]; then status=$deploy_status; fi
+
 # The Airflow DAGs: import and graph tests, then both DAGs end to end with `airflow dags test`.
 airflow_venv=$(scripts/venv.sh airflow -r airflow-dags/requirements.txt -c airflow-dags/constraints.txt)
 set +e
