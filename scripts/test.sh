@@ -84,7 +84,7 @@ if [[ ${LAKEFORGE_SPARK4:-0} == 1 ]]; then
   spark4_start=$SECONDS
   rm -rf "$root"/*/target-spark4/surefire-reports "$root"/*/target-spark4/failsafe-reports
   set +e
-  mvn -B -Pspark4 verify -DskipITs=false -Dit.test=WeatherPipelineIT -Dit.failIfNoSpecifiedTests=false "$@" 2>&1 \
+  mvn -B -Pspark4 verify -DskipITs=false -Dit.test=WeatherPipelineIT -Dfailsafe.failIfNoSpecifiedTests=false "$@" 2>&1 \
     | tee "$root/target/test-output-spark4.log" | grep --line-buffered -E \
     "Tests run:|FAIL|ERROR\]|BUILD|Reactor Summary|SUCCESS \[|lakeforge: "
   spark4_status=${PIPESTATUS[0]}
