@@ -72,6 +72,9 @@ public final class SparkModels {
     Path metadata = metadataFile(dir.resolve("metadata"));
     try {
       JsonNode saved = new ObjectMapper().readTree(Files.readAllLines(metadata).get(0));
+      if (XGBoostSparkShim.readsXGBoostModels(saved.path("class").asText())) {
+        return withSavedClassCount(XGBoostSparkShim.load(dir, saved), saved.path("paramMap").path("num_class").asInt(0));
+      }
       Object model = Class.forName(saved.path("class").asText()).getMethod("load", String.class)
           .invoke(null, dir.toString());
       return withSavedClassCount((Transformer) model, saved.path("paramMap").path("num_class").asInt(0));

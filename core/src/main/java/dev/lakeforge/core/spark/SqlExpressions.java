@@ -40,12 +40,15 @@ public final class SqlExpressions {
     try {
       parser.getClass().getMethod("parseExpression", String.class).invoke(parser, sql);
     } catch (InvocationTargetException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
+      throw SqlExpressions.<RuntimeException>rethrow(e.getCause()); // the ParseException itself, as expr() throws it
     } catch (ReflectiveOperationException e) {
       // no such parser method: leave the error to analysis
     }
+  }
+
+  /** Throws {@code t} unwrapped: Spark's ParseException is a checked exception to Java, undeclared in Scala. */
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T rethrow(Throwable t) throws T {
+    throw (T) t;
   }
 }
