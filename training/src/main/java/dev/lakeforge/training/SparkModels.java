@@ -73,7 +73,8 @@ public final class SparkModels {
     try {
       JsonNode saved = new ObjectMapper().readTree(Files.readAllLines(metadata).get(0));
       if (XGBoostSparkShim.readsXGBoostModels(saved.path("class").asText())) {
-        return withSavedClassCount(XGBoostSparkShim.load(dir, saved), saved.path("paramMap").path("num_class").asInt(0));
+        return withSavedClassCount(XGBoostSparkShim.load(dir, saved),
+            saved.path("paramMap").path("num_class").asInt(0));
       }
       Object model = Class.forName(saved.path("class").asText()).getMethod("load", String.class)
           .invoke(null, dir.toString());
@@ -95,7 +96,8 @@ public final class SparkModels {
       return classic;
     }
     try (var files = Files.list(metadata)) {
-      return files.filter(f -> f.getFileName().toString().startsWith("part-00000")).sorted().findFirst().orElse(classic);
+      return files.filter(f -> f.getFileName().toString().startsWith("part-00000")).sorted().findFirst()
+          .orElse(classic);
     } catch (IOException e) {
       return classic;
     }
