@@ -46,7 +46,7 @@ cp="benchmarks/target/lakeforge-benchmarks-0.1.0-SNAPSHOT.jar:$(cat benchmarks/t
 opens=$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)
 mkdir -p docs/benchmarks
 # The pandas/xgboost venv of the Python peers and the data generator.
-pyfunc_python() { echo "$(scripts/venv.sh pyfunc "mlflow==2.22.1" "xgboost-cpu==3.2.0" "sqlalchemy==2.0.58")/bin/python"; }
+pyfunc_python() { echo "$(scripts/mlflow-venv.sh --pyfunc)/bin/python"; }
 # FACTOR x flights-3m (benchmarks/python/synth_flights.py), generated once; prints its path.
 synthetic_flights() {
   local out="data/raw/flights-x$1.parquet"

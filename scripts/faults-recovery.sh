@@ -227,6 +227,28 @@ line=$(grep -m1 '^lakeforge: ' "$last_log" | cut -c1-200 || true)
   && $(grep -cE '^\s+at [a-zA-Z_$.]+\(' "$last_log") == 0 ]] && v=ok || v=FAIL
 record "unknown model alias" "exit 2 naming the alias, one error line, no stack trace" "exit $rc: $line" $v
 
+# ---- a registry cache whose files were changed (issue 27): verified on use, downloaded again ----
+cache="$r/scorer-cache"
+python3 - "$r/models" "$r/score-in.csv" <<'PY'
+import glob, json, os, random, sys
+info = json.load(open(sorted(glob.glob(os.path.join(sys.argv[1], "rides", "*", "model-info.json")))[-1]))
+rng = random.Random(3)
+with open(sys.argv[2], "w") as f:
+    f.write(",".join(info["features"]) + "\n")
+    for _ in range(20):
+        f.write(",".join(str(round(rng.uniform(0, 30), 2)) for _ in info["features"]) + "\n")
+PY
+score_cached() { MLFLOW_TRACKING_URI=http://127.0.0.1:$mlflow_port bin/lakeforge-score --model models:/rides_late/1 \
+  --input "$r/score-in.csv" --output "$1" --cache "$cache" > "$r/console/scorer-$(basename "$1").log" 2>&1; }
+rc1=0; score_cached "$r/scored-1.csv" || rc1=$?
+booster=$(find "$cache" -name model.ubj | head -n 1)
+[[ -n $booster ]] && printf 'not a booster' > "$booster"
+rc2=0; score_cached "$r/scored-2.csv" || rc2=$?
+same=$(cmp -s "$r/scored-1.csv" "$r/scored-2.csv" && echo identical || echo different)
+[[ $rc1 == 0 && -n $booster && $rc2 == 0 && $same == identical ]] && v=ok || v=FAIL
+record "registry cache with a changed file" "the copy fails its digests and is downloaded again: the same predictions" \
+  "exit $rc1, then model.ubj overwritten in the cache, exit $rc2: predictions $same" $v
+
 # ---- two writers at once ----
 step=$((step + 1)); a=$step; step=$((step + 1)); b=$step
 bin/lakeforge validate --config "$r/pipeline.yaml" --run-date "$RUN_DATE" > "$r/console/$a-validate-a.log" 2>&1 &

@@ -195,8 +195,7 @@ check "injection in a table name" 2 "" -- bin/lakeforge tables history "silver.t
   --config "$work/pipeline.yaml"
 # A Parquet file cut in half.
 mkdir -p "$work/pq"
-python=.venv/mlflow/bin/python  # the MLflow venv has pyarrow
-[[ -x $python ]] || python=$(scripts/venv.sh mlflow "mlflow==2.22.1" "sqlalchemy==2.0.58")/bin/python
+python=$(scripts/mlflow-venv.sh)/bin/python  # the MLflow venv has pyarrow
 "$python" - "$work/pq/trips.parquet" <<'PY'
 
 import sys, pyarrow as pa, pyarrow.parquet as pq
@@ -241,6 +240,13 @@ lfl() { bin/lakeforge "$@" --config "$work/labels.yaml" --run-date 2026-03-01; }
 lfl ingest >/dev/null 2>&1 && lfl validate >/dev/null 2>&1 && lfl training-set >/dev/null 2>&1
 check "binary task on labels 1..3" 3 "its label has values 2 (27 training rows, 13 validation rows), 3 (26 training rows, 14 validation rows)" -- lfl train --set training.task=binary
 check "multiclass labels 1..3: three classes named by value" 0 "precision_class_3 =" -- bash -c "$(declare -f lfl); work=$work; lfl train && lfl evaluate"
+# A string label: no CASE expression needed for multiclass; binary must be told which value is positive.
+weather="training_sets.labels.spine.label=element_at(array('sun', 'fog', 'rain'), cls)"
+check "string label: multiclass learns the classes by name" 0 "precision_class_sun =" -- bash -c "$(declare -f lfl); \
+  work=$work; lfl training-set --set \"$weather\" && lfl train --set \"$weather\" && lfl evaluate --set \"$weather\""
+check "string label on a binary task" 3 "its label is a string with values 'fog'" -- \
+  lfl train --set "$weather" --set training.task=binary
+lfl training-set >/dev/null 2>&1
 check "drift on two rows is insufficient, not a fail" 0 "warning: insufficient data for drift of x" -- lfl drift
 check "drift with min_rows 2 judges two rows" 3 "x psi = " -- lfl drift --set drift.min_rows=2
 # ---- late corrections and ttl 0 (issue 27): a corrected row for the same driver and time arrives later ----

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Starts a real MLflow tracking server on loopback (SQLite backend, proxied artifacts) and waits until it answers.
-#   scripts/mlflow-server.sh [start|stop]   env: MLFLOW_PORT (default 5000), MLFLOW_HOME (default data/mlflow)
+#   scripts/mlflow-server.sh [start|stop]   env: MLFLOW_PORT (default 5000), MLFLOW_HOME (default data/mlflow),
+#   MLFLOW_VERSION (default 3.17.2; 2.22.1 for the compatibility tests), MLFLOW_ALLOWED_HOSTS (more host:port names
+#   clients use to reach an MLflow 3 server, comma-separated; loopback is always allowed)
 # With MLFLOW_PROXY_PORT and MLFLOW_PROXY_PREFIX (e.g. /mlflow) it also starts scripts/prefix-proxy.py, which serves
 # the server at http://127.0.0.1:$MLFLOW_PROXY_PORT$MLFLOW_PROXY_PREFIX, as a site's reverse proxy would.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-MLFLOW_VERSION=2.22.1
+MLFLOW_VERSION=${MLFLOW_VERSION:-3.17.2}
 port=${MLFLOW_PORT:-5000}
 home=${MLFLOW_HOME:-$root/data/mlflow}
 pidfile="$home/server.pid"
@@ -47,15 +49,19 @@ if curl -fsS "$url/health" >/dev/null 2>&1; then
   start_proxy
   exit 0
 fi
-# SQLAlchemy 2.1 removed a pool class MLflow 2.22 imports: keep 2.0.
-venv=$("$root/scripts/venv.sh" mlflow "mlflow==$MLFLOW_VERSION" "sqlalchemy==2.0.58")
+venv=$("$root/scripts/mlflow-venv.sh" "$MLFLOW_VERSION")
+extra=()
+if [[ $MLFLOW_VERSION != 2.* ]]; then
+  # MLflow 3 answers 403 "Invalid Host header" to a Host it was not told about (DNS-rebinding protection).
+  extra=(--allowed-hosts "127.0.0.1:$port,localhost:$port${MLFLOW_ALLOWED_HOSTS:+,$MLFLOW_ALLOWED_HOSTS}")
+fi
 mkdir -p "$home/artifacts"
 # setsid: the server outlives this script (the demo leaves it running for the UI).
 setsid nohup "$venv/bin/mlflow" server --host 127.0.0.1 --port "$port" --workers 1 \
   --backend-store-uri "sqlite:///$home/mlflow.db" \
-  --serve-artifacts --artifacts-destination "$home/artifacts" \
+  --serve-artifacts --artifacts-destination "$home/artifacts" "${extra[@]}" \
   > "$home/server.log" 2>&1 < /dev/null &
 echo $! > "$pidfile"
 wait_for_server mlflow "$pidfile" "$home/server.log" 120 curl -fsS "$url/health"
-echo "mlflow: running at $url (UI: $url, log: $home/server.log)"
+echo "mlflow: $MLFLOW_VERSION running at $url (UI: $url, log: $home/server.log)"
 start_proxy

@@ -128,7 +128,14 @@ class PipelineIT {
       lineage |= t.path("key").asText().equals("lineage.silver.flights") && t.path("value").asText().equals("v0");
     }
     assertTrue(lineage, version.toString());
-    JsonNode files = get("/api/2.0/mlflow/artifacts/list?run_id=" + runId + "&path=model");
+    // MLflow 3 (the server scripts/test.sh starts): the MLflow model is a logged model, the version's source.
+    String source = version.path("source").asText();
+    assertTrue(source.startsWith("models:/m-"), source);
+    String modelId = source.substring("models:/".length());
+    JsonNode logged = get("/api/2.0/mlflow/logged-models/" + modelId).path("model").path("info");
+    assertEquals("LOGGED_MODEL_READY", logged.path("status").asText());
+    String root = logged.path("artifact_uri").asText().replaceFirst("^mlflow-artifacts:/", "");
+    JsonNode files = get("/api/2.0/mlflow-artifacts/artifacts?path=" + enc(root));
     assertTrue(files.toString().contains("MLmodel") && files.toString().contains("model.ubj"), files.toString());
   }
 

@@ -185,6 +185,13 @@ public final class ValidateStage implements Stage {
               + check.metric() + "' is not a metric of this suite (e.g. rows_in, rows_quarantined, "
               + "duplicates_removed, rule.<rule>.failed, column.<column>.mean)");
         }
+        if (!check.metric().equals("rows_in") && rowsIn < check.minRows()) {
+          // A mean or a failure count of a handful of rows says nothing: neither pass nor fail (issue 26 case 9).
+          metrics.put("anomaly." + check.name() + ".insufficient", 1.0);
+          warnings.add(String.format("anomaly %s insufficient data: %s of %d rows, fewer than min_rows %d; neither "
+              + "passed nor failed", check.name(), check.metric(), rowsIn, check.minRows()));
+          continue;
+        }
         int depth = Math.max(check.window(), check.minHistory());
         QualityHistory.judge(check, metrics.get(check.metric()), history.previous(entity, check.metric(), depth))
             .ifPresent(problem -> (check.isError() ? errors : warnings).add("anomaly " + problem));

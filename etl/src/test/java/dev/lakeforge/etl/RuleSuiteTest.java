@@ -177,7 +177,11 @@ class RuleSuiteTest {
         .replace("max_age: 12h", "max_age: 48h");
     RunContext day1 = context(yaml, "2026-11-01");
     new IngestStage().run(day1);
-    new ValidateStage().run(day1);
+    // Issue 26 case 9: a mean of 13 rows is not judged (default min_rows 30); the volume check still is.
+    assertEquals("anomaly km_level insufficient data: column.km.mean of 13 rows, fewer than min_rows 30; neither "
+        + "passed nor failed", new ValidateStage().run(day1).metrics().get("trips.warnings"));
+    assertEquals(1.0, (Double) day1.lake().read(TableRef.parse("quality.metrics"), "test").rows()
+        .filter("metric = 'anomaly.km_level.insufficient'").first().getAs("value"), "recorded with the run");
     RunContext day2 = SharedSpark.context(yaml.replace("${TMP}",
         Path.of(day1.config().lake().root()).getParent().toString()), "2026-11-02");
     Files.writeString(Path.of(day2.config().sources().get("trips").path()),
@@ -192,7 +196,7 @@ class RuleSuiteTest {
   @Test
   void trailingStddevJudgesAgainstTheWindowMeanAndSpread() {
     var check = new dev.lakeforge.core.config.AnomalyConfig("level", "rows_in", "trailing_stddev", null, 3.0, 5,
-        null, null);
+        null, null, null);
     List<Double> history = List.of(10.0, 12.0, 11.0, 9.0, 10.0, 100.0);
     // The window holds the newest 5: mean 10.4, sample stddev 1.1402; 3 sd reach 6.82 to 13.82.
     assertTrue(QualityHistory.judge(check, 13.8, history).isEmpty());

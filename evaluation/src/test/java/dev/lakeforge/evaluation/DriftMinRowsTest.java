@@ -61,6 +61,20 @@ class DriftMinRowsTest {
     }
   }
 
+  // Issue 26 case 8 for the drift filters: Spark's parse error reaches the user, naming the setting.
+  @Test
+  void anUnparsableDriftFilterCarriesSparksMessage() throws Exception {
+    RunContext ctx = twoRowsADay("");
+    for (String key : List.of("drift.current_filter", "drift.reference_filter")) {
+      RunContext bad = RunContext.create("r", ctx.runDate(), "local", new dev.lakeforge.core.config.ConfigLoader(
+          java.util.Map.of()).loadPipeline(ctx.loaded().file(), List.of(key + "=Order Day $ = 1")), ctx.spark());
+      LakeforgeException e = assertThrows(LakeforgeException.class, () -> new DriftStage().run(bad));
+      assertEquals(2, e.exitCode(), e.getMessage());
+      assertTrue(e.getMessage().contains("[PARSE_SYNTAX_ERROR] Syntax error at or near '$'"), key + ": "
+          + e.getMessage());
+    }
+  }
+
   @Test
   void minRowsDecides() throws Exception {
     // The same two rows with min_rows 2 are measured, and the meaningless PSI fails the stage as it used to.

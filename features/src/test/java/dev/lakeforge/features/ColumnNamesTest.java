@@ -112,6 +112,15 @@ class ColumnNamesTest {
     e = assertThrows(LakeforgeException.class, () -> new TrainingSetStage().run(badFeature));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("'Cost Total $': [PARSE_SYNTAX_ERROR]"), e.getMessage());
+
+    // The same for a feature set aggregate's `of`.
+    RunContext badOf = SharedSpark.context(PIPELINE.formatted("{name: c, index: city}", "[]")
+        .replace("of: \"`sensor.temp`\"", "of: \"Cost Total $\""), "2024-02-01");
+    badOf.lake().overwrite(badOf.spark().sql("select 'S1' `station.id`, timestamp'2024-01-01 00:00:00' `read at`, "
+        + "1.0 `sensor.temp`"), TableRef.parse("silver.readings"), badOf.commitMetadata("test"));
+    e = assertThrows(LakeforgeException.class, () -> new FeatureSetStage().run(badOf));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("'Cost Total $': [PARSE_SYNTAX_ERROR]"), e.getMessage());
   }
 
   private static void copyVisits(RunContext from, RunContext to) {

@@ -24,6 +24,15 @@ final class MlflowModelLayout {
   private MlflowModelLayout() {}
 
   static Path write(ModelDirectory model, String mlflowRunId, String mlflowVersion, Path target) {
+    return write(model, mlflowRunId, mlflowVersion, null, ARTIFACT_PATH, target);
+  }
+
+  /**
+   * @param modelId      the MLflow 3 logged model the layout is uploaded to, or null for a run's artifacts
+   * @param artifactPath where the layout lives: {@code model} in the run, or the logged model's artifact URI
+   */
+  static Path write(ModelDirectory model, String mlflowRunId, String mlflowVersion, String modelId,
+      String artifactPath, Path target) {
     ModelDirectory.Info info = model.info();
     ObjectMapper json = new ObjectMapper();
     ArrayNode inputs = json.createArrayNode();
@@ -44,20 +53,23 @@ final class MlflowModelLayout {
             model_format: ubj
             xgb_version: 3.0.0
         mlflow_version: %s
-        model_uuid: %s
+        %smodel_uuid: %s
         run_id: %s
         signature:
           inputs: '%s'
           outputs: null
           params: null
         utc_time_created: '%s'
-        """.formatted(ARTIFACT_PATH, ModelDirectory.BOOSTER_UBJ, ModelDirectory.BOOSTER_UBJ, mlflowVersion,
-        UUID.randomUUID().toString().replace("-", ""), mlflowRunId, inputs.toString().replace("'", "''"),
+        """.formatted(artifactPath, ModelDirectory.BOOSTER_UBJ, ModelDirectory.BOOSTER_UBJ, mlflowVersion,
+        modelId == null ? "" : "model_id: " + modelId + "\n", modelId == null ? UUID.randomUUID().toString()
+            .replace("-", "") : modelId, mlflowRunId, inputs.toString().replace("'", "''"),
         Instant.now().toString().replace("T", " ").replace("Z", ""));
     try {
       Files.createDirectories(target);
       Files.writeString(target.resolve("MLmodel"), mlmodel);
-      Files.writeString(target.resolve("requirements.txt"), "mlflow==" + mlflowVersion + "\n" + XGBOOST_PY + "\n");
+      // What loading needs: an MLflow that reads this MLmodel format (written as mlflowVersion writes it) and the
+      // XGBoost that reads the booster; pinning one MLflow would warn every user of a newer one.
+      Files.writeString(target.resolve("requirements.txt"), "mlflow>=" + mlflowVersion + "\n" + XGBOOST_PY + "\n");
       Files.writeString(target.resolve("python_env.yaml"), """
           python: 3.11.7
           build_dependencies:

@@ -36,7 +36,11 @@ public final class RegisterStage implements Stage {
   public static final String MODEL_VERSION = "model_version";
   public static final String MLFLOW_RUN_ID = "mlflow_run_id";
   static final String TAG_MODEL_DIR = RegisteredModel.TAG_MODEL_DIR;
+  /** The MLflow version whose MLmodel format a run-artifact model (2.x servers) is written in. */
   static final String MLFLOW_VERSION = "2.22.1";
+  /** Run tag naming the MLflow 3 logged model the run produced. */
+  static final String TAG_LOGGED_MODEL = "lakeforge.logged_model_id";
+  public static final String LOGGED_MODEL_ID = "logged_model_id";
   static final String TRAINING_SET_SCHEMA = "training-set-schema.json";
 
   private static final TypeReference<Map<String, List<Double>>> CURVES_TYPE = new TypeReference<>() {};
@@ -115,8 +119,25 @@ public final class RegisterStage implements Stage {
           evaluationTags(evaluation));
       if (hasBooster(model)) { // MLlib models have only the Spark model
         Path staging = model.root().resolve("mlflow-model");
-        mlflow.uploadDirectory(artifactUri, MlflowModelLayout.ARTIFACT_PATH,
-            MlflowModelLayout.write(model, runId, MLFLOW_VERSION, staging));
+        Optional<String> server = mlflow.serverVersion().filter(MlflowClient::hasLoggedModels);
+        if (server.isPresent()) {
+          // MLflow 3: the model is a logged model with its own params, metrics and artifacts, as mlflow.*.log_model
+          // makes it; the version's source is models:/<model_id>. 2.x servers keep it in the run's artifacts.
+          Map<String, String> modelParams = new TreeMap<>();
+          info.params().forEach((k, v) -> modelParams.put(k, String.valueOf(v)));
+          JsonNode logged = mlflow.createLoggedModel(experimentId, MlflowModelLayout.ARTIFACT_PATH, runId,
+              modelParams, tags).path("info");
+          String modelId = logged.path("model_id").asText();
+          String location = logged.path("artifact_uri").asText();
+          mlflow.uploadDirectory(location, "", MlflowModelLayout.write(model, runId, server.get(), modelId,
+              location, staging));
+          mlflow.logModelOutput(runId, modelId, evaluation == null ? Map.of() : evaluation.metrics());
+          mlflow.finalizeLoggedModel(modelId);
+          mlflow.logBatch(runId, Map.of(), Map.of(), Map.of(TAG_LOGGED_MODEL, modelId));
+        } else {
+          mlflow.uploadDirectory(artifactUri, MlflowModelLayout.ARTIFACT_PATH,
+              MlflowModelLayout.write(model, runId, MLFLOW_VERSION, staging));
+        }
       }
       mlflow.uploadDirectory(artifactUri, "spark-model", model.sparkModel());
       writeTrainingSetSchema(context, info, model);
@@ -138,11 +159,15 @@ public final class RegisterStage implements Stage {
     }
 
     mlflow.ensureRegisteredModel(config.modelName(), "Registered by Lakeforge pipeline " + context.config().pipeline());
-    String artifactUri = mlflow.getRun(runId).path("info").path("artifact_uri").asText();
-    JsonNode version = mlflow.findVersionOfRun(config.modelName(), runId).orElseGet(() ->
-        mlflow.createModelVersion(config.modelName(), artifactUri + "/"
-                + (hasBooster(model) ? MlflowModelLayout.ARTIFACT_PATH : "spark-model"), runId,
-            "Trained on " + info.trainingSet() + " by Lakeforge run " + info.runId(), tags));
+    JsonNode run = mlflow.getRun(runId);
+    String artifactUri = run.path("info").path("artifact_uri").asText();
+    Optional<String> loggedModel = ModelAliases.tag(run, TAG_LOGGED_MODEL);
+    String description = "Trained on " + info.trainingSet() + " by Lakeforge run " + info.runId();
+    JsonNode version = mlflow.findVersionOfRun(config.modelName(), runId).orElseGet(() -> loggedModel.isPresent()
+        ? mlflow.createLoggedModelVersion(config.modelName(), loggedModel.get(), runId, description, tags)
+        : mlflow.createModelVersion(config.modelName(), artifactUri + "/"
+            + (hasBooster(model) ? MlflowModelLayout.ARTIFACT_PATH : "spark-model"), runId, description, tags));
+    loggedModel.ifPresent(id -> result.output(LOGGED_MODEL_ID, id));
     String versionNumber = version.path("version").asText();
 
     boolean blessed = evaluation != null && evaluation.blessed();

@@ -13,14 +13,17 @@ import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.mlflow.MlflowClient;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Aliases against the real MLflow server scripts/test.sh starts. */
 class ModelAliasesTest {
-  @Test
-  void setMoveAndDeleteAliasesAndRefuseAnUnblessedVersionUnlessForced() {
-    String tracking = System.getenv("MLFLOW_TRACKING_URI");
-    assumeTrue(tracking != null, "needs the MLflow server scripts/test.sh starts");
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"MLFLOW_TRACKING_URI", "MLFLOW_COMPAT_TRACKING_URI"})
+  void setMoveAndDeleteAliasesAndRefuseAnUnblessedVersionUnlessForced(String server) {
+    String tracking = System.getenv(server);
+    assumeTrue(tracking != null, "needs the MLflow servers scripts/test.sh starts (" + RegisterStageTest.SERVERS
+        + ")");
     String model = "alias_test_" + System.nanoTime();
     MlflowClient mlflow = new MlflowClient(new RegistryConfig(tracking, "lakeforge-tests", model, null, 2, 10L),
         Map.of());

@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Register against the real MLflow server: a blessed model becomes the champion, registering again creates no
@@ -47,10 +49,18 @@ class RegisterStageTest {
       scoring: {output: "${TMP}/out"}
       """;
 
-  @Test
-  void registersOnceWithLineageAndPythonPyfuncPredictsTheSame() throws Exception {
-    String tracking = System.getenv("MLFLOW_TRACKING_URI");
-    assumeTrue(tracking != null, "needs the MLflow server scripts/test.sh starts");
+  static ModelDirectory dir(StageResult trained) {
+    return new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
+  }
+
+  /** The servers scripts/test.sh starts: MLflow 3.17.2, and 2.22.1 behind a path-prefix proxy. */
+  static final String SERVERS = "MLFLOW_TRACKING_URI, MLFLOW_COMPAT_TRACKING_URI";
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"MLFLOW_TRACKING_URI", "MLFLOW_COMPAT_TRACKING_URI"})
+  void registersOnceWithLineageAndPythonPyfuncPredictsTheSame(String server) throws Exception {
+    String tracking = System.getenv(server);
+    assumeTrue(tracking != null, "needs the MLflow servers scripts/test.sh starts (" + SERVERS + ")");
     String model = "register_test_" + System.nanoTime();
     RunContext ctx = SharedSpark.context(PIPELINE.replace("TRACKING", tracking).replace("MODEL", model),
         "2020-02-01");
@@ -90,6 +100,46 @@ class RegisterStageTest {
     assertEquals("training_sets.toy@v0", tags.get("training_set"));
     assertEquals("v0", tags.get("lineage.training_sets.toy"));
     assertEquals(ctx.configHash(), tags.get("lakeforge.config_hash"));
+    // MLflow 3 keeps the model as a logged model with its own params and metrics; 2.x in the run's artifacts.
+    String serverVersion = mlflow.serverVersion().orElseThrow();
+    assertTrue(serverVersion.startsWith(server.equals("MLFLOW_TRACKING_URI") ? "3." : "2."), serverVersion);
+    if (MlflowClient.hasLoggedModels(serverVersion)) {
+      String modelId = first.output(RegisterStage.LOGGED_MODEL_ID);
+      assertTrue(modelId.startsWith("m-"), modelId);
+      assertEquals("models:/" + modelId, registered.path("source").asText());
+      JsonNode logged = mlflow.loggedModel(modelId);
+      assertEquals("LOGGED_MODEL_READY", logged.path("info").path("status").asText());
+      assertEquals(first.output(RegisterStage.MLFLOW_RUN_ID), logged.path("info").path("source_run_id").asText());
+      Map<String, String> params = new java.util.HashMap<>();
+      logged.path("data").path("params").forEach(p -> params.put(p.path("key").asText(), p.path("value").asText()));
+      assertEquals("3", params.get("max_depth"), params.toString());
+      Map<String, Double> metrics = new java.util.HashMap<>();
+      logged.path("data").path("metrics").forEach(m -> metrics.put(m.path("key").asText(), m.path("value").asDouble()));
+      assertEquals(dir(trained).readJson(ModelDirectory.EVALUATION, dev.lakeforge.evaluation.Evaluation.class)
+          .metrics().get("auc_roc"), metrics.get("auc_roc"), 1e-12, "the evaluation's AUC, on the model's page");
+
+      // What a person sees in the MLflow UI: the version with its lineage, the model with its metrics and params,
+      // the run with the evaluation report among its artifacts.
+      String chromium = System.getenv("LAKEFORGE_CHROMIUM");
+      if (chromium != null) {
+        Path shots = SharedSpark.repoRoot().resolve("target/mlflow-ui");
+        String experiment = logged.path("info").path("experiment_id").asText();
+        String versionPage = MlflowUi.render(chromium, tracking + "/#/models/" + model + "/versions/" + version,
+            shots.resolve("model-version.png"));
+        assertTrue(versionPage.contains("Version " + version) && versionPage.contains("lineage.training_sets.toy")
+            && versionPage.contains("training_sets.toy@v0"), "model version page");
+        String modelPage = MlflowUi.render(chromium, tracking + "/#/experiments/" + experiment + "/models/"
+            + modelId, shots.resolve("logged-model.png"));
+        assertTrue(modelPage.contains("auc_roc") && modelPage.contains("max_depth"), "logged model page");
+        String runPage = MlflowUi.render(chromium, tracking + "/#/experiments/" + experiment + "/runs/"
+            + first.output(RegisterStage.MLFLOW_RUN_ID) + "/artifacts", shots.resolve("run-artifacts.png"));
+        assertTrue(runPage.contains(dev.lakeforge.evaluation.EvaluationReport.DIRECTORY)
+            && runPage.contains("lakeforge"), "run artifacts page");
+      }
+    } else {
+      assertEquals(mlflow.getRun(first.output(RegisterStage.MLFLOW_RUN_ID)).path("info").path("artifact_uri")
+          .asText() + "/model", registered.path("source").asText());
+    }
     assertEquals(version, new ModelAliases(mlflow, model).get("champion").orElseThrow());
 
     // Reproduce: the recorded training config on the recorded training set version gives the same booster bytes.
@@ -122,8 +172,10 @@ class RegisterStageTest {
       part = files.filter(p -> p.getFileName().toString().endsWith(".csv")).findFirst().orElseThrow();
     }
     Path script = SharedSpark.repoRoot().resolve("registry/src/test/python/pyfunc_predict.py");
-    Process p = new ProcessBuilder(python, script.toString(), "models:/" + model + "@champion", part.toString())
-        .redirectErrorStream(true).start();
+    ProcessBuilder pyfunc = new ProcessBuilder(python, script.toString(), "models:/" + model + "@champion",
+        part.toString()).redirectErrorStream(true);
+    pyfunc.environment().put("MLFLOW_TRACKING_URI", tracking); // the server under test, not the default one
+    Process p = pyfunc.start();
     p.getOutputStream().close();
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "pyfunc within 5 minutes");
     List<String> out = new String(p.getInputStream().readAllBytes()).lines().toList();
@@ -132,6 +184,8 @@ class RegisterStageTest {
     assertEquals(600, result.path("rows").asInt());
     assertEquals("mlflow.xgboost", result.path("flavor").asText());
     assertTrue(result.path("max_abs_diff").asDouble() <= 1e-6, "pyfunc vs Lakeforge: " + result);
+    assertTrue(out.stream().noneMatch(l -> l.contains("mismatches between the model's dependencies")),
+        "requirements.txt asks for what the model needs, not one MLflow version: " + out);
   }
 
   @Test

@@ -131,6 +131,14 @@ class ScoreStageTest {
     assertEquals(List.of("shop id", "ts", "prediction"), List.of(export.columns()).subList(0, 3));
     assertEquals(List.of("s0", "s1", "s2", "s3"), export.selectExpr("`shop id`").distinct().orderBy("shop id")
         .collectAsList().stream().map(r -> r.getString(0)).toList());
+
+    // Issue 26 case 8 for scoring.where: the name needs backticks, and Spark's parse error says where it broke.
+    RunContext unquoted = RunContext.create("where-run", ctx.runDate(), "local",
+        new dev.lakeforge.core.config.ConfigLoader(Map.of()).loadPipeline(ctx.loaded().file(), List.of(
+            "scoring.where=shop id = 's1'")), ctx.spark());
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new ScoreStage(Map.of()).run(unquoted));
+    assertEquals(2, e.exitCode(), e.getMessage());
+    assertTrue(e.getMessage().contains("[PARSE_SYNTAX_ERROR] Syntax error at or near '='"), e.getMessage());
   }
 
   /** The day's predictions by event time. */

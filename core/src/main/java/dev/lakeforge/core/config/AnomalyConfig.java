@@ -16,9 +16,12 @@ import java.util.Set;
  * @param window     how many earlier run dates trailing_stddev looks at (default 7)
  * @param minHistory fewest earlier run dates before the check applies (default 1; 3 for trailing_stddev)
  * @param severity   error (exit 3, silver not updated) or warn
+ * @param minRows    fewest rows in this run's batch for a statistic of its rows (every metric but {@code rows_in})
+ *                   to be judged (default 30); below it the check is "insufficient": reported and recorded, neither
+ *                   passed nor failed. Volume checks on {@code rows_in} always apply: a tiny batch is their finding.
  */
 public record AnomalyConfig(String name, String metric, String kind, Double max, Double k, Integer window,
-    Integer minHistory, String severity) {
+    Integer minHistory, String severity, Integer minRows) {
   public static final Set<String> KINDS = Set.of("relative_change", "absolute_change", "trailing_stddev");
 
   public AnomalyConfig {
@@ -29,11 +32,15 @@ public record AnomalyConfig(String name, String metric, String kind, Double max,
     k = Require.orDefault(k, 3.0);
     window = Require.orDefault(window, 7);
     minHistory = Require.orDefault(minHistory, kind.equals("trailing_stddev") ? 3 : 1);
+    minRows = Require.orDefault(minRows, 30);
     if (!kind.equals("trailing_stddev")) {
       Require.present(max, "max");
     }
     if (window < 1 || minHistory < 1) {
       throw new IllegalArgumentException("keys 'window' and 'min_history' must be at least 1");
+    }
+    if (minRows < 1) {
+      throw new IllegalArgumentException("key 'min_rows' is " + minRows + " but must be at least 1");
     }
   }
 

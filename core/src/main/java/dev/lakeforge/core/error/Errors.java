@@ -179,6 +179,15 @@ public final class Errors {
    * A service's address answers, but not as the service's API (a 404 page, HTML instead of JSON): the URL is wrong,
    * typically a path prefix missing or extra behind a reverse proxy. A config error (exit 2), not worth retrying.
    */
+  /** MLflow 3 answered 403 "Invalid Host header": the name the client uses is not in the server's allowed hosts. */
+  public static LakeforgeException mlflowHostNotAllowed(String base, String host) {
+    return new LakeforgeException(ErrorKind.CONFIG,
+        "Cannot use MLflow at " + base + ": the server refused the host name '" + host + "' (HTTP 403 Invalid Host "
+            + "header; MLflow 3 answers only the host names it was started with). Fix: start the server with "
+            + "--allowed-hosts including " + host + " (scripts/mlflow-server.sh: MLFLOW_ALLOWED_HOSTS=" + host
+            + "), or set registry.tracking_uri to a name it allows.", null);
+  }
+
   public static LakeforgeException serviceEndpointWrong(String service, String base, String url, String answer) {
     return new LakeforgeException(ErrorKind.CONFIG,
         "Cannot use " + service + " at " + base + ": " + url + " answered " + answer + ", which is not " + service

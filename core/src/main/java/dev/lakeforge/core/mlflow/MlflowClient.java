@@ -194,12 +194,15 @@ public final class MlflowClient {
 
   // ---- artifacts (proxied through the tracking server) ----
 
-  /** Uploads every file under {@code dir} to {@code <run artifact root>/<artifactPath>/...}. */
+  /**
+   * Uploads every file under {@code dir} to {@code <artifact root>/<artifactPath>/...} (a run's or a logged model's
+   * root; an empty {@code artifactPath} is the root itself).
+   */
   public void uploadDirectory(String artifactUri, String artifactPath, Path dir) {
     try (var files = Files.walk(dir)) {
       for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
         String relative = dir.relativize(file).toString().replace('\\', '/');
-        uploadFile(artifactUri, artifactPath + "/" + relative, file);
+        uploadFile(artifactUri, artifactPath.isEmpty() ? relative : artifactPath + "/" + relative, file);
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("Cannot list " + dir, e);
@@ -278,6 +281,85 @@ public final class MlflowClient {
     return post("model-versions/create", body).path("model_version");
   }
 
+  /**
+   * Registers a logged model (MLflow 3) as a version: its source is {@code models:/<model_id>}, which MLflow 3
+   * clients load from the logged model's artifacts.
+   */
+  public JsonNode createLoggedModelVersion(String name, String modelId, String runId, String description,
+      Map<String, String> tags) {
+    ObjectNode body = JSON.createObjectNode().put("name", name).put("source", "models:/" + modelId)
+        .put("run_id", runId).put("model_id", modelId).put("description", description);
+    ArrayNode tagArray = body.putArray("tags");
+    tags.forEach((k, v) -> tagArray.addObject().put("key", k).put("value", v));
+    return post("model-versions/create", body).path("model_version");
+  }
+
+  // ---- logged models (MLflow 3) ----
+
+  /**
+   * The server's MLflow version as its {@code /version} answers ("3.17.2"); empty when it does not answer one
+   * (a proxy in front that does not route it, a server too old to have it).
+   */
+  public Optional<String> serverVersion() {
+    HttpResponse<byte[]> response = exchange("GET /version", () -> HttpRequest.newBuilder(url("/version")).GET());
+    String text = new String(response.body(), StandardCharsets.UTF_8).strip();
+    return response.statusCode() == 200 && text.matches("\\d+\\.\\d+.*") ? Optional.of(text) : Optional.empty();
+  }
+
+  /** Whether a server of this version ({@link #serverVersion()}) has MLflow 3's logged-model entity. */
+  public static boolean hasLoggedModels(String serverVersion) {
+    return Integer.parseInt(serverVersion.substring(0, serverVersion.indexOf('.'))) >= 3;
+  }
+
+  /**
+   * Creates a logged model in PENDING state, produced by {@code sourceRunId}, with params and tags.
+   *
+   * @return MLflow's {@code model} object: {@code info.model_id}, {@code info.artifact_uri}, ...
+   */
+  public JsonNode createLoggedModel(String experimentId, String name, String sourceRunId, Map<String, String> params,
+      Map<String, String> tags) {
+    ObjectNode body = JSON.createObjectNode().put("experiment_id", experimentId).put("name", name)
+        .put("source_run_id", sourceRunId);
+    ArrayNode paramArray = body.putArray("params");
+    params.forEach((k, v) -> paramArray.addObject().put("key", truncate(k, 250)).put("value", truncate(v, 6000)));
+    ArrayNode tagArray = body.putArray("tags");
+    tags.forEach((k, v) -> tagArray.addObject().put("key", k).put("value", truncate(v, 5000)));
+    return post("logged-models", body).path("model");
+  }
+
+  /**
+   * Links a logged model to the run that produced it and logs the run's metrics on it (step 0), so the model's page
+   * in the MLflow UI shows them.
+   */
+  public void logModelOutput(String runId, String modelId, Map<String, Double> metrics) {
+    ObjectNode outputs = JSON.createObjectNode().put("run_id", runId);
+    outputs.putArray("models").addObject().put("model_id", modelId).put("step", 0);
+    post("runs/outputs", outputs);
+    long now = System.currentTimeMillis();
+    ObjectNode body = JSON.createObjectNode().put("run_id", runId);
+    ArrayNode metricArray = body.putArray("metrics");
+    metrics.forEach((k, v) -> {
+      if (Double.isFinite(v)) {
+        metricArray.addObject().put("key", k).put("value", v).put("timestamp", now).put("step", 0)
+            .put("model_id", modelId);
+      }
+    });
+    post("runs/log-batch", body);
+  }
+
+  /** A logged model: {@code info} (model_id, status, artifact_uri, ...) and {@code data} (params, metrics). */
+  public JsonNode loggedModel(String modelId) {
+    return get(API + "logged-models/" + encode(modelId)).path("model");
+  }
+
+  /** Marks a logged model READY once its artifacts are uploaded. */
+  public JsonNode finalizeLoggedModel(String modelId) {
+    ObjectNode body = JSON.createObjectNode().put("model_id", modelId).put("status", "LOGGED_MODEL_READY");
+    return send("PATCH logged-models", () -> HttpRequest.newBuilder(url(API + "logged-models/" + encode(modelId)))
+        .header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body.toString()))).path("model");
+  }
+
   public void setAlias(String name, String alias, String version) {
     post("registered-models/alias", JSON.createObjectNode().put("name", name).put("alias", alias)
         .put("version", version));
@@ -329,6 +411,14 @@ public final class MlflowClient {
             && message.contains("not found"));
   }
 
+  /**
+   * Whether an answer is MLflow 3's refusal of the request's Host header (its DNS-rebinding guard: the server only
+   * answers host names given in {@code --allowed-hosts}).
+   */
+  static boolean refusesHost(int status, String body) {
+    return status == 403 && body.startsWith("Invalid Host header");
+  }
+
   /** MLflow's error answer ({@code {"error_code": ..., "message": ...}}), or null when the body is not one. */
   private static JsonNode mlflowError(String body) {
     try {
@@ -377,6 +467,9 @@ public final class MlflowClient {
           error.path("error_code").asText() + ": " + error.path("message").asText());
     }
     String url = response.uri().toString().replaceAll("\\?.*", "");
+    if (refusesHost(status, text)) {
+      throw Errors.mlflowHostNotAllowed(base.toString(), base.getAuthority());
+    }
     if (status == 404 || status == 405) {
       // Not MLflow's JSON: a proxy's or web server's page, so the API is not at this address.
       throw Errors.serviceEndpointWrong("MLflow", base.toString(), url, "HTTP " + status + " " + summary(text));

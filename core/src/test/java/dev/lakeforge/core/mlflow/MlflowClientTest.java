@@ -153,6 +153,44 @@ class MlflowClientTest {
   }
 
   @Test
+  void aHostNameTheMlflow3ServerWasNotStartedWithIsExit2NamingIt() throws Exception {
+    // What the real server (MLflow 3, --allowed-hosts from scripts/mlflow-server.sh) answers a Host it does not
+    // allow, as it reaches it behind a proxy that passes the site's name on; a raw socket, since Java's HttpClient
+    // sets Host itself.
+    java.net.URI server = java.net.URI.create(direct());
+    String answer;
+    try (java.net.Socket socket = new java.net.Socket(server.getHost(), server.getPort())) {
+      socket.getOutputStream().write(("GET /api/2.0/mlflow/experiments/search?max_results=1 HTTP/1.0\r\n"
+          + "Host: mlflow.example.com\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertTrue(answer.startsWith("HTTP/1.1 403") || answer.startsWith("HTTP/1.0 403"), answer);
+    String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+    assertTrue(MlflowClient.refusesHost(403, body), body);
+
+    // That answer, given to the client: a config error naming the host and the server option, never a retry loop.
+    HttpServer refusing = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    refusing.createContext("/", exchange -> {
+      byte[] page = body.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(403, page.length);
+      exchange.getResponseBody().write(page);
+      exchange.close();
+    });
+    refusing.start();
+    try {
+      String host = "127.0.0.1:" + refusing.getAddress().getPort();
+      var e = assertThrows(LakeforgeException.class, () -> client("http://" + host).versionByAlias("m", "champion"));
+      assertEquals(2, e.exitCode());
+      assertEquals("Cannot use MLflow at http://" + host + ": the server refused the host name '" + host + "' (HTTP "
+          + "403 Invalid Host header; MLflow 3 answers only the host names it was started with). Fix: start the "
+          + "server with --allowed-hosts including " + host + " (scripts/mlflow-server.sh: MLFLOW_ALLOWED_HOSTS="
+          + host + "), or set registry.tracking_uri to a name it allows.", e.getMessage());
+    } finally {
+      refusing.stop(0);
+    }
+  }
+
+  @Test
   void onlyMlflowsOwnDoesNotExistAnswerMeansMissing() {
     assertTrue(MlflowClient.saysMissing(404, "{\"error_code\": \"RESOURCE_DOES_NOT_EXIST\", \"message\": \"Registered "
         + "Model with name=x not found\"}"));
