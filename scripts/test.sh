@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # All tests: unit tests of every module, then the end-to-end tests against the real flights data, a real MLflow
 # server on a free loopback port, and the real spark-submit of pyspark (same Spark version as the build).
-# LAKEFORGE_SPARK4=1 adds the Spark 4 line's tests (-Pspark4; see below); off by default.
+# Then the Spark 4 line's tests (-Pspark4; see below); LAKEFORGE_SPARK4=0 leaves them out.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -83,10 +83,10 @@ pytest_status=${PIPESTATUS[0]}
 set -e
 if [[ $status == 0 ]]; then status=$pytest_status; fi
 
-# Opt-in, off by default: the Spark 4 line (LAKEFORGE_SPARK4=1). Built with -Pspark4 into */target-spark4 (the
-# Spark 3.5 jars above stay as they are): every module's unit tests, then WeatherPipelineIT, the whole pipeline in one
+# The Spark 4 line (LAKEFORGE_SPARK4=0 skips it). Built with -Pspark4 into */target-spark4 (the Spark 3.5 jars above
+# stay as they are): every module's unit tests, then WeatherPipelineIT, the whole pipeline in one
 # JVM against the MLflow server above. Its own summary line; it counts in the exit status.
-if [[ ${LAKEFORGE_SPARK4:-0} == 1 ]]; then
+if [[ ${LAKEFORGE_SPARK4:-1} == 1 ]]; then
   spark4_start=$SECONDS
   rm -rf "$root"/*/target-spark4/surefire-reports "$root"/*/target-spark4/failsafe-reports
   set +e
