@@ -86,6 +86,7 @@ public record ModelDirectory(Path root) {
   public void save(TrainedModel model) {
     try {
       Files.createDirectories(root);
+      XGBoostSparkShim.beforeSave(model.sparkModel());
       ((MLWritable) model.sparkModel()).write().overwrite().save(sparkModel().toString());
       if (model.booster() != null) {
         Files.write(file(BOOSTER_UBJ), model.booster().toByteArray("ubj"));

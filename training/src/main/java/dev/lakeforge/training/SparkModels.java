@@ -69,9 +69,13 @@ public final class SparkModels {
 
   /** Loads a saved Spark model whatever its class: the class is read from the model's own metadata. */
   public static Transformer load(Path dir) {
-    Path metadata = dir.resolve("metadata").resolve("part-00000");
+    Path metadata = metadataFile(dir.resolve("metadata"));
     try {
       JsonNode saved = new ObjectMapper().readTree(Files.readAllLines(metadata).get(0));
+      if (XGBoostSparkShim.readsXGBoostModels(saved.path("class").asText())) {
+        return withSavedClassCount(XGBoostSparkShim.load(dir, saved),
+            saved.path("paramMap").path("num_class").asInt(0));
+      }
       Object model = Class.forName(saved.path("class").asText()).getMethod("load", String.class)
           .invoke(null, dir.toString());
       return withSavedClassCount((Transformer) model, saved.path("paramMap").path("num_class").asInt(0));
@@ -79,6 +83,23 @@ public final class SparkModels {
       throw Errors.inputUnreadable("Spark model", dir.toString(), "its metadata " + metadata + " is missing", e);
     } catch (ReflectiveOperationException e) {
       throw Errors.inputUnreadable("Spark model", dir.toString(), "its model class cannot be loaded: " + e, e);
+    }
+  }
+
+  /**
+   * The metadata's one part file: {@code part-00000} as Spark 3.5 writes it (saveAsTextFile), or Spark 4's
+   * {@code part-00000-<uuid>.txt} (a text DataFrame write).
+   */
+  private static Path metadataFile(Path metadata) {
+    Path classic = metadata.resolve("part-00000");
+    if (Files.exists(classic) || !Files.isDirectory(metadata)) {
+      return classic;
+    }
+    try (var files = Files.list(metadata)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("part-00000")).sorted().findFirst()
+          .orElse(classic);
+    } catch (IOException e) {
+      return classic;
     }
   }
 }
