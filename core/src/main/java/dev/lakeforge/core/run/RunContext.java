@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakeforge.core.config.LoadedConfig;
 import dev.lakeforge.core.config.PipelineConfig;
 import dev.lakeforge.core.config.S3Config;
+import dev.lakeforge.core.storage.Storage;
 import dev.lakeforge.core.table.Lake;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
 
@@ -23,7 +23,8 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
     PipelineConfig config = loaded.config();
     applyS3(config.lake().s3(), spark);
     return new RunContext(runId, runDate, profile, loaded, spark, new Lake(spark, config.lake().root()),
-        new RunManifests(Path.of(config.lake().state()), config.pipeline(), runDate.toString()),
+        new RunManifests(Storage.of(spark.sparkContext().hadoopConfiguration()), config.lake().state(),
+            config.pipeline(), runDate.toString()),
         BuildInfo.gitRevision());
   }
 
@@ -45,6 +46,14 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
     hadoop.set("fs.s3a.connection.establish.timeout", "5000");
     // Keep directory markers: no delete of fake parent directories after every file write (HADOOP-13230).
     hadoop.set("fs.s3a.directory.marker.retention", "keep");
+  }
+
+  /**
+   * Files of the lake that are not tables (models, reports, caches) on any Hadoop path, with the session's Hadoop
+   * settings (lake.s3 included).
+   */
+  public Storage storage() {
+    return Storage.of(spark.sparkContext().hadoopConfiguration());
   }
 
   public PipelineConfig config() {
