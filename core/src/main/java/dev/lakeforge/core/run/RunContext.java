@@ -21,19 +21,28 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
   public static RunContext create(String runId, LocalDate runDate, String profile, LoadedConfig loaded,
       SparkSession spark) {
     PipelineConfig config = loaded.config();
-    applyS3(config.lake().s3(), spark);
+    applyS3(config.lake().s3(), spark.sparkContext().hadoopConfiguration());
     return new RunContext(runId, runDate, profile, loaded, spark, new Lake(spark, config.lake().root()),
         new RunManifests(Storage.of(spark.sparkContext().hadoopConfiguration()), config.lake().state(),
             config.pipeline(), runDate.toString()),
         BuildInfo.gitRevision());
   }
 
+  /**
+   * Storage for work done before a session starts (e.g. `reproduce` resolving its model): Hadoop's defaults plus
+   * {@code lake.s3}, without the Spark profile's {@code spark.hadoop.*} settings.
+   */
+  public static Storage storage(PipelineConfig config) {
+    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+    applyS3(config.lake().s3(), hadoop);
+    return Storage.of(hadoop);
+  }
+
   /** Points s3a:// at the configured endpoint; credentials stay with the AWS provider chain. */
-  private static void applyS3(S3Config s3, SparkSession spark) {
+  private static void applyS3(S3Config s3, org.apache.hadoop.conf.Configuration hadoop) {
     if (s3 == null) {
       return;
     }
-    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     if (s3.endpoint() != null && !s3.endpoint().isBlank()) {
       hadoop.set("fs.s3a.endpoint", s3.endpoint());
       hadoop.set("fs.s3a.connection.ssl.enabled", String.valueOf(s3.endpoint().startsWith("https")));

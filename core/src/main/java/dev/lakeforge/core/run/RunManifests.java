@@ -32,6 +32,11 @@ public final class RunManifests {
     this(Storage.local(), stateRoot.toAbsolutePath().toString(), pipeline, runDate);
   }
 
+  /** Where the manifests live, and the files they name. */
+  public Storage storage() {
+    return storage;
+  }
+
   /** The run date's directory, qualified ({@code s3a://...} or an absolute local path). */
   public String dir() {
     return dir;
