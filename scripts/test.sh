@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # All tests: unit tests of every module, then the end-to-end tests against the real flights data, a real MLflow
 # server on a free loopback port, and the real spark-submit of pyspark (same Spark version as the build).
+# Then the Spark 4 line's tests (-Pspark4; see below); LAKEFORGE_SPARK4=0 leaves them out.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -71,6 +72,16 @@ faults_status=${PIPESTATUS[0]}
 set -e
 if [[ $status == 0 ]]; then status=$faults_status; fi
 
+# The Kubernetes manifests (deploy/): the Spark operator's API models and Kubernetes' schemas; no cluster.
+deploy_venv=$(scripts/venv.sh deploy -r deploy/requirements.txt)
+set +e
+"$deploy_venv/bin/python" -m pytest -p no:cacheprovider -q deploy/tests \
+  --junitxml="$root/target/pytest-reports/TEST-deploy.xml" 2>&1 | tee -a "$root/target/test-output.log" \
+  | grep --line-buffered -E "passed|failed|error|Error|FAILED"
+deploy_status=${PIPESTATUS[0]}
+set -e
+if [[ $status == 0 ]]; then status=$deploy_status; fi
+
 # The Airflow DAGs: import and graph tests, then both DAGs end to end with `airflow dags test`.
 airflow_venv=$(scripts/venv.sh airflow -r airflow-dags/requirements.txt -c airflow-dags/constraints.txt)
 set +e
@@ -81,6 +92,31 @@ AIRFLOW_HOME="$root/target/airflow-home" LAKEFORGE_E2E=1 PATH="$airflow_venv/bin
 pytest_status=${PIPESTATUS[0]}
 set -e
 if [[ $status == 0 ]]; then status=$pytest_status; fi
+
+# The Spark 4 line (LAKEFORGE_SPARK4=0 skips it). Built with -Pspark4 into */target-spark4 (the Spark 3.5 jars above
+# stay as they are): every module's unit tests, then WeatherPipelineIT, the whole pipeline in one
+# JVM against the MLflow server above. Its own summary line; it counts in the exit status.
+if [[ ${LAKEFORGE_SPARK4:-1} == 1 ]]; then
+  spark4_start=$SECONDS
+  rm -rf "$root"/*/target-spark4/surefire-reports "$root"/*/target-spark4/failsafe-reports
+  set +e
+  mvn -B -Pspark4 verify -DskipITs=false -Dit.test=WeatherPipelineIT -Dfailsafe.failIfNoSpecifiedTests=false "$@" 2>&1 \
+    | tee "$root/target/test-output-spark4.log" | grep --line-buffered -E \
+    "Tests run:|FAIL|ERROR\]|BUILD|Reactor Summary|SUCCESS \[|lakeforge: "
+  spark4_status=${PIPESTATUS[0]}
+  set -e
+  python3 - "$root" "$(( SECONDS - spark4_start ))" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+root, seconds = sys.argv[1], int(sys.argv[2])
+passed = failed = skipped = 0
+for f in glob.glob(root + "/*/target-spark4/surefire-reports/TEST-*.xml") + glob.glob(root + "/*/target-spark4/failsafe-reports/TEST-*.xml"):
+    s = ET.parse(f).getroot()
+    t, fl, er, sk = (int(s.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+    passed += t - fl - er - sk; failed += fl + er; skipped += sk
+print(f"spark4: {passed} passed, {failed} failed, {skipped} skipped in {seconds // 60} min {seconds % 60} s")
+PY
+  if [[ $status == 0 ]]; then status=$spark4_status; fi
+fi
 
 # One closing line over every module: surefire (unit) and failsafe (end-to-end) reports.
 python3 - "$root" <<'PY'

@@ -1,8 +1,8 @@
 package dev.lakeforge.etl;
 
+import static dev.lakeforge.core.spark.SqlExpressions.expr;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;

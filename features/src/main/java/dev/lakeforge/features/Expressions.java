@@ -1,6 +1,6 @@
 package dev.lakeforge.features;
 
-import static org.apache.spark.sql.functions.expr;
+import static dev.lakeforge.core.spark.SqlExpressions.expr;
 
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.error.LibraryMessage;

@@ -108,6 +108,7 @@ public record ModelDirectory(Storage storage, String root) {
   /** Writes the Spark model, the booster files (XGBoost), importance and curves. */
   public void save(TrainedModel model) {
     try {
+      XGBoostSparkShim.beforeSave(model.sparkModel());
       ((MLWritable) model.sparkModel()).write().overwrite().save(sparkModel());
       if (model.booster() != null) {
         // The booster's bytes straight to the store: no local model file to clean up.

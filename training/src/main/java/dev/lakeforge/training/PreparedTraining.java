@@ -26,6 +26,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The training set version, its features, split and class weights, checked and cached, ready for a trainer: what
@@ -39,6 +41,7 @@ public final class PreparedTraining implements AutoCloseable {
   final List<String> featureTypes;
   final TrainerInput input;
   final TrainingDevice device;
+  private static final Logger LOG = LoggerFactory.getLogger(PreparedTraining.class);
   final long trainingRows;
   final long validationRows;
   /** The label value of each class index (classification), or null (regression); see {@link LabelClasses}. */
@@ -119,6 +122,10 @@ public final class PreparedTraining implements AutoCloseable {
       train = train.withColumn(FeatureTable.LABEL, LabelClasses.toIndex(col(FeatureTable.LABEL), labelClasses));
       validation = validation.withColumn(FeatureTable.LABEL,
           LabelClasses.toIndex(col(FeatureTable.LABEL), labelClasses));
+    }
+    if (trainer instanceof XGBoostTrainer) {
+      NativeMemoryCheck.warning(trainingRows, features.size(), training.workers(), context.spark().sparkContext().conf())
+          .ifPresent(LOG::warn);
     }
     train = trainer.cacheLayout(train, training.workers()).persist(StorageLevel.MEMORY_AND_DISK());
     validation = validation.persist(StorageLevel.MEMORY_AND_DISK());

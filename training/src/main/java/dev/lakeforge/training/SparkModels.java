@@ -76,13 +76,17 @@ public final class SparkModels {
   /** As {@link #load(Path)}, from any Hadoop path (the active session's Hadoop settings reach s3a://). */
   public static Transformer load(String dir) {
     Storage storage = Storage.of(SparkSession.active().sparkContext().hadoopConfiguration());
-    String metadata = storage.resolve(dir, "metadata", "part-00000");
+    String metadata = metadataFile(storage, storage.resolve(dir, "metadata"));
     try {
       if (!storage.isFile(metadata)) {
         throw new IOException("no such file");
       }
       JsonNode saved = new ObjectMapper().readTree(storage.readString(metadata).lines().findFirst().orElseThrow(
           () -> new IndexOutOfBoundsException("empty")));
+      if (XGBoostSparkShim.readsXGBoostModels(saved.path("class").asText())) {
+        return withSavedClassCount(XGBoostSparkShim.load(storage, dir, saved),
+            saved.path("paramMap").path("num_class").asInt(0));
+      }
       Object model = Class.forName(saved.path("class").asText()).getMethod("load", String.class)
           .invoke(null, dir);
       return withSavedClassCount((Transformer) model, saved.path("paramMap").path("num_class").asInt(0));
@@ -91,5 +95,18 @@ public final class SparkModels {
     } catch (ReflectiveOperationException e) {
       throw Errors.inputUnreadable("Spark model", dir.toString(), "its model class cannot be loaded: " + e, e);
     }
+  }
+
+  /**
+   * The metadata's one part file: {@code part-00000} as Spark 3.5 writes it (saveAsTextFile), or Spark 4's
+   * {@code part-00000-<uuid>.txt} (a text DataFrame write).
+   */
+  private static String metadataFile(Storage storage, String metadata) {
+    String classic = storage.resolve(metadata, "part-00000");
+    if (storage.isFile(classic) || !storage.isDirectory(metadata)) {
+      return classic;
+    }
+    return storage.list(metadata).stream().filter(name -> name.startsWith("part-00000")).findFirst()
+        .map(name -> storage.resolve(metadata, name)).orElse(classic);
   }
 }

@@ -75,7 +75,8 @@ class TrainStageTest {
         "same data, config and seed: same booster");
     assertEquals(List.of("x", "z"), dir.info().features());
 
-    var model = (XGBoostClassificationModel) XGBoostClassificationModel.load(dir.sparkModel().toString());
+    // Through SparkModels.load, as evaluate and score read it (on Spark 4 xgboost4j-spark's own reader cannot run)
+    var model = (XGBoostClassificationModel) SparkModels.load(dir.sparkModel());
     List<Row> scored = model.transform(SparkModels.withFeatureVector(
             ctx.lake().read(TableRef.parse("training_sets.toy"), "features").rows(), List.of("x", "z")))
         .select(org.apache.spark.sql.functions.col("x"), org.apache.spark.sql.functions.col("z"),
