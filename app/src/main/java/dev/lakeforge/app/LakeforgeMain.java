@@ -219,9 +219,9 @@ public final class LakeforgeMain implements Runnable {
   @Command(name = "register", mixinStandardHelpOptions = true,
       description = "Log the model to MLflow, register a version and move the alias when blessed.")
   static final class Register extends StageCommand {
-    @Option(names = "--from", paramLabel = "DIR", description = "Register this model directory instead of the "
-        + "run date's trained model")
-    Path from;
+    @Option(names = "--from", paramLabel = "DIR", description = "Register this model directory (a local path or "
+        + "any Hadoop path such as s3a://bucket/models/...) instead of the run date's trained model")
+    String from;
 
     @Option(names = "--force", description = "Move the alias even if the model was not blessed")
     boolean force;
@@ -306,6 +306,11 @@ public final class LakeforgeMain implements Runnable {
       return pipeline(loaded);
     }
 
+    /** A lake path for people: a URI (s3a://...) as it is, a local path made absolute. */
+    private static String where(String path) {
+      return path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") ? path : Path.of(path).toAbsolutePath().toString();
+    }
+
     @Override
     public Integer call() {
       var results = new StageRunner(System.out).run(options, this::stages);
@@ -315,9 +320,9 @@ public final class LakeforgeMain implements Runnable {
         var register = results.stream().filter(r -> r.stage().equals(RegisterStage.NAME)).findFirst();
         var score = results.stream().filter(r -> r.stage().equals(ScoreStage.NAME)).findFirst();
         System.out.println();
-        System.out.println("Tables:   " + Path.of(config.lake().root()).toAbsolutePath() + " (bronze, silver, "
+        System.out.println("Tables:   " + where(config.lake().root()) + " (bronze, silver, "
             + "quarantine, features, training_sets)");
-        score.ifPresent(s -> System.out.println("Export:   " + Path.of(s.output(ScoreStage.EXPORT)).toAbsolutePath()));
+        score.ifPresent(s -> System.out.println("Export:   " + where(s.output(ScoreStage.EXPORT))));
         register.ifPresent(r -> System.out.println("MLflow:   " + r.output("tracking_uri") + "/#/models/"
             + config.registry().modelName() + " (" + r.output("model_uri") + ", alias " + r.output("alias") + ")"));
         System.out.printf("Total:    %.1f s%n", results.stream().mapToLong(r -> r.millis()).sum() / 1000.0);

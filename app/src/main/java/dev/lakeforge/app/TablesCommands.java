@@ -7,7 +7,6 @@ import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableTags;
 import dev.lakeforge.core.table.TableVersion;
 import dev.lakeforge.etl.TableProfiler;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -119,20 +118,20 @@ final class TablesCommands {
     @Option(names = "--table", required = true, paramLabel = "TABLE", description = "e.g. silver.flights@v3")
     String table;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Default: <lake.state>/<pipeline>/profiles")
-    Path out;
+    @Option(names = "--out", paramLabel = "DIR", description = "Any Hadoop path. Default: "
+        + "<lake.state>/<pipeline>/profiles")
+    String out;
 
     @Override
     public Integer call() {
       RunContext ctx = StageRunner.context(options);
       TableProfiler profiler = new TableProfiler();
       TableProfiler.Profile profile = profiler.run(ctx.lake(), TableRef.parse(table));
-      Path dir = out != null ? out
-          : Path.of(ctx.config().lake().state(), ctx.config().pipeline(), "profiles");
-      Path html = profiler.write(profile, dir);
+      String dir = out != null ? out
+          : ctx.storage().resolve(ctx.config().lake().state(), ctx.config().pipeline(), "profiles");
+      String html = profiler.write(ctx.storage(), profile, dir);
       System.out.printf("profiled %s@v%d: %,d rows, %d columns%n  %s%n  %s%n", profile.table(), profile.version(),
-          profile.rows(), profile.columns().size(), html.toAbsolutePath(),
-          html.resolveSibling(html.getFileName().toString().replace(".html", ".json")).toAbsolutePath());
+          profile.rows(), profile.columns().size(), html, html.replaceAll("\\.html$", ".json"));
       return 0;
     }
   }

@@ -67,7 +67,7 @@ public final class ScorerBenchmark {
       }
       r++;
     }
-    ScorerModel model = ScorerModel.fromDirectory(dir.root(), dir.root().toString());
+    ScorerModel model = ScorerModel.fromDirectory(Path.of(dir.root()), dir.root());
     CsvScorer scorer = new CsvScorer(model, BATCH);
     int width = features.size();
 

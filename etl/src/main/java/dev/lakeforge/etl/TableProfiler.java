@@ -19,12 +19,13 @@ import static org.apache.spark.sql.functions.to_json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lakeforge.core.spark.ColumnNames;
+import dev.lakeforge.core.storage.Storage;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -132,18 +133,21 @@ public final class TableProfiler {
     return new Profile(frame.version().table(), frame.version().version(), total, columns);
   }
 
-  /** Writes the profile as JSON and HTML into {@code dir}; returns the HTML path. */
-  public Path write(Profile profile, Path dir) {
+  /** Writes the profile as JSON and HTML into {@code dir} (any Hadoop path), each in one commit; returns the HTML. */
+  public String write(Storage storage, Profile profile, String dir) {
+    String base = storage.resolve(storage.qualify(dir), profile.table() + "@v" + profile.version());
     try {
-      Files.createDirectories(dir);
-      String base = profile.table() + "@v" + profile.version();
-      JSON.writeValue(dir.resolve(base + ".json").toFile(), profile);
-      Path html = dir.resolve(base + ".html");
-      Files.writeString(html, ProfileHtml.render(profile));
-      return html;
+      storage.commit(base + ".json", JSON.writeValueAsBytes(profile));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    storage.commit(base + ".html", ProfileHtml.render(profile).getBytes(StandardCharsets.UTF_8));
+    return base + ".html";
+  }
+
+  /** As {@link #write(Storage, Profile, String)} into a local directory. */
+  public Path write(Profile profile, Path dir) {
+    return Path.of(write(Storage.local(), profile, dir.toAbsolutePath().toString()));
   }
 
   private static Double nullable(Row row, String field) {

@@ -31,8 +31,6 @@ import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.PreparedTraining;
 import dev.lakeforge.training.SparkModels;
 import dev.lakeforge.training.TrainStage;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -79,8 +77,8 @@ public final class EvaluateStage implements Stage {
 
   @Override
   public StageResult run(RunContext context) {
-    ModelDirectory dir = new ModelDirectory(Path.of(TrainStage.latestModel(context.manifests())
-        .output(TrainStage.MODEL_DIR)));
+    ModelDirectory dir = new ModelDirectory(context.storage(), TrainStage.latestModel(context.manifests())
+        .output(TrainStage.MODEL_DIR));
     ModelDirectory.Info info = dir.info();
     EvaluationConfig config = context.config().evaluation();
     StageResult.Builder result = context.result(NAME);
@@ -154,8 +152,8 @@ public final class EvaluateStage implements Stage {
     }
 
     Optional<RegisteredModel> champion = champion(context, config);
-    Map<String, Double> championMetrics = champion.map(c -> c.directory().root().toAbsolutePath()
-            .equals(dir.root().toAbsolutePath()) ? metrics : championMetrics(c, info, table, validation, config))
+    Map<String, Double> championMetrics = champion.map(c -> c.directory().root()
+            .equals(dir.root()) ? metrics : championMetrics(c, info, table, validation, config))
         .orElse(null);
     List<Gates.Verdict> verdicts = Gates.apply(config.gates(), metrics, championMetrics,
         champion.map(RegisteredModel::label).orElse(null));
@@ -171,7 +169,7 @@ public final class EvaluateStage implements Stage {
     curvesPlot(dir, info).ifPresent(png -> plots.put("learning_curves.png", png));
 
     String modelName = (context.config().registry() == null ? "model" : context.config().registry().modelName())
-        + " " + dir.root().getFileName();
+        + " " + new org.apache.hadoop.fs.Path(dir.root()).getName();
     Evaluation evaluation = new Evaluation(modelName, info.algorithm(), info.task(),
         metrics, blessed, reasons, verdicts, champion.map(RegisteredModel::label).orElse(null), championMetrics,
         slices, confusion, classes, calibration, drift, driftReference, table.version().toString(),
@@ -179,8 +177,8 @@ public final class EvaluateStage implements Stage {
         context.manifests().lineage(LINEAGE_STAGES), List.copyOf(plots.keySet()));
     dir.writeJson(ModelDirectory.EVALUATION, evaluation);
     if (config.report()) {
-      Path report = EvaluationReport.write(dir.root().resolve(EvaluationReport.DIRECTORY), evaluation, plots);
-      result.output(REPORT, report.toAbsolutePath().toString());
+      result.output(REPORT, EvaluationReport.write(dir.storage(), dir.file(EvaluationReport.DIRECTORY), evaluation,
+          plots));
     }
     metrics.forEach((k, v) -> result.metric(k, v));
     result.output(BLESSED, String.valueOf(blessed)).output(TrainStage.MODEL_DIR, dir.root().toString());
@@ -253,12 +251,13 @@ public final class EvaluateStage implements Stage {
           + "model and its champion alias");
     }
     return RegisteredModel.byAlias(new MlflowClient(context.config().registry(), env),
-        context.config().registry().modelName(), context.config().registry().alias(), registryCache(context.config()));
+        context.config().registry().modelName(), context.config().registry().alias(), context.storage(),
+        registryCache(context.config()));
   }
 
   /** Where registered models that are not on this machine are downloaded to. */
-  public static Path registryCache(PipelineConfig config) {
-    return Path.of(config.lake().models(), config.pipeline(), "registry");
+  public static String registryCache(PipelineConfig config) {
+    return config.lake().models() + "/" + config.pipeline() + "/registry";
   }
 
   /** The champion's metrics on exactly the rows the new model was evaluated on. */
@@ -316,7 +315,7 @@ public final class EvaluateStage implements Stage {
   }
 
   private static Optional<byte[]> importancePlot(ModelDirectory dir) {
-    if (!Files.isRegularFile(dir.file(ModelDirectory.IMPORTANCE))) {
+    if (!dir.has(ModelDirectory.IMPORTANCE)) {
       return Optional.empty();
     }
     Map<String, Map<String, Double>> importance = dir.readJson(ModelDirectory.IMPORTANCE,
@@ -331,7 +330,7 @@ public final class EvaluateStage implements Stage {
 
   /** The curves of one metric (log loss when recorded), training and validation on one plot. */
   private static Optional<byte[]> curvesPlot(ModelDirectory dir, ModelDirectory.Info info) {
-    if (!Files.isRegularFile(dir.file(ModelDirectory.CURVES))) {
+    if (!dir.has(ModelDirectory.CURVES)) {
       return Optional.empty();
     }
     Map<String, List<Double>> curves = dir.readJson(ModelDirectory.CURVES, new TypeReference<>() {});

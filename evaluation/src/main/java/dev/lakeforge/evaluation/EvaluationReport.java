@@ -1,10 +1,7 @@
 package dev.lakeforge.evaluation;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import dev.lakeforge.core.storage.Storage;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -15,7 +12,8 @@ import java.util.Set;
 
 /**
  * One self-contained HTML page per evaluation (plots inlined as PNG data URIs, no scripts, no external files) and
- * the same plots as PNG files beside it. Written to a temporary name and moved, so a reader never sees half a page.
+ * the same plots as PNG files beside it, on any Hadoop path. The page is written last in one commit
+ * ({@link Storage#commit}), so a reader never sees half a page, nor a page whose plots are not written yet.
  */
 public final class EvaluationReport {
   public static final String DIRECTORY = "evaluation";
@@ -24,18 +22,13 @@ public final class EvaluationReport {
   private EvaluationReport() {}
 
   /** Writes the plots and the report into {@code dir}; returns the report's path. */
-  public static Path write(Path dir, Evaluation e, Map<String, byte[]> plots) {
-    try {
-      Files.createDirectories(dir);
-      for (Map.Entry<String, byte[]> plot : plots.entrySet()) {
-        Files.write(dir.resolve(plot.getKey()), plot.getValue());
-      }
-      Path tmp = dir.resolve(FILE + ".tmp");
-      Files.writeString(tmp, html(e, plots));
-      return Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException ex) {
-      throw new UncheckedIOException("Cannot write the evaluation report to " + dir, ex);
+  public static String write(Storage storage, String dir, Evaluation e, Map<String, byte[]> plots) {
+    for (Map.Entry<String, byte[]> plot : plots.entrySet()) {
+      storage.write(storage.resolve(dir, plot.getKey()), plot.getValue());
     }
+    String report = storage.resolve(dir, FILE);
+    storage.commit(report, html(e, plots).getBytes(StandardCharsets.UTF_8));
+    return report;
   }
 
   static String html(Evaluation e, Map<String, byte[]> plots) {

@@ -232,7 +232,7 @@ class EvaluateStageTest {
     // The run's directory is used only while it holds the files the run registered (their digest in a tag).
     Path cache = Files.createTempDirectory("registry-cache");
     String same = RegisteredModel.modelDigest(new ModelDirectory(trained));
-    assertEquals(trained, championTagged(mlflow, model, trained, same, cache).directory().root());
+    assertEquals(trained.toString(), championTagged(mlflow, model, trained, same, cache).directory().root());
     LakeforgeException changed = assertThrows(LakeforgeException.class,
         () -> championTagged(mlflow, model, trained, "0".repeat(64), cache));
     assertEquals(2, changed.exitCode(), changed.getMessage());

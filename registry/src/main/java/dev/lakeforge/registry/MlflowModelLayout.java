@@ -3,16 +3,14 @@ package dev.lakeforge.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.lakeforge.training.ModelDirectory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * Lays out a trained model as an MLflow model directory: an {@code MLmodel} file with the {@code xgboost} flavor
+ * Lays out a trained model as the files of an MLflow model directory: an {@code MLmodel} file with the {@code xgboost} flavor
  * (the native UBJ booster) and the {@code python_function} flavor, with an input signature, so Python users can
  * {@code mlflow.pyfunc.load_model("models:/name@champion")}.
  */
@@ -23,16 +21,16 @@ final class MlflowModelLayout {
 
   private MlflowModelLayout() {}
 
-  static Path write(ModelDirectory model, String mlflowRunId, String mlflowVersion, Path target) {
-    return write(model, mlflowRunId, mlflowVersion, null, ARTIFACT_PATH, target);
+  static Map<String, byte[]> files(ModelDirectory model, String mlflowRunId, String mlflowVersion) {
+    return files(model, mlflowRunId, mlflowVersion, null, ARTIFACT_PATH);
   }
 
   /**
    * @param modelId      the MLflow 3 logged model the layout is uploaded to, or null for a run's artifacts
    * @param artifactPath where the layout lives: {@code model} in the run, or the logged model's artifact URI
    */
-  static Path write(ModelDirectory model, String mlflowRunId, String mlflowVersion, String modelId,
-      String artifactPath, Path target) {
+  static Map<String, byte[]> files(ModelDirectory model, String mlflowRunId, String mlflowVersion, String modelId,
+      String artifactPath) {
     ModelDirectory.Info info = model.info();
     ObjectMapper json = new ObjectMapper();
     ArrayNode inputs = json.createArrayNode();
@@ -64,24 +62,24 @@ final class MlflowModelLayout {
         modelId == null ? "" : "model_id: " + modelId + "\n", modelId == null ? UUID.randomUUID().toString()
             .replace("-", "") : modelId, mlflowRunId, inputs.toString().replace("'", "''"),
         Instant.now().toString().replace("T", " ").replace("Z", ""));
-    try {
-      Files.createDirectories(target);
-      Files.writeString(target.resolve("MLmodel"), mlmodel);
-      // What loading needs: an MLflow that reads this MLmodel format (written as mlflowVersion writes it) and the
-      // XGBoost that reads the booster; pinning one MLflow would warn every user of a newer one.
-      Files.writeString(target.resolve("requirements.txt"), "mlflow>=" + mlflowVersion + "\n" + XGBOOST_PY + "\n");
-      Files.writeString(target.resolve("python_env.yaml"), """
-          python: 3.11.7
-          build_dependencies:
-          - pip
-          dependencies:
-          - -r requirements.txt
-          """);
-      Files.copy(model.file(ModelDirectory.BOOSTER_UBJ), target.resolve(ModelDirectory.BOOSTER_UBJ),
-          StandardCopyOption.REPLACE_EXISTING);
-      return target;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot lay out the MLflow model in " + target, e);
-    }
+    // Built in memory and uploaded from there: nothing of it is written to the driver's disk or the model directory.
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put("MLmodel", utf8(mlmodel));
+    // What loading needs: an MLflow that reads this MLmodel format (written as mlflowVersion writes it) and the
+    // XGBoost that reads the booster; pinning one MLflow would warn every user of a newer one.
+    files.put("requirements.txt", utf8("mlflow>=" + mlflowVersion + "\n" + XGBOOST_PY + "\n"));
+    files.put("python_env.yaml", utf8("""
+        python: 3.11.7
+        build_dependencies:
+        - pip
+        dependencies:
+        - -r requirements.txt
+        """));
+    files.put(ModelDirectory.BOOSTER_UBJ, model.storage().read(model.file(ModelDirectory.BOOSTER_UBJ)));
+    return files;
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -16,8 +16,6 @@ import dev.lakeforge.evaluation.Evaluation;
 import dev.lakeforge.evaluation.EvaluationReport;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.TrainStage;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,15 +43,15 @@ public final class RegisterStage implements Stage {
 
   private static final TypeReference<Map<String, List<Double>>> CURVES_TYPE = new TypeReference<>() {};
 
-  private final Optional<Path> fromDir;
+  private final Optional<String> fromDir;
   private final boolean force;
   private final Map<String, String> env;
 
   /**
-   * @param fromDir a model directory to register instead of this run date's trained model
+   * @param fromDir a model directory (any Hadoop path) to register instead of this run date's trained model
    * @param force   move the alias even when the model was not blessed
    */
-  public RegisterStage(Optional<Path> fromDir, boolean force, Map<String, String> env) {
+  public RegisterStage(Optional<String> fromDir, boolean force, Map<String, String> env) {
     this.fromDir = fromDir;
     this.force = force;
     this.env = env;
@@ -67,20 +65,20 @@ public final class RegisterStage implements Stage {
   @Override
   public StageResult run(RunContext context) {
     RegistryConfig config = context.config().registry();
-    ModelDirectory model = new ModelDirectory(fromDir.orElseGet(() -> Path.of(
-        TrainStage.latestModel(context.manifests()).output(TrainStage.MODEL_DIR))));
-    if (!Files.isRegularFile(model.file(ModelDirectory.INFO))) {
-      throw Errors.inputMissing("model directory", model.root().toString(),
+    ModelDirectory model = new ModelDirectory(context.storage(), fromDir.orElseGet(() ->
+        TrainStage.latestModel(context.manifests()).output(TrainStage.MODEL_DIR)));
+    if (!model.has(ModelDirectory.INFO)) {
+      throw Errors.inputMissing("model directory", model.root(),
           "pass a directory written by `lakeforge train` (it holds " + ModelDirectory.INFO + ")");
     }
-    Evaluation evaluation = Files.isRegularFile(model.file(ModelDirectory.EVALUATION))
+    Evaluation evaluation = model.has(ModelDirectory.EVALUATION)
         ? model.readJson(ModelDirectory.EVALUATION, Evaluation.class) : null;
     ModelDirectory.Info info = model.info();
     StageResult.Builder result = context.result(NAME);
 
     MlflowClient mlflow = new MlflowClient(config, env);
     String experimentId = mlflow.experimentId(config.experiment());
-    String modelDir = model.root().toAbsolutePath().toString();
+    String modelDir = model.root();
     Map<String, String> tags = tags(context, info);
     Optional<JsonNode> existing = mlflow.findRunByTag(experimentId, TAG_MODEL_DIR, modelDir);
     if (existing.isPresent() && !"FINISHED".equals(existing.get().path("info").path("status").asText())) {
@@ -118,7 +116,6 @@ public final class RegisterStage implements Stage {
       mlflow.logBatch(runId, params, evaluation == null ? Map.of() : evaluation.metrics(),
           evaluationTags(evaluation));
       if (hasBooster(model)) { // MLlib models have only the Spark model
-        Path staging = model.root().resolve("mlflow-model");
         Optional<String> server = mlflow.serverVersion().filter(MlflowClient::hasLoggedModels);
         if (server.isPresent()) {
           // MLflow 3: the model is a logged model with its own params, metrics and artifacts, as mlflow.*.log_model
@@ -129,30 +126,30 @@ public final class RegisterStage implements Stage {
               modelParams, tags).path("info");
           String modelId = logged.path("model_id").asText();
           String location = logged.path("artifact_uri").asText();
-          mlflow.uploadDirectory(location, "", MlflowModelLayout.write(model, runId, server.get(), modelId,
-              location, staging));
+          MlflowModelLayout.files(model, runId, server.get(), modelId, location)
+              .forEach((name, bytes) -> mlflow.uploadBytes(location, name, bytes));
           mlflow.logModelOutput(runId, modelId, evaluation == null ? Map.of() : evaluation.metrics());
           mlflow.finalizeLoggedModel(modelId);
           mlflow.logBatch(runId, Map.of(), Map.of(), Map.of(TAG_LOGGED_MODEL, modelId));
         } else {
-          mlflow.uploadDirectory(artifactUri, MlflowModelLayout.ARTIFACT_PATH,
-              MlflowModelLayout.write(model, runId, MLFLOW_VERSION, staging));
+          MlflowModelLayout.files(model, runId, MLFLOW_VERSION).forEach((name, bytes) ->
+              mlflow.uploadBytes(artifactUri, MlflowModelLayout.ARTIFACT_PATH + "/" + name, bytes));
         }
       }
-      mlflow.uploadDirectory(artifactUri, "spark-model", model.sparkModel());
+      mlflow.uploadDirectory(artifactUri, "spark-model", model.storage(), model.sparkModel());
       writeTrainingSetSchema(context, info, model);
       for (String file : List.of(ModelDirectory.INFO, ModelDirectory.IMPORTANCE, ModelDirectory.EVALUATION,
           ModelDirectory.CURVES, ModelDirectory.BOOSTER_JSON, TRAINING_SET_SCHEMA)) {
-        if (Files.isRegularFile(model.file(file))) {
-          mlflow.uploadFile(artifactUri, "lakeforge/" + file, model.file(file));
+        if (model.has(file)) {
+          mlflow.uploadBytes(artifactUri, "lakeforge/" + file, model.storage().read(model.file(file)));
         }
       }
-      if (Files.isRegularFile(model.file(ModelDirectory.CURVES))) { // per-round curves as step metrics
+      if (model.has(ModelDirectory.CURVES)) { // per-round curves as step metrics
         mlflow.logCurves(runId, model.readJson(ModelDirectory.CURVES, CURVES_TYPE));
       }
-      Path report = model.root().resolve(EvaluationReport.DIRECTORY);
-      if (Files.isDirectory(report)) { // the HTML report and its PNG plots
-        mlflow.uploadDirectory(artifactUri, EvaluationReport.DIRECTORY, report);
+      String report = model.file(EvaluationReport.DIRECTORY);
+      if (model.storage().isDirectory(report)) { // the HTML report and its PNG plots
+        mlflow.uploadDirectory(artifactUri, EvaluationReport.DIRECTORY, model.storage(), report);
       }
       mlflow.finishRun(runId);
       result.metric("trial_runs", SweepTrialRuns.log(context, mlflow, experimentId, runId, model));
@@ -204,16 +201,13 @@ public final class RegisterStage implements Stage {
 
   /** The exact training set version's Spark schema (every column, type and nullability), for the artifacts. */
   private static void writeTrainingSetSchema(RunContext context, ModelDirectory.Info info, ModelDirectory model) {
-    try {
-      Files.writeString(model.file(TRAINING_SET_SCHEMA), context.lake()
-          .read(TableRef.parse(info.trainingSet()), "training-set").rows().schema().prettyJson());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Cannot write " + model.file(TRAINING_SET_SCHEMA), e);
-    }
+    model.storage().commit(model.file(TRAINING_SET_SCHEMA), context.lake()
+        .read(TableRef.parse(info.trainingSet()), "training-set").rows().schema().prettyJson()
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static boolean hasBooster(ModelDirectory model) {
-    return Files.isRegularFile(model.file(ModelDirectory.BOOSTER_UBJ));
+    return model.has(ModelDirectory.BOOSTER_UBJ);
   }
 
   /** Identity and lineage: every table@version the model's data came through, from the run manifests. */

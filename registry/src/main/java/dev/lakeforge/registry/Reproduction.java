@@ -12,10 +12,6 @@ import dev.lakeforge.evaluation.EvaluateStage;
 import dev.lakeforge.evaluation.RegisteredModel;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.TrainStage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +34,8 @@ public record Reproduction(RegisteredModel registered, List<String> overrides, L
 
   public static Reproduction plan(PipelineConfig config, Map<String, String> env, dev.lakeforge.core.mlflow.ModelUri uri) {
     MlflowClient mlflow = new MlflowClient(config.registry(), env);
-    RegisteredModel registered = RegisteredModel.resolve(mlflow, uri, EvaluateStage.registryCache(config));
+    RegisteredModel registered = RegisteredModel.resolve(mlflow, uri, RunContext.storage(config),
+        EvaluateStage.registryCache(config));
     ModelDirectory.Info info = registered.directory().info();
     JsonNode run = mlflow.getRun(registered.runId());
     List<String> overrides = new ArrayList<>(List.of("training=null"));
@@ -83,14 +80,14 @@ public record Reproduction(RegisteredModel registered, List<String> overrides, L
 
       @Override
       public StageResult run(RunContext context) {
-        ModelDirectory retrained = new ModelDirectory(Path.of(context.manifests()
-            .require(TrainStage.NAME, "the retrained model").output(TrainStage.MODEL_DIR)));
+        ModelDirectory retrained = new ModelDirectory(context.storage(), context.manifests()
+            .require(TrainStage.NAME, "the retrained model").output(TrainStage.MODEL_DIR));
         ModelDirectory original = registered.directory();
         boolean identical = sameBooster(original, retrained);
         return context.result(NAME)
             .metric(IDENTICAL, identical)
             .output("registered", registered.label() + " (" + original.root() + ")")
-            .output("retrained", retrained.root().toString())
+            .output("retrained", retrained.root())
             .output("training_set", retrained.info().trainingSet() + " (registered: " + trainingSet + ")")
             .build();
       }
@@ -100,12 +97,8 @@ public record Reproduction(RegisteredModel registered, List<String> overrides, L
   /** Byte equality of the native booster, UBJ when both have it, else the JSON form the registry keeps. */
   static boolean sameBooster(ModelDirectory a, ModelDirectory b) {
     for (String file : List.of(ModelDirectory.BOOSTER_UBJ, ModelDirectory.BOOSTER_JSON)) {
-      if (Files.isRegularFile(a.file(file)) && Files.isRegularFile(b.file(file))) {
-        try {
-          return Arrays.equals(Files.readAllBytes(a.file(file)), Files.readAllBytes(b.file(file)));
-        } catch (IOException e) {
-          throw new UncheckedIOException("Cannot compare " + a.file(file) + " with " + b.file(file), e);
-        }
+      if (a.has(file) && b.has(file)) {
+        return Arrays.equals(a.storage().read(a.file(file)), b.storage().read(b.file(file)));
       }
     }
     throw Errors.usage("Cannot compare the retrained model with " + a.root() + ": one of them has no XGBoost booster",

@@ -34,7 +34,7 @@ final class SweepTrialRuns {
   /** Logs the trials when {@code model} came from this run date's sweep; returns how many. */
   static int log(RunContext context, MlflowClient mlflow, String experimentId, String parentRunId,
       ModelDirectory model) {
-    String dir = model.root().toAbsolutePath().toString();
+    String dir = model.root();
     Optional<StageResult> sweep = context.manifests().find(SweepStage.NAME)
         .filter(s -> dir.equals(s.output(TrainStage.MODEL_DIR)));
     Optional<TableVersion> trials = sweep.flatMap(s -> s.writes().stream()

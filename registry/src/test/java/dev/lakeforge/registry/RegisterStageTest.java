@@ -157,7 +157,7 @@ class RegisterStageTest {
     // The registered model read back by alias is the trained one.
     RegisteredModel champion = RegisteredModel.resolve(mlflow,
         dev.lakeforge.core.mlflow.ModelUri.parse("models:/" + model + "@champion"), Files.createTempDirectory("cache"));
-    assertEquals(Path.of(trained.output(TrainStage.MODEL_DIR)), champion.directory().root());
+    assertEquals(trained.output(TrainStage.MODEL_DIR), champion.directory().root());
 
     // Python's pyfunc loader predicts what the Spark model predicts, row by row.
     String python = System.getenv("LAKEFORGE_PYFUNC_PYTHON");

@@ -141,7 +141,7 @@ class CsvScorerTest {
     new CsvScorer(byAlias, 100).score(csv, fromRegistry, List.of("id"));
     ModelDirectory trained = new ModelDirectory(Path.of(ctx.manifests().require("train", "test")
         .output(TrainStage.MODEL_DIR)));
-    new CsvScorer(ScorerModel.fromDirectory(trained.root(), "dir"), 100).score(csv, fromDirectory, List.of("id"));
+    new CsvScorer(ScorerModel.fromDirectory(Path.of(trained.root()), "dir"), 100).score(csv, fromDirectory, List.of("id"));
     assertEquals(Files.readAllLines(fromDirectory), Files.readAllLines(fromRegistry),
         "the registry's JSON booster scores as the trained UBJ one");
 

@@ -75,7 +75,7 @@ public final class ScoreStage implements Stage {
     StageResult.Builder result = context.result(NAME);
 
     RegisteredModel registered = RegisteredModel.resolve(new MlflowClient(config.registry(), env), uri,
-        EvaluateStage.registryCache(context.config()));
+        context.storage(), EvaluateStage.registryCache(context.config()));
     String modelName = registered.name();
     String versionNumber = registered.version();
     String mlflowRunId = registered.runId();
@@ -130,8 +130,8 @@ public final class ScoreStage implements Stage {
     result.metric("rows_scored", rowsScored);
     String format = config.scoring().exportFormat();
     if (!format.equals("none")) {
-      String export = config.scoring().output() + "/day=" + day;
-      AtomicExport.write(context.spark(), format.equals("csv")
+      String export = context.storage().qualify(config.scoring().output() + "/day=" + day);
+      AtomicExport.write(context.storage(), format.equals("csv")
           ? stored.withColumn("probability", col("probability").cast("string")) : stored, format, export);
       result.output(EXPORT, export);
     }

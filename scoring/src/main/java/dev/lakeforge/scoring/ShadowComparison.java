@@ -42,7 +42,7 @@ final class ShadowComparison {
   static void run(RunContext context, MlflowClient mlflow, String modelName, String shadowAlias,
       RegisteredModel primary, Dataset<Row> primaryScored, Dataset<Row> rows, String task,
       StageResult.Builder result) {
-    Optional<RegisteredModel> shadow = RegisteredModel.byAlias(mlflow, modelName, shadowAlias,
+    Optional<RegisteredModel> shadow = RegisteredModel.byAlias(mlflow, modelName, shadowAlias, context.storage(),
         EvaluateStage.registryCache(context.config()));
     if (shadow.isEmpty()) {
       result.output("shadow", "models:/" + modelName + "@" + shadowAlias + " is not set; nothing compared");

@@ -2,9 +2,9 @@ package dev.lakeforge.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lakeforge.core.storage.Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +15,12 @@ import org.apache.spark.ml.util.MLWritable;
  * The files a training run leaves on disk, enough to evaluate, register or score without retraining:
  * {@code spark/} (the Spark model), {@code model.ubj} and {@code model.json} (the native booster),
  * {@code model-info.json}, {@code importance.json} and {@code curves.json}. MLlib models have no booster files.
+ * The directory is a Hadoop path ({@code lake.models} may be {@code s3a://...}); a directory counts once a run
+ * manifest names it, which is written after every file here.
+ *
+ * @param root the directory, qualified ({@link Storage#qualify}): an absolute local path or a URI
  */
-public record ModelDirectory(Path root) {
+public record ModelDirectory(Storage storage, String root) {
   public static final String SPARK_MODEL = "spark";
   public static final String BOOSTER_UBJ = "model.ubj";
   public static final String BOOSTER_JSON = "model.json";
@@ -49,48 +53,67 @@ public record ModelDirectory(Path root) {
       long validationRows, String device, Integer bestIteration, String runId, String configHash,
       Integer roundsTrained, Integer roundsKept, LabelClasses classes) {}
 
-  public Path sparkModel() {
-    return root.resolve(SPARK_MODEL);
+  public ModelDirectory {
+    root = storage.qualify(root);
   }
 
-  public Path file(String name) {
-    return root.resolve(name);
+  /** The model directory at {@code location} on any Hadoop path, e.g. a run manifest's {@code model_dir}. */
+  public ModelDirectory(Storage storage, Path location) {
+    this(storage, location.toAbsolutePath().toString());
   }
 
+  /** A model directory on the local disk (tools and tests without a session). */
+  public ModelDirectory(Path root) {
+    this(Storage.local(), root);
+  }
+
+  public String sparkModel() {
+    return file(SPARK_MODEL);
+  }
+
+  public String file(String name) {
+    return storage.resolve(root, name);
+  }
+
+  /** Whether the file {@code name} is in the directory. */
+  public boolean has(String name) {
+    return storage.isFile(file(name));
+  }
+
+  /** Writes a JSON file in one commit, so a reader sees the whole file or the previous one. */
   public void writeJson(String name, Object value) {
     try {
-      Files.createDirectories(root);
-      JSON.writeValue(root.resolve(name).toFile(), value);
+      storage.commit(file(name), JSON.writeValueAsBytes(value));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + root.resolve(name), e);
+      throw new UncheckedIOException("Cannot write " + file(name), e);
     }
   }
 
   public <T> T readJson(String name, Class<T> type) {
     try {
-      return JSON.readValue(root.resolve(name).toFile(), type);
+      return JSON.readValue(storage.read(file(name)), type);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + root.resolve(name), e);
+      throw new UncheckedIOException("Cannot read " + file(name), e);
     }
   }
 
   public <T> T readJson(String name, com.fasterxml.jackson.core.type.TypeReference<T> type) {
     try {
-      return JSON.readValue(root.resolve(name).toFile(), type);
+      return JSON.readValue(storage.read(file(name)), type);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + root.resolve(name), e);
+      throw new UncheckedIOException("Cannot read " + file(name), e);
     }
   }
 
   /** Writes the Spark model, the booster files (XGBoost), importance and curves. */
   public void save(TrainedModel model) {
     try {
-      Files.createDirectories(root);
       XGBoostSparkShim.beforeSave(model.sparkModel());
-      ((MLWritable) model.sparkModel()).write().overwrite().save(sparkModel().toString());
+      ((MLWritable) model.sparkModel()).write().overwrite().save(sparkModel());
       if (model.booster() != null) {
-        Files.write(file(BOOSTER_UBJ), model.booster().toByteArray("ubj"));
-        Files.write(file(BOOSTER_JSON), model.booster().toByteArray("json"));
+        // The booster's bytes straight to the store: no local model file to clean up.
+        storage.write(file(BOOSTER_UBJ), model.booster().toByteArray("ubj"));
+        storage.write(file(BOOSTER_JSON), model.booster().toByteArray("json"));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write model to " + root, e);

@@ -16,7 +16,6 @@ import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.features.FeatureTable;
 import dev.lakeforge.features.TrainingSetStage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,8 +146,8 @@ public final class PreparedTraining implements AutoCloseable {
   }
 
   /** Trains with {@code params} and writes the model directory. */
-  ModelDirectory fitAndSave(RunContext context, Map<String, Object> params, Path dir) {
-    ModelDirectory out = new ModelDirectory(dir);
+  ModelDirectory fitAndSave(RunContext context, Map<String, Object> params, String dir) {
+    ModelDirectory out = new ModelDirectory(context.storage(), dir);
     try (TrainedModel model = trainer.fit(input, params)) {
       out.save(model);
       SplitConfig split = context.config().training().split();

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.error.Errors;
 import java.io.IOException;
-import java.nio.file.Files;
+import dev.lakeforge.core.storage.Storage;
 import java.nio.file.Path;
 import java.util.List;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostClassificationModel;
@@ -21,6 +21,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import scala.Option;
 
 /** Loading and applying the Spark model of any trainer. */
@@ -69,15 +70,25 @@ public final class SparkModels {
 
   /** Loads a saved Spark model whatever its class: the class is read from the model's own metadata. */
   public static Transformer load(Path dir) {
-    Path metadata = metadataFile(dir.resolve("metadata"));
+    return load(dir.toAbsolutePath().toString());
+  }
+
+  /** As {@link #load(Path)}, from any Hadoop path (the active session's Hadoop settings reach s3a://). */
+  public static Transformer load(String dir) {
+    Storage storage = Storage.of(SparkSession.active().sparkContext().hadoopConfiguration());
+    String metadata = metadataFile(storage, storage.resolve(dir, "metadata"));
     try {
-      JsonNode saved = new ObjectMapper().readTree(Files.readAllLines(metadata).get(0));
+      if (!storage.isFile(metadata)) {
+        throw new IOException("no such file");
+      }
+      JsonNode saved = new ObjectMapper().readTree(storage.readString(metadata).lines().findFirst().orElseThrow(
+          () -> new IndexOutOfBoundsException("empty")));
       if (XGBoostSparkShim.readsXGBoostModels(saved.path("class").asText())) {
-        return withSavedClassCount(XGBoostSparkShim.load(dir, saved),
+        return withSavedClassCount(XGBoostSparkShim.load(storage, dir, saved),
             saved.path("paramMap").path("num_class").asInt(0));
       }
       Object model = Class.forName(saved.path("class").asText()).getMethod("load", String.class)
-          .invoke(null, dir.toString());
+          .invoke(null, dir);
       return withSavedClassCount((Transformer) model, saved.path("paramMap").path("num_class").asInt(0));
     } catch (IOException | IndexOutOfBoundsException e) {
       throw Errors.inputUnreadable("Spark model", dir.toString(), "its metadata " + metadata + " is missing", e);
@@ -90,16 +101,12 @@ public final class SparkModels {
    * The metadata's one part file: {@code part-00000} as Spark 3.5 writes it (saveAsTextFile), or Spark 4's
    * {@code part-00000-<uuid>.txt} (a text DataFrame write).
    */
-  private static Path metadataFile(Path metadata) {
-    Path classic = metadata.resolve("part-00000");
-    if (Files.exists(classic) || !Files.isDirectory(metadata)) {
+  private static String metadataFile(Storage storage, String metadata) {
+    String classic = storage.resolve(metadata, "part-00000");
+    if (storage.isFile(classic) || !storage.isDirectory(metadata)) {
       return classic;
     }
-    try (var files = Files.list(metadata)) {
-      return files.filter(f -> f.getFileName().toString().startsWith("part-00000")).sorted().findFirst()
-          .orElse(classic);
-    } catch (IOException e) {
-      return classic;
-    }
+    return storage.list(metadata).stream().filter(name -> name.startsWith("part-00000")).findFirst()
+        .map(name -> storage.resolve(metadata, name)).orElse(classic);
   }
 }

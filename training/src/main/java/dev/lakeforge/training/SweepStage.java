@@ -13,7 +13,6 @@ import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.spark.SparkSessions;
 import dev.lakeforge.core.table.TableRef;
-import java.nio.file.Path;
 import java.sql.Date;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -127,14 +126,14 @@ public final class SweepStage implements Stage {
       LOG.info("Best of {} trials: config {} with {} = {}; retraining on all training rows", trials.size(),
           best.config(), metric.name, best.value());
       prepared.device.cpuBecause().ifPresent(why -> result.output("gpu_fallback", why));
-      Path dir = TrainStage.modelPath(context, "-sweep");
+      String dir = TrainStage.modelPath(context, "-sweep");
       ModelDirectory out = prepared.fitAndSave(context, bestParams, dir);
       return result.metric("trials", trials.size())
           .metric("trials_completed", trials.stream().filter(Trial::completed).count())
           .metric("rounds_spent", trials.stream().filter(Trial::completed).mapToLong(Trial::rounds).sum())
           .metric("best_" + metric.name, best.value())
           .metric("training_rows", prepared.trainingRows)
-          .output(TrainStage.MODEL_DIR, out.root().toAbsolutePath().toString())
+          .output(TrainStage.MODEL_DIR, out.root())
           .output(TrainStage.TRAINING_SET, prepared.table.version().toString())
           .output("best_params", json(bestParams))
           .build();

@@ -5,9 +5,7 @@ import dev.lakeforge.core.run.RunManifests;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.error.Errors;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import dev.lakeforge.core.storage.Storage;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -30,7 +28,7 @@ public final class TrainStage implements Stage {
   public StageResult run(RunContext context) {
     StageResult.Builder result = context.result(NAME);
     try (PreparedTraining prepared = PreparedTraining.prepare(context, result, NAME)) {
-      Path dir = modelPath(context, "");
+      String dir = modelPath(context, "");
       ModelDirectory out = prepared.fitAndSave(context, context.config().training().params(), dir);
       ModelDirectory.Info info = out.info();
       result.metric("training_rows", prepared.trainingRows).metric("validation_rows", prepared.validationRows);
@@ -38,7 +36,7 @@ public final class TrainStage implements Stage {
         result.metric("best_iteration", info.bestIteration());
       }
       prepared.device.cpuBecause().ifPresent(why -> result.output("gpu_fallback", why));
-      return result.output(MODEL_DIR, dir.toAbsolutePath().toString())
+      return result.output(MODEL_DIR, out.root())
           .output(TRAINING_SET, prepared.table.version().toString())
           .output("algorithm", info.algorithm())
           .output("device", info.device())
@@ -46,8 +44,11 @@ public final class TrainStage implements Stage {
     }
   }
 
-  static Path modelPath(RunContext context, String suffix) {
-    return Path.of(context.config().lake().models(), context.config().pipeline(), context.runIdForPaths() + suffix);
+  /** {@code <lake.models>/<pipeline>/<run id><suffix>}, on any Hadoop path. */
+  static String modelPath(RunContext context, String suffix) {
+    Storage storage = context.storage();
+    return storage.resolve(storage.qualify(context.config().lake().models()), context.config().pipeline(),
+        context.runIdForPaths() + suffix);
   }
 
   /**
@@ -59,15 +60,12 @@ public final class TrainStage implements Stage {
         .map(manifests::find)
         .flatMap(Optional::stream)
         .filter(r -> r.output(MODEL_DIR) != null)
-        .max(Comparator.comparing(r -> written(Path.of(r.output(MODEL_DIR)))))
-        .orElseThrow(() -> Errors.stageOutputMissing(NAME, manifests.dir().toString(), "model directory"));
+        .max(Comparator.comparing(r -> written(manifests.storage(), r.output(MODEL_DIR))))
+        .orElseThrow(() -> Errors.stageOutputMissing(NAME, manifests.dir(), "model directory"));
   }
 
-  private static FileTime written(Path dir) {
-    try {
-      return Files.getLastModifiedTime(dir.resolve(ModelDirectory.INFO));
-    } catch (java.io.IOException e) {
-      return FileTime.fromMillis(0);
-    }
+  private static long written(Storage storage, String dir) {
+    String info = storage.resolve(dir, ModelDirectory.INFO);
+    return storage.isFile(info) ? storage.modificationTime(info) : 0;
   }
 }

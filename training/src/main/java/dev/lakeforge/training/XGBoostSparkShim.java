@@ -1,7 +1,7 @@
 package dev.lakeforge.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
+import dev.lakeforge.core.storage.Storage;
 import java.util.Iterator;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.XGBoostError;
@@ -57,14 +57,15 @@ final class XGBoostSparkShim {
         || modelClass.equals(XGBoostRegressionModel.class.getName()));
   }
 
-  /** An XGBoost Spark model saved at {@code dir}, whose metadata (class, uid, paramMap) is {@code saved}. */
-  static Transformer load(Path dir, JsonNode saved) {
+  /** An XGBoost Spark model saved at {@code dir} (any Hadoop path), whose metadata is {@code saved}. */
+  static Transformer load(Storage storage, String dir, JsonNode saved) {
     Booster booster;
+    String data = storage.resolve(dir, "data", "model");
     try {
-      booster = XGBoost.loadModel(dir.resolve("data").resolve("model").toString());
+      // From its bytes: the file may be on s3a://, not the local disk.
+      booster = XGBoost.loadModel(new java.io.ByteArrayInputStream(storage.read(data)));
     } catch (XGBoostError e) {
-      throw new IllegalStateException("XGBoost could not read the booster in " + dir.resolve("data") + ": "
-          + e.getMessage(), e);
+      throw new IllegalStateException("XGBoost could not read the booster in " + data + ": " + e.getMessage(), e);
     }
     String uid = saved.path("uid").asText();
     JsonNode params = saved.path("paramMap");

@@ -70,8 +70,9 @@ class TrainStageTest {
     assertEquals("training_sets.toy@v0", first.output(TrainStage.TRAINING_SET));
     ModelDirectory dir = new ModelDirectory(Path.of(first.output(TrainStage.MODEL_DIR)));
     ModelDirectory other = new ModelDirectory(Path.of(second.output(TrainStage.MODEL_DIR)));
-    assertArrayEquals(Files.readAllBytes(dir.file(ModelDirectory.BOOSTER_UBJ)),
-        Files.readAllBytes(other.file(ModelDirectory.BOOSTER_UBJ)), "same data, config and seed: same booster");
+    assertArrayEquals(Files.readAllBytes(Path.of(dir.file(ModelDirectory.BOOSTER_UBJ))),
+        Files.readAllBytes(Path.of(other.file(ModelDirectory.BOOSTER_UBJ))),
+        "same data, config and seed: same booster");
     assertEquals(List.of("x", "z"), dir.info().features());
 
     // Through SparkModels.load, as evaluate and score read it (on Spark 4 xgboost4j-spark's own reader cannot run)
@@ -87,7 +88,7 @@ class TrainStageTest {
       matrix[2 * i] = (float) scored.get(i).getDouble(0);
       matrix[2 * i + 1] = scored.get(i).isNullAt(1) ? Float.NaN : (float) scored.get(i).getDouble(1);
     }
-    Booster booster = XGBoost.loadModel(Files.readAllBytes(dir.file(ModelDirectory.BOOSTER_UBJ)));
+    Booster booster = XGBoost.loadModel(Files.readAllBytes(Path.of(dir.file(ModelDirectory.BOOSTER_UBJ))));
     float[][] nativePredictions = booster.predict(new DMatrix(matrix, scored.size(), 2, Float.NaN));
     for (int i = 0; i < scored.size(); i++) {
       double p = scored.get(i).getDouble(2);
@@ -107,7 +108,7 @@ class TrainStageTest {
     assertEquals(List.of("double", "double"), dir.info().featureTypes());
     assertEquals(10, dir.info().params().get("num_trees"));
     assertEquals(120L, dir.info().validationRows());
-    assertTrue(!Files.exists(dir.file(ModelDirectory.BOOSTER_UBJ)), "MLlib models have no booster");
+    assertTrue(!Files.exists(Path.of(dir.file(ModelDirectory.BOOSTER_UBJ))), "MLlib models have no booster");
     var rows = SparkModels.transform(SparkModels.load(dir.sparkModel()),
         ctx.lake().read(TableRef.parse("training_sets.toy"), "features").rows(), List.of("x", "z"))
         .select(SparkModels.positiveProbability()).collectAsList();

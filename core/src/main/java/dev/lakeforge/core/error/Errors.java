@@ -167,6 +167,19 @@ public final class Errors {
             + "the stage; tables keep their last committed version.", e));
   }
 
+  /**
+   * A file of the lake that is not a table (run manifest, model file, report, registry cache) could not be read or
+   * written: an unreachable store is exit 5 like any other service, anything else (no permission, no such bucket, a
+   * missing file) exit 2 naming the path.
+   */
+  public static LakeforgeException storageFailed(String action, String path, Throwable cause) {
+    return unreachableService(cause).orElseGet(() -> new LakeforgeException(ErrorKind.INPUT,
+        "Cannot " + action + " " + path + ": " + LibraryMessage.firstLine(cause.getMessage())
+            .orElse(cause.getClass().getSimpleName()) + ". Fix: check that the path (lake.state, lake.models, "
+            + "scoring.output) exists and is writable, and for s3a:// the bucket, lake.s3 and the AWS credentials.",
+        cause));
+  }
+
   public static LakeforgeException concurrentWrite(String table, String conflict, String detail, int attempts,
       Throwable cause) {
     return new LakeforgeException(ErrorKind.SERVICE_UNAVAILABLE,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakeforge.core.config.RegistryConfig;
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.storage.Storage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -209,38 +210,71 @@ public final class MlflowClient {
     }
   }
 
+  /** As {@link #uploadDirectory(String, String, Path)}, for a directory on any Hadoop path. */
+  public void uploadDirectory(String artifactUri, String artifactPath, Storage storage, String dir) {
+    for (String relative : storage.files(dir)) {
+      uploadBytes(artifactUri, artifactPath.isEmpty() ? relative : artifactPath + "/" + relative,
+          storage.read(storage.resolve(dir, relative)));
+    }
+  }
+
   public void uploadFile(String artifactUri, String artifactPath, Path file) {
-    String path = ARTIFACTS + "/" + proxiedRoot(artifactUri) + "/" + encodePath(artifactPath);
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("Cannot read " + file, e);
     }
+    uploadBytes(artifactUri, artifactPath, bytes);
+  }
+
+  /** Uploads {@code bytes} as the artifact {@code <artifact root>/<artifactPath>}. */
+  public void uploadBytes(String artifactUri, String artifactPath, byte[] bytes) {
+    String path = ARTIFACTS + "/" + proxiedRoot(artifactUri) + "/" + encodePath(artifactPath);
     send("PUT " + artifactPath, () -> HttpRequest.newBuilder(url(path))
         .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).header("Content-Type", "application/octet-stream"));
   }
 
   /** Downloads {@code <run artifact root>/<artifactPath>} (a directory) into {@code target}. */
   public void downloadDirectory(String artifactUri, String artifactPath, Path target) {
+    try {
+      Files.createDirectories(target);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("Cannot write download to " + target, e);
+    }
+    download(artifactUri, artifactPath, "", (relative, bytes) -> {
+      try {
+        Path file = target.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("Cannot write download to " + target, e);
+      }
+    });
+  }
+
+  /** As {@link #downloadDirectory(String, String, Path)}, into a directory on any Hadoop path. */
+  public void downloadDirectory(String artifactUri, String artifactPath, Storage storage, String target) {
+    download(artifactUri, artifactPath, "", (relative, bytes) -> storage.write(storage.resolve(target, relative),
+        bytes));
+  }
+
+  /** Hands every file under {@code artifactPath} to {@code sink} by its path relative to the first directory. */
+  private void download(String artifactUri, String artifactPath, String prefix,
+      java.util.function.BiConsumer<String, byte[]> sink) {
     String root = proxiedRoot(artifactUri);
     JsonNode listing = send("list " + artifactPath, () -> HttpRequest.newBuilder(
         url(ARTIFACTS + "?path=" + encode(root + "/" + artifactPath))).GET());
-    try {
-      Files.createDirectories(target);
-      for (JsonNode f : listing.path("files")) {
-        String name = f.path("path").asText();
-        String child = artifactPath + "/" + name;
-        if (f.path("is_dir").asBoolean()) {
-          downloadDirectory(artifactUri, child, target.resolve(name));
-        } else {
-          byte[] bytes = sendBytes("GET " + child, () -> HttpRequest.newBuilder(
-              url(ARTIFACTS + "/" + root + "/" + encodePath(child))).GET());
-          Files.write(target.resolve(name), bytes);
-        }
+    for (JsonNode f : listing.path("files")) {
+      String name = f.path("path").asText();
+      String child = artifactPath + "/" + name;
+      if (f.path("is_dir").asBoolean()) {
+        download(artifactUri, child, prefix + name + "/", sink);
+      } else {
+        byte[] bytes = sendBytes("GET " + child, () -> HttpRequest.newBuilder(
+            url(ARTIFACTS + "/" + root + "/" + encodePath(child))).GET());
+        sink.accept(prefix + name, bytes);
       }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("Cannot write download to " + target, e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.lakeforge.core.mlflow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.storage.Storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +26,12 @@ import java.util.stream.Stream;
  * were copied), since two servers, or a model deleted and registered again, both have a "v1" of the same name. Each
  * copy holds a stamp with that source and the SHA-256 of every file; a copy is used only when both match, so a
  * changed source or a damaged copy is downloaded again rather than scored with.
+ *
+ * <p>The stamp is also the copy's commit marker. Where rename is atomic (local, HDFS) a copy is filled under a
+ * temporary sibling name and renamed in; on an object store (S3), where rename is a copy, the old stamp is deleted
+ * first, the files are written in place and the stamp is written last with one PUT: a copy without a stamp naming
+ * every file as it is is never used. The {@link Path} methods serve the Spark-free scorer, which ships without
+ * Hadoop; stages use the {@link Storage} ones, so the cache may live on any Hadoop path.
  */
 public final class RegistryCache {
   /** The stamp file inside each copy. */
@@ -89,6 +96,79 @@ public final class RegistryCache {
     }
   }
 
+  /** As {@link #directory(Path, Source)}, on any Hadoop path. */
+  public static String directory(Storage storage, String root, Source source) {
+    return storage.resolve(root, source.name() + "-v" + source.version() + "-" + source.key());
+  }
+
+  /** As {@link #fetch(Path, Source, Consumer)}, on any Hadoop path ({@code download} fills the directory given). */
+  public static String fetch(Storage storage, String root, Source source, Consumer<String> download) {
+    String dir = directory(storage, storage.qualify(root), source);
+    if (verified(storage, dir, source)) {
+      return dir;
+    }
+    if (!storage.atomicRename(dir)) {
+      // Object store: unstamp, refill in place, stamp last (one PUT); readers trust only a matching stamp.
+      storage.delete(storage.resolve(dir, STAMP));
+      storage.delete(dir);
+      download.accept(dir);
+      stamp(storage, dir, source);
+      return dir;
+    }
+    String partial = dir + ".partial-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    try {
+      download.accept(partial);
+      stamp(storage, partial, source);
+      storage.delete(dir);
+      storage.rename(partial, dir);
+      return dir;
+    } catch (RuntimeException e) {
+      if (verified(storage, dir, source)) { // another process stored the same copy first
+        return dir;
+      }
+      throw e;
+    } finally {
+      storage.delete(partial); // a leftover temporary directory is never read as a model
+    }
+  }
+
+  private static void stamp(Storage storage, String dir, Source source) {
+    try {
+      storage.commit(storage.resolve(dir, STAMP), JSON.writeValueAsBytes(new Stamp(source, digests(storage, dir))));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot stamp the downloaded model in " + dir, e);
+    }
+  }
+
+  /** As {@link #verified(Path, Source)}, on any Hadoop path. */
+  public static boolean verified(Storage storage, String dir, Source source) {
+    String stamp = storage.resolve(dir, STAMP);
+    try {
+      if (!storage.isFile(stamp)) {
+        return false;
+      }
+      Stamp recorded = JSON.readValue(storage.read(stamp), Stamp.class);
+      return source.equals(recorded.source()) && recorded.files().equals(digests(storage, dir));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** As {@link #digest(Path, List)}, on any Hadoop path: the same value for the same files. */
+  public static String digest(Storage storage, String root, List<String> entries) {
+    return digestOf(digests(storage, root), entries);
+  }
+
+  private static Map<String, String> digests(Storage storage, String dir) {
+    Map<String, String> out = new TreeMap<>();
+    for (String relative : storage.files(dir)) {
+      if (!relative.equals(STAMP)) {
+        out.put(relative, sha256(storage.read(storage.resolve(dir, relative))));
+      }
+    }
+    return out;
+  }
+
   /** Whether {@code dir} is a complete copy of {@code source}: stamped with it and every file as stamped. */
   public static boolean verified(Path dir, Source source) {
     Path stamp = dir.resolve(STAMP);
@@ -108,17 +188,20 @@ public final class RegistryCache {
    * path and content: what a model directory's identity is checked by before a registry run's path to it is trusted.
    */
   public static String digest(Path root, List<String> entries) {
-    StringBuilder listing = new StringBuilder();
     try {
-      Map<String, String> all = digests(root);
-      all.forEach((path, sha) -> {
-        if (entries.stream().anyMatch(e -> path.equals(e) || path.startsWith(e + "/"))) {
-          listing.append(path).append(' ').append(sha).append('\n');
-        }
-      });
+      return digestOf(digests(root), entries);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + root, e);
     }
+  }
+
+  private static String digestOf(Map<String, String> all, List<String> entries) {
+    StringBuilder listing = new StringBuilder();
+    all.forEach((path, sha) -> {
+      if (entries.stream().anyMatch(e -> path.equals(e) || path.startsWith(e + "/"))) {
+        listing.append(path).append(' ').append(sha).append('\n');
+      }
+    });
     return sha256(listing.toString().getBytes(StandardCharsets.UTF_8));
   }
 

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakeforge.core.config.LoadedConfig;
 import dev.lakeforge.core.config.PipelineConfig;
 import dev.lakeforge.core.config.S3Config;
+import dev.lakeforge.core.storage.Storage;
 import dev.lakeforge.core.table.Lake;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
 
@@ -21,18 +21,28 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
   public static RunContext create(String runId, LocalDate runDate, String profile, LoadedConfig loaded,
       SparkSession spark) {
     PipelineConfig config = loaded.config();
-    applyS3(config.lake().s3(), spark);
+    applyS3(config.lake().s3(), spark.sparkContext().hadoopConfiguration());
     return new RunContext(runId, runDate, profile, loaded, spark, new Lake(spark, config.lake().root()),
-        new RunManifests(Path.of(config.lake().state()), config.pipeline(), runDate.toString()),
+        new RunManifests(Storage.of(spark.sparkContext().hadoopConfiguration()), config.lake().state(),
+            config.pipeline(), runDate.toString()),
         BuildInfo.gitRevision());
   }
 
+  /**
+   * Storage for work done before a session starts (e.g. `reproduce` resolving its model): Hadoop's defaults plus
+   * {@code lake.s3}, without the Spark profile's {@code spark.hadoop.*} settings.
+   */
+  public static Storage storage(PipelineConfig config) {
+    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+    applyS3(config.lake().s3(), hadoop);
+    return Storage.of(hadoop);
+  }
+
   /** Points s3a:// at the configured endpoint; credentials stay with the AWS provider chain. */
-  private static void applyS3(S3Config s3, SparkSession spark) {
+  private static void applyS3(S3Config s3, org.apache.hadoop.conf.Configuration hadoop) {
     if (s3 == null) {
       return;
     }
-    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     if (s3.endpoint() != null && !s3.endpoint().isBlank()) {
       hadoop.set("fs.s3a.endpoint", s3.endpoint());
       hadoop.set("fs.s3a.connection.ssl.enabled", String.valueOf(s3.endpoint().startsWith("https")));
@@ -45,6 +55,14 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
     hadoop.set("fs.s3a.connection.establish.timeout", "5000");
     // Keep directory markers: no delete of fake parent directories after every file write (HADOOP-13230).
     hadoop.set("fs.s3a.directory.marker.retention", "keep");
+  }
+
+  /**
+   * Files of the lake that are not tables (models, reports, caches) on any Hadoop path, with the session's Hadoop
+   * settings (lake.s3 included).
+   */
+  public Storage storage() {
+    return Storage.of(spark.sparkContext().hadoopConfiguration());
   }
 
   public PipelineConfig config() {

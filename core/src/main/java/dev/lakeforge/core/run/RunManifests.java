@@ -3,53 +3,63 @@ package dev.lakeforge.core.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.storage.Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Stage results on disk, one JSON file per stage under {@code <state>/<pipeline>/<run date>/}. They are how
- * stages run as separate spark-submit tasks (Airflow) hand outputs to each other.
+ * Stage results in {@code lake.state}, one JSON file per stage under {@code <state>/<pipeline>/<run date>/}, on any
+ * Hadoop path. They are how stages run as separate spark-submit tasks (Airflow) hand outputs to each other, and
+ * they are the marker of a stage's other outputs: a model directory counts once a manifest names it.
  */
 public final class RunManifests {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private final Path dir;
+  private final Storage storage;
+  private final String dir;
 
-  public RunManifests(Path stateRoot, String pipeline, String runDate) {
-    this.dir = stateRoot.resolve(pipeline).resolve(runDate);
+  public RunManifests(Storage storage, String stateRoot, String pipeline, String runDate) {
+    this.storage = storage;
+    this.dir = storage.resolve(storage.qualify(stateRoot), pipeline, runDate);
   }
 
-  public Path dir() {
+  /** Manifests under a local directory (tests, tools without a session). */
+  public RunManifests(Path stateRoot, String pipeline, String runDate) {
+    this(Storage.local(), stateRoot.toAbsolutePath().toString(), pipeline, runDate);
+  }
+
+  /** Where the manifests live, and the files they name. */
+  public Storage storage() {
+    return storage;
+  }
+
+  /** The run date's directory, qualified ({@code s3a://...} or an absolute local path). */
+  public String dir() {
     return dir;
   }
 
-  /** Written atomically: a killed run never leaves half a manifest. */
-  public Path save(StageResult result) {
+  /** Written atomically ({@link Storage#commit}): a killed run never leaves half a manifest. */
+  public String save(StageResult result) {
+    String target = storage.resolve(dir, result.stage() + ".json");
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, result.stage(), ".tmp");
-      JSON.writeValue(tmp.toFile(), result);
-      Path target = dir.resolve(result.stage() + ".json");
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return target;
+      storage.commit(target, JSON.writeValueAsBytes(result));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write run manifest in " + dir, e);
+      throw new UncheckedIOException("Cannot write run manifest " + target, e);
     }
+    return target;
   }
 
   public Optional<StageResult> find(String stage) {
-    Path file = dir.resolve(stage + ".json");
-    if (!Files.isRegularFile(file)) {
+    String file = storage.resolve(dir, stage + ".json");
+    if (!storage.isFile(file)) {
       return Optional.empty();
     }
     try {
-      return Optional.of(JSON.readValue(file.toFile(), StageResult.class));
+      return Optional.of(JSON.readValue(storage.read(file), StageResult.class));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read run manifest " + file, e);
     }
@@ -57,7 +67,7 @@ public final class RunManifests {
 
   /** The latest result of {@code stage} for this run date, or an error that says to run it first. */
   public StageResult require(String stage, String needed) {
-    return find(stage).orElseThrow(() -> Errors.stageOutputMissing(stage, dir.toString(), needed));
+    return find(stage).orElseThrow(() -> Errors.stageOutputMissing(stage, dir, needed));
   }
 
   /**
