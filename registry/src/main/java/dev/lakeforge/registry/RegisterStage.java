@@ -142,7 +142,8 @@ public final class RegisterStage implements Stage {
       mlflow.uploadDirectory(artifactUri, "spark-model", model.sparkModel());
       writeTrainingSetSchema(context, info, model);
       for (String file : List.of(ModelDirectory.INFO, ModelDirectory.IMPORTANCE, ModelDirectory.EVALUATION,
-          ModelDirectory.CURVES, ModelDirectory.BOOSTER_JSON, TRAINING_SET_SCHEMA)) {
+          ModelDirectory.CURVES, ModelDirectory.BOOSTER_JSON, TRAINING_SET_SCHEMA,
+          dev.lakeforge.features.RowFeatureRecipe.FILE)) { // row-features.json: the Spark-free scorer's recipe
         if (Files.isRegularFile(model.file(file))) {
           mlflow.uploadFile(artifactUri, "lakeforge/" + file, model.file(file));
         }
