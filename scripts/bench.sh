@@ -13,8 +13,9 @@
 #                                          the flights_delay training set: xgboost4j-spark fit ÷ native xgboost4j
 #                                          (DMatrix in the same JVM), MLlib GBT ÷ xgboost4j-spark, equal rounds/depth
 #   scripts/bench.sh scorer [ROUNDS] [MODEL_DIR]
-#                                          the Spark-free scorer (CSV in, CSV out) ÷ native xgboost4j predict on the
-#                                          same June rows and the latest trained model; Spark transform rows/s beside
+#                                          the Spark-free scorer (CSV in → CSV out, and Parquet in → Parquet out) ÷
+#                                          native xgboost4j predict on the same June rows and the latest trained
+#                                          model; Spark transform rows/s beside
 #   BENCH_WORKSPACE=DIR scripts/bench.sh training|scorer ...
 #                                          the same on DIR/lake and DIR/models (a size kept by `SCALE_WORK=... scale`
 #                                          or built by `workspace`), results in <name>_<DIR's name>.json

@@ -26,12 +26,14 @@ final class FeaturePlan {
 
   private final Feature[] features;
   private final BitSet read;
+  private final BitSet textual;
   private final long[] unknownCategories;
   private final List<String> indexNames = new ArrayList<>();
 
-  private FeaturePlan(Feature[] features, BitSet read, int indexes) {
+  private FeaturePlan(Feature[] features, BitSet read, BitSet textual, int indexes) {
     this.features = features;
     this.read = read;
+    this.textual = textual;
     this.unknownCategories = new long[indexes];
   }
 
@@ -51,6 +53,7 @@ final class FeaturePlan {
     List<String> explained = new ArrayList<>();
     Feature[] out = new Feature[model.features().size()];
     BitSet read = new BitSet();
+    BitSet textual = new BitSet(); // timestamps and categories are read as text
     FeaturePlan[] self = new FeaturePlan[1]; // index features count unknown values on the plan built below
     List<Integer> indexSlots = new ArrayList<>();
     List<String> indexNames = new ArrayList<>();
@@ -99,7 +102,7 @@ final class FeaturePlan {
                   "write timestamps as 2001-06-16 08:05:00 (optionally with an offset), or leave the cell empty");
             }
           };
-          read.set(raw);
+          textual.set(raw);
         }
         case "index" -> {
           Map<String, Float> vocabulary = new HashMap<>();
@@ -120,7 +123,7 @@ final class FeaturePlan {
             }
             return index;
           };
-          read.set(raw);
+          textual.set(raw);
         }
         default -> explained.add(name + " (" + how.path("reason").asText(kind) + ": supply column '" + name
             + "' computed as `lakeforge training-set` does, or score with `lakeforge score`)");
@@ -138,7 +141,7 @@ final class FeaturePlan {
           missing.isEmpty() ? "add those columns to the file"
               : "add those columns (empty cells are missing values)");
     }
-    FeaturePlan plan = new FeaturePlan(out, read, indexSlots.size());
+    FeaturePlan plan = new FeaturePlan(out, read, textual, indexSlots.size());
     plan.indexNames.addAll(indexNames);
     self[0] = plan;
     return plan;
@@ -158,9 +161,14 @@ final class FeaturePlan {
     };
   }
 
-  /** The input columns the features read. */
-  BitSet columnsRead() {
+  /** The input columns the features read as numbers. */
+  BitSet numericColumns() {
     return read;
+  }
+
+  /** The input columns the features read as text (timestamps, categories). */
+  BitSet textColumns() {
+    return textual;
   }
 
   int width() {

@@ -12,6 +12,9 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.apache.parquet.schema.PrimitiveType;
@@ -72,11 +75,9 @@ public final class FileScorer {
               "name columns of its header: " + String.join(", ", columns));
         }
       }
-      if (in instanceof ParquetInput parquet) {
-        BitSet needed = (BitSet) plan.columnsRead().clone();
-        Arrays.stream(keptAt).forEach(needed::set);
-        parquet.need(needed);
-      }
+      BitSet textual = (BitSet) plan.textColumns().clone();
+      Arrays.stream(keptAt).forEach(textual::set);
+      in.need(plan.numericColumns(), textual);
       Predictions predictions = new Predictions(model);
       boolean parquetOut = isParquet(output);
       List<PrimitiveType> keptTypes = new ArrayList<>();
@@ -104,32 +105,88 @@ public final class FileScorer {
     return new Stats(rows, (System.nanoTime() - start) / 1e9, unknown);
   }
 
+  /** One batch of rows: their features (row-major) and kept values. */
+  private static final class Batch {
+    final float[] data;
+    final Object[][] kept;
+    int rows;
+    boolean last;
+
+    Batch(int batchRows, int width, int keptColumns) {
+      data = new float[batchRows * width];
+      kept = new Object[batchRows][keptColumns];
+    }
+  }
+
+  /**
+   * Reads batches on a second thread while this one predicts and writes the previous batch: parsing overlaps the
+   * booster and the output instead of waiting for them. Two batches circulate, so memory stays fixed.
+   */
   private long stream(InputRows in, FeaturePlan plan, int[] keptAt, OutputRows out, boolean typedKept)
       throws IOException {
     int width = plan.width();
-    float[] data = new float[batchRows * width];
-    Object[][] keptValues = new Object[batchRows][keptAt.length];
+    BlockingQueue<Batch> free = new ArrayBlockingQueue<>(2);
+    BlockingQueue<Batch> full = new ArrayBlockingQueue<>(2);
+    free.add(new Batch(batchRows, width, keptAt.length));
+    free.add(new Batch(batchRows, width, keptAt.length));
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Thread reader = new Thread(() -> {
+      try {
+        boolean more = true;
+        while (more) {
+          Batch b = free.take();
+          b.rows = 0;
+          while (b.rows < batchRows && (more = in.next())) {
+            plan.fill(in, b.data, b.rows * width);
+            Object[] k = b.kept[b.rows];
+            for (int i = 0; i < keptAt.length; i++) {
+              // Parquet output keeps a Parquet input's typed values; CSV output gets text as Spark would cast it.
+              Object v = in.value(keptAt[i]);
+              k[i] = typedKept || v == null || v instanceof String ? v : in.text(keptAt[i]);
+            }
+            b.rows++;
+          }
+          b.last = !more;
+          full.put(b);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Throwable e) { // handed to the scoring thread, which reports it
+        failed.set(e);
+        full.offer(new Batch(0, 0, 0));
+      }
+    }, "lakeforge-score-reader");
+    reader.setDaemon(true);
+    reader.start();
     long rows = 0;
-    int n = 0;
-    while (in.next()) {
-      plan.fill(in, data, n * width);
-      Object[] k = keptValues[n];
-      for (int i = 0; i < keptAt.length; i++) {
-        // Parquet output keeps a Parquet input's typed values; CSV output gets text as Spark would cast it.
-        Object v = in.value(keptAt[i]);
-        k[i] = typedKept || v == null || v instanceof String ? v : in.text(keptAt[i]);
+    try {
+      while (true) {
+        Batch b = full.take();
+        if (failed.get() != null) {
+          Throwable e = failed.get();
+          if (e instanceof RuntimeException r) {
+            throw r;
+          }
+          if (e instanceof IOException io) {
+            throw io;
+          }
+          throw new IllegalStateException(e);
+        }
+        if (b.rows > 0) {
+          write(out, b.data, b.kept, b.rows, width);
+          rows += b.rows;
+        }
+        if (b.last) {
+          return rows;
+        }
+        free.put(b);
       }
-      if (++n == batchRows) {
-        write(out, data, keptValues, n, width);
-        rows += n;
-        n = 0;
-      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while scoring", e);
+    } finally {
+      reader.interrupt();
     }
-    if (n > 0) {
-      write(out, data, keptValues, n, width);
-      rows += n;
-    }
-    return rows;
   }
 
   private void write(OutputRows out, float[] data, Object[][] kept, int n, int width) throws IOException {

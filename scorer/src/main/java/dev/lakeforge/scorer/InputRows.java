@@ -14,6 +14,12 @@ interface InputRows extends Closeable {
   /** The file's column names, in file order. */
   List<String> columns();
 
+  /**
+   * Which columns the scorer reads, by position: as numbers, or as text (timestamps, categories, kept columns).
+   * Call before the first {@link #next()}; other columns are not decoded.
+   */
+  void need(java.util.BitSet numeric, java.util.BitSet textual);
+
   /** Advances to the next row; false at the end. A malformed row is a {@link dev.lakeforge.core.error.ErrorKind#USAGE} error. */
   boolean next() throws IOException;
 

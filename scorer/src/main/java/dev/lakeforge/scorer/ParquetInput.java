@@ -87,8 +87,10 @@ final class ParquetInput implements InputRows {
     return columns;
   }
 
-  /** Decodes only these columns (positions in {@link #columns()}); call before the first {@link #next()}. */
-  void need(BitSet needed) {
+  @Override
+  public void need(BitSet numeric, BitSet textual) {
+    BitSet needed = (BitSet) numeric.clone();
+    needed.or(textual);
     slots = new Slot[columns.size()];
     for (int c = needed.nextSetBit(0); c >= 0; c = needed.nextSetBit(c + 1)) {
       Type field = schema.getType(c);
@@ -103,7 +105,7 @@ final class ParquetInput implements InputRows {
   @Override
   public boolean next() throws IOException {
     if (slots == null) {
-      need(new BitSet());
+      need(new BitSet(), new BitSet());
     }
     while (rowGroupLeft == 0) {
       rowGroup = reader.readNextRowGroup();
