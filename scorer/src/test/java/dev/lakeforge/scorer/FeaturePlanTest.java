@@ -48,6 +48,7 @@ class FeaturePlanTest {
     Files.writeString(csv, "date,distance,origin_late_share,speed\n2001-06-16T23:30:00-04:00,600,0.25,\n");
     try (CsvInput in = new CsvInput(csv)) {
       FeaturePlan plan = FeaturePlan.of(model(), in.columns(), csv);
+      in.need(plan.numericColumns(), plan.textColumns());
       float[] row = new float[4];
       in.next();
       plan.fill(in, row, 0);
