@@ -27,14 +27,13 @@ final class FeaturePlan {
   private final Feature[] features;
   private final BitSet read;
   private final BitSet textual;
-  private final long[] unknownCategories;
-  private final List<String> indexNames = new ArrayList<>();
+  private final Map<String, long[]> unknownCategories;
 
-  private FeaturePlan(Feature[] features, BitSet read, BitSet textual, int indexes) {
+  private FeaturePlan(Feature[] features, BitSet read, BitSet textual, Map<String, long[]> unknownCategories) {
     this.features = features;
     this.read = read;
     this.textual = textual;
-    this.unknownCategories = new long[indexes];
+    this.unknownCategories = unknownCategories;
   }
 
   /**
@@ -54,9 +53,7 @@ final class FeaturePlan {
     Feature[] out = new Feature[model.features().size()];
     BitSet read = new BitSet();
     BitSet textual = new BitSet(); // timestamps and categories are read as text
-    FeaturePlan[] self = new FeaturePlan[1]; // index features count unknown values on the plan built below
-    List<Integer> indexSlots = new ArrayList<>();
-    List<String> indexNames = new ArrayList<>();
+    Map<String, long[]> unknown = new java.util.LinkedHashMap<>(); // per index feature: values not in its vocabulary
     for (int f = 0; f < out.length; f++) {
       String name = model.features().get(f);
       Integer direct = at.get(name);
@@ -109,16 +106,14 @@ final class FeaturePlan {
           how.path("vocabulary").fields().forEachRemaining(e -> vocabulary.put(e.getKey(),
               (float) e.getValue().asLong()));
           int c = raw;
-          int slot = indexSlots.size();
-          indexSlots.add(f);
-          indexNames.add(name);
+          long[] unseen = unknown.computeIfAbsent(name, k -> new long[1]);
           out[f] = row -> {
             if (row.isMissing(c)) {
               return Float.NaN;
             }
             Float index = vocabulary.get(row.text(c));
             if (index == null) { // unseen at training time: unknown, as the Spark join leaves it (null)
-              self[0].unknownCategories[slot]++;
+              unseen[0]++;
               return Float.NaN;
             }
             return index;
@@ -141,10 +136,7 @@ final class FeaturePlan {
           missing.isEmpty() ? "add those columns to the file"
               : "add those columns (empty cells are missing values)");
     }
-    FeaturePlan plan = new FeaturePlan(out, read, textual, indexSlots.size());
-    plan.indexNames.addAll(indexNames);
-    self[0] = plan;
-    return plan;
+    return new FeaturePlan(out, read, textual, unknown);
   }
 
   private static Feature number(int column, String feature, Path source) {
@@ -185,9 +177,7 @@ final class FeaturePlan {
   /** Index features and how many of their values were not in the vocabulary (scored as missing). */
   Map<String, Long> unknownCategories() {
     Map<String, Long> out = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < indexNames.size(); i++) {
-      out.put(indexNames.get(i), unknownCategories[i]);
-    }
+    unknownCategories.forEach((feature, n) -> out.put(feature, n[0]));
     return out;
   }
 }

@@ -34,11 +34,19 @@ final class ParquetOutput implements OutputRows {
     Types.MessageTypeBuilder schema = Types.buildMessage();
     for (int i = 0; i < keptColumns.size(); i++) {
       PrimitiveType type = keptTypes.get(i);
-      schema.addField(type == null
-          ? Types.optional(PrimitiveType.PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType())
-              .named(keptColumns.get(i))
-          : Types.optional(type.getPrimitiveTypeName()).length(type.getTypeLength())
-              .as(type.getLogicalTypeAnnotation()).named(keptColumns.get(i)));
+      if (type == null) {
+        schema.addField(Types.optional(PrimitiveType.PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType())
+            .named(keptColumns.get(i)));
+        continue;
+      }
+      var field = Types.optional(type.getPrimitiveTypeName());
+      if (type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
+        field = field.length(type.getTypeLength());
+      }
+      if (type.getLogicalTypeAnnotation() != null) {
+        field = field.as(type.getLogicalTypeAnnotation());
+      }
+      schema.addField(field.named(keptColumns.get(i)));
     }
     if (predictions.multiclass()) {
       schema.addField(Types.required(PrimitiveType.PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType())
