@@ -67,6 +67,12 @@ public final class FileScorer {
       FeaturePlan plan = FeaturePlan.of(model, columns, input);
       List<String> kept = keep != null ? keep
           : columns.stream().filter(c -> !model.features().contains(c)).toList();
+      for (String own : List.of("prediction", "probability")) {
+        if (kept.contains(own)) { // two columns of one name: readers would take either
+          throw Errors.usage("Cannot score " + input + ": its column '" + own + "' would be kept beside the "
+              + "scorer's own '" + own + "'", "name the columns to keep with --keep, without '" + own + "'");
+        }
+      }
       int[] keptAt = new int[kept.size()];
       for (int i = 0; i < keptAt.length; i++) {
         keptAt[i] = columns.indexOf(kept.get(i));

@@ -60,6 +60,17 @@ class FeaturePlanTest {
   }
 
   @Test
+  void aKeptColumnNamedLikeAnOutputIsRefused() throws Exception {
+    Path csv = Files.createTempFile("scored", ".csv");
+    Files.writeString(csv, "date,distance,origin_late_share,speed,prediction\n2001-06-16,600,0.25,,1.0\n");
+    LakeforgeException e = assertThrows(LakeforgeException.class,
+        () -> new FileScorer(model(), 10).score(csv, csv.resolveSibling("out.csv"), null));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("its column 'prediction' would be kept beside the scorer's own"),
+        e.getMessage());
+  }
+
+  @Test
   void timePartsAreSparks() {
     LocalDateTime sunday = LocalDateTime.of(2001, 1, 7, 5, 6);
     assertEquals(1, Timestamps.part("day_of_week", sunday), "Spark's dayofweek: 1 = Sunday");
