@@ -13,13 +13,13 @@
 #                                          the flights_delay training set: xgboost4j-spark fit ÷ native xgboost4j
 #                                          (DMatrix in the same JVM), MLlib GBT ÷ xgboost4j-spark, equal rounds/depth
 #   scripts/bench.sh scorer [ROUNDS] [MODEL_DIR]
-#                                          the Spark-free scorer (CSV in → CSV out, and Parquet in → Parquet out) ÷
-#                                          native xgboost4j predict on the same June rows and the latest trained
-#                                          model; Spark transform rows/s beside
+#                                          the Spark-free scorer (CSV in, CSV out) ÷ native xgboost4j predict on the
+#                                          same June rows and the latest trained model; Spark transform rows/s beside
 #   scripts/bench.sh scorer-synthetic [ROUNDS] [ROWS]
-#                                          the same without a lake or Spark: ROWS (500,000) rows of the demo model's
-#                                          shape (25 features, 100 trees of depth 6), CSV and Parquet, with where the
-#                                          scorer's time goes (read+parse, write)
+#                                          the scorer's shaded jar (what bin/lakeforge-score runs), CSV in → CSV out
+#                                          and Parquet in → Parquet out, vs native predict, without a lake or Spark:
+#                                          ROWS (500,000) rows of the demo model's shape (25 features, 100 trees of
+#                                          depth 6); prints where the scorer's time goes (read+parse, write)
 #   BENCH_WORKSPACE=DIR scripts/bench.sh training|scorer ...
 #                                          the same on DIR/lake and DIR/models (a size kept by `SCALE_WORK=... scale`
 #                                          or built by `workspace`), results in <name>_<DIR's name>.json
@@ -109,7 +109,9 @@ case "$name" in
     SPARK_LOCAL_IP=127.0.0.1 java $opens -Xmx8g -cp "$cp" dev.lakeforge.scorer.ScorerBenchmark \
       conf/pipelines/flights.yaml "$model" "$rounds" "docs/benchmarks/scorer$suffix.json" ;;
   scorer-synthetic)
-    java -Xmx4g -cp "$cp" dev.lakeforge.scorer.ScorerSpeedBenchmark "${3:-500000}" "$rounds" \
+    # The shaded jar, not the benchmarks classpath: that one carries Spark's Parquet 1.13.
+    java -Xmx4g -cp "benchmarks/target/classes:scorer/target/lakeforge-scorer-0.1.0-SNAPSHOT.jar" \
+      dev.lakeforge.scorer.ScorerSpeedBenchmark "${3:-500000}" "$rounds" \
       "${TMPDIR:-/tmp}/lakeforge-scorer-speed" docs/benchmarks/scorer_synthetic.json ;;
   training|sweep)
     mvn -q -B package -DskipTests -pl app -am

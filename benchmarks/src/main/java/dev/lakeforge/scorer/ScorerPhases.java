@@ -29,6 +29,7 @@ final class ScorerPhases {
       for (String name : List.of("phase.csv", "phase.parquet")) {
         long t0 = System.nanoTime();
         Path file = work.resolve(name);
+        java.nio.file.Files.deleteIfExists(file);
         float[] p = new float[1];
         Object[] none = new Object[0];
         try (OutputRows out = FileScorer.isParquet(file) ? new ParquetOutput(file, List.of(), List.of(), predictions)

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -63,6 +64,7 @@ final class ParquetOutput implements OutputRows {
     writer = new Builder(new LocalOutputFile(file), new RowWrite(type, keptColumns.size(), predictions))
         .withConf(new PlainParquetConfiguration())
         .withCompressionCodec(CompressionCodecName.SNAPPY)
+        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE) // the partial file of an earlier, killed run
         .build();
   }
 
