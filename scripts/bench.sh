@@ -15,6 +15,11 @@
 #   scripts/bench.sh scorer [ROUNDS] [MODEL_DIR]
 #                                          the Spark-free scorer (CSV in, CSV out) ÷ native xgboost4j predict on the
 #                                          same June rows and the latest trained model; Spark transform rows/s beside
+#   scripts/bench.sh scorer-synthetic [ROUNDS] [ROWS]
+#                                          the scorer's shaded jar (what bin/lakeforge-score runs), CSV in → CSV out
+#                                          and Parquet in → Parquet out, vs native predict, without a lake or Spark:
+#                                          ROWS (500,000) rows of the demo model's shape (25 features, 100 trees of
+#                                          depth 6); prints where the scorer's time goes (read+parse, write)
 #   BENCH_WORKSPACE=DIR scripts/bench.sh training|scorer ...
 #                                          the same on DIR/lake and DIR/models (a size kept by `SCALE_WORK=... scale`
 #                                          or built by `workspace`), results in <name>_<DIR's name>.json
@@ -38,7 +43,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-name=${1:?usage: scripts/bench.sh validation|point-in-time|feature-value|training|scorer|sweep|pipeline|scale|pandas|workspace [ROUNDS]}
+name=${1:?usage: scripts/bench.sh validation|point-in-time|feature-value|training|scorer|scorer-synthetic|sweep|pipeline|scale|pandas|workspace [ROUNDS]}
 rounds=${2:-5}
 scripts/fetch-data.sh >/dev/null
 mvn -q -B install -DskipTests -pl benchmarks -am
@@ -103,6 +108,11 @@ case "$name" in
     # shellcheck disable=SC2086
     SPARK_LOCAL_IP=127.0.0.1 java $opens -Xmx8g -cp "$cp" dev.lakeforge.scorer.ScorerBenchmark \
       conf/pipelines/flights.yaml "$model" "$rounds" "docs/benchmarks/scorer$suffix.json" ;;
+  scorer-synthetic)
+    # The shaded jar, not the benchmarks classpath: that one carries Spark's Parquet 1.13.
+    java -Xmx4g -cp "benchmarks/target/classes:scorer/target/lakeforge-scorer-0.1.0-SNAPSHOT.jar" \
+      dev.lakeforge.scorer.ScorerSpeedBenchmark "${3:-500000}" "$rounds" \
+      "${TMPDIR:-/tmp}/lakeforge-scorer-speed" docs/benchmarks/scorer_synthetic.json ;;
   training|sweep)
     mvn -q -B package -DskipTests -pl app -am
     args=(--config conf/pipelines/flights.yaml --run-date 2001-06-15)

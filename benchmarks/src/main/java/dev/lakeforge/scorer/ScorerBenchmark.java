@@ -30,6 +30,8 @@ import org.apache.spark.storage.StorageLevel;
  *       a fresh DMatrix per batch: the floor for any JVM scorer;</li>
  *   <li>{@code spark_transform}: the Spark model's transform over the cached rows, written to Spark's noop sink.</li>
  * </ul>
+ * Parquet input is timed by {@link ScorerSpeedBenchmark} on the scorer's shaded jar: this module's classpath
+ * carries Spark 3.5's Parquet 1.13, which lacks the local-file API the scorer reads with.
  * Usage: ScorerBenchmark PIPELINE.yaml MODEL_DIR ROUNDS OUT.json
  */
 public final class ScorerBenchmark {

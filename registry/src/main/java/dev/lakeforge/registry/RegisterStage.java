@@ -139,7 +139,8 @@ public final class RegisterStage implements Stage {
       mlflow.uploadDirectory(artifactUri, "spark-model", model.storage(), model.sparkModel());
       writeTrainingSetSchema(context, info, model);
       for (String file : List.of(ModelDirectory.INFO, ModelDirectory.IMPORTANCE, ModelDirectory.EVALUATION,
-          ModelDirectory.CURVES, ModelDirectory.BOOSTER_JSON, TRAINING_SET_SCHEMA)) {
+          ModelDirectory.CURVES, ModelDirectory.BOOSTER_JSON, TRAINING_SET_SCHEMA,
+          dev.lakeforge.features.RowFeatureRecipe.FILE)) { // row-features.json: the Spark-free scorer's recipe
         if (model.has(file)) {
           mlflow.uploadBytes(artifactUri, "lakeforge/" + file, model.storage().read(model.file(file)));
         }

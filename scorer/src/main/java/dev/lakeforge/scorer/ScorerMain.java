@@ -12,17 +12,21 @@ import picocli.CommandLine.Option;
 
 /** {@code lakeforge-score}: the Spark-free scorer's command line. Exit codes as for {@code lakeforge}. */
 @Command(name = "lakeforge-score", mixinStandardHelpOptions = true,
-    description = "Score a CSV file of features with a Lakeforge XGBoost model, without Spark.")
+    description = "Score a CSV or Parquet file with a Lakeforge XGBoost model, without Spark. Each model feature is "
+        + "a column of the file, or is computed from raw columns as the training set computed it (time parts, "
+        + "indexes from the stored vocabulary, bare columns).")
 public final class ScorerMain implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR|URI",
       description = "A model directory (from lakeforge train) or models:/<name>@<alias> or models:/<name>/<version> "
           + "(MLFLOW_TRACKING_URI names the server)")
   String model;
 
-  @Option(names = "--input", required = true, paramLabel = "CSV", description = "Features, with a header line")
+  @Option(names = "--input", required = true, paramLabel = "FILE",
+      description = "Rows to score: *.parquet is Parquet, anything else CSV with a header line")
   Path input;
 
-  @Option(names = "--output", required = true, paramLabel = "CSV", description = "Written whole, or not at all")
+  @Option(names = "--output", required = true, paramLabel = "FILE",
+      description = "*.parquet writes Parquet, anything else CSV; written whole, or not at all")
   Path output;
 
   @Option(names = "--keep", split = ",", paramLabel = "COLUMN",
@@ -56,15 +60,17 @@ public final class ScorerMain implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (input.toString().endsWith(".parquet")) {
-      throw Errors.usage("Cannot score " + input + ": the Spark-free scorer reads CSV only",
-          "export CSV (scoring.export_format: csv), or score Parquet with `lakeforge score`");
-    }
     Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "lakeforge-scorer");
     ScorerModel loaded = ScorerModel.load(model, System.getenv(), cacheDir);
-    CsvScorer.Stats stats = new CsvScorer(loaded, batchRows).score(input, output, keep);
+    FileScorer.Stats stats = new FileScorer(loaded, batchRows).score(input, output, keep);
     System.out.printf("lakeforge-score: %,d rows scored with %s in %.1f s (%,.0f rows/s) -> %s%n", stats.rows(),
         loaded.source(), stats.seconds(), stats.rows() / Math.max(stats.seconds(), 1e-9), output);
+    stats.unknownCategories().forEach((feature, n) -> {
+      if (n > 0) {
+        System.out.printf("lakeforge-score: %,d values of index feature '%s' were not in its vocabulary "
+            + "(scored as missing)%n", n, feature);
+      }
+    });
     return 0;
   }
 }

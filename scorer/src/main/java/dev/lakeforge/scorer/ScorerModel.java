@@ -22,11 +22,19 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * from {@code model-info.json}. Loaded from a model directory (as {@code lakeforge train} writes it) or from the
  * registry by {@code models:/<name>@<alias>} or {@code models:/<name>/<version>} (the run's {@code lakeforge/}
  * artifacts, downloaded once into a cache directory keyed and verified by {@link RegistryCache}).
+ * {@code recipe} is {@code row-features.json} (how each feature is computed from raw columns, with the fitted
+ * vocabularies; see {@link FeaturePlan}), or null for models trained before it was recorded.
  */
-public record ScorerModel(String task, List<String> features, Booster booster, String source, List<String> classes) {
+public record ScorerModel(String task, List<String> features, Booster booster, String source, List<String> classes,
+    JsonNode recipe) {
   /** A model whose class i is label value i (binary, regression, models saved before classes were recorded). */
   public ScorerModel(String task, List<String> features, Booster booster, String source) {
-    this(task, features, booster, source, null);
+    this(task, features, booster, source, null, null);
+  }
+
+  /** A model without a row-feature recipe: every feature must be a column of the input. */
+  public ScorerModel(String task, List<String> features, Booster booster, String source, List<String> classes) {
+    this(task, features, booster, source, classes, null);
   }
 
   /**
@@ -80,8 +88,10 @@ public record ScorerModel(String task, List<String> features, Booster booster, S
         node.path("classes").forEach(c -> values.add(c.isTextual() ? c.asText() : Double.toString(c.asDouble())));
         classes = List.copyOf(values);
       }
+      Path recipe = dir.resolve("row-features.json");
+      JsonNode recipeNode = Files.isRegularFile(recipe) ? new ObjectMapper().readTree(recipe.toFile()) : null;
       return new ScorerModel(node.path("task").asText("binary"), List.copyOf(features),
-          XGBoost.loadModel(booster.toString()), source, classes);
+          XGBoost.loadModel(booster.toString()), source, classes, recipeNode);
     } catch (IOException | XGBoostError e) {
       throw Errors.inputUnreadable("model", dir.toString(), String.valueOf(e.getMessage()), e);
     }

@@ -163,6 +163,10 @@ public final class PreparedTraining implements AutoCloseable {
           featureTypes, FeatureTable.LABEL, spine.eventTime(), table.version().toString(), model.params(), splitInfo,
           trainingRows, validationRows, device.device(), model.bestIteration(), context.runId(),
           context.configHash(), model.roundsTrained(), model.roundsKept(), classes));
+      // How the Spark-free scorer computes these features from raw rows, frozen with the model.
+      out.writeJson(dev.lakeforge.features.RowFeatureRecipe.FILE, dev.lakeforge.features.RowFeatureRecipe.of(
+          context.spark(), context.lake(), context.config(), TrainingSetStage.trainingSetName(context.config()),
+          features));
     }
     return out;
   }

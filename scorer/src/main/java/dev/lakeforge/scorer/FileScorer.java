@@ -1,0 +1,219 @@
+package dev.lakeforge.scorer;
+
+import dev.lakeforge.core.error.Errors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.apache.parquet.schema.PrimitiveType;
+
+/**
+ * Scores a CSV or Parquet file (by extension: {@code .parquet} is Parquet, anything else CSV) into a CSV or Parquet
+ * file, streaming rows through the booster in batches of {@code batchRows}: memory is one float matrix of
+ * batchRows x features and the batch's kept values, whatever the file size. Features come from {@link FeaturePlan}.
+ * Every row read is scored, or the run ends with exit 2 naming the row and column (rows in = rows scored); the
+ * output appears under its name only when complete.
+ */
+public final class FileScorer {
+  /**
+   * What one run did.
+   *
+   * @param rows              rows read and scored
+   * @param seconds           wall time, reading to the renamed output
+   * @param unknownCategories per index feature, values not in the model's vocabulary (scored as missing)
+   */
+  public record Stats(long rows, double seconds, Map<String, Long> unknownCategories) {}
+
+  private final ScorerModel model;
+  private final int batchRows;
+
+  public FileScorer(ScorerModel model, int batchRows) {
+    if (batchRows < 1) {
+      throw Errors.usage("Cannot score with --batch-rows " + batchRows, "give a positive number of rows");
+    }
+    this.model = model;
+    this.batchRows = batchRows;
+  }
+
+  static boolean isParquet(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return name.endsWith(".parquet") || name.endsWith(".parq");
+  }
+
+  /** @param keep input columns copied to the output; null keeps every column that is not a model feature */
+  public Stats score(Path input, Path output, List<String> keep) {
+    long start = System.nanoTime();
+    if (!Files.isRegularFile(input)) {
+      throw Errors.inputMissing("input file", input.toString(), "give a CSV or Parquet file of rows to score");
+    }
+    Path partial = output.toAbsolutePath().resolveSibling(output.getFileName() + ".partial");
+    long rows = 0;
+    Map<String, Long> unknown;
+    boolean done = false;
+    try (InputRows in = isParquet(input) ? new ParquetInput(input) : new CsvInput(input)) {
+      List<String> columns = in.columns();
+      FeaturePlan plan = FeaturePlan.of(model, columns, input);
+      List<String> kept = keep != null ? keep
+          : columns.stream().filter(c -> !model.features().contains(c)).toList();
+      for (String own : List.of("prediction", "probability")) {
+        if (kept.contains(own)) { // two columns of one name: readers would take either
+          throw Errors.usage("Cannot score " + input + ": its column '" + own + "' would be kept beside the "
+              + "scorer's own '" + own + "'", "name the columns to keep with --keep, without '" + own + "'");
+        }
+      }
+      int[] keptAt = new int[kept.size()];
+      for (int i = 0; i < keptAt.length; i++) {
+        keptAt[i] = columns.indexOf(kept.get(i));
+        if (keptAt[i] < 0) {
+          throw Errors.usage("Cannot keep column '" + kept.get(i) + "': " + input + " has no such column",
+              "name columns of its header: " + String.join(", ", columns));
+        }
+      }
+      BitSet textual = (BitSet) plan.textColumns().clone();
+      Arrays.stream(keptAt).forEach(textual::set);
+      in.need(plan.numericColumns(), textual);
+      Predictions predictions = new Predictions(model);
+      boolean parquetOut = isParquet(output);
+      List<PrimitiveType> keptTypes = new ArrayList<>();
+      for (int c : keptAt) {
+        keptTypes.add(in.parquetType(c));
+      }
+      Files.deleteIfExists(partial);
+      try (OutputRows out = parquetOut ? new ParquetOutput(partial, kept, keptTypes, predictions)
+          : new CsvOutput(partial, kept, predictions)) {
+        rows = stream(in, plan, keptAt, out, parquetOut);
+      }
+      unknown = plan.unknownCategories();
+      Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      done = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot score " + input + " into " + output + ": " + e.getMessage(), e);
+    } finally {
+      if (!done) {
+        try {
+          Files.deleteIfExists(partial);
+        } catch (IOException ignored) { // the error being thrown says more than this one
+        }
+      }
+    }
+    return new Stats(rows, (System.nanoTime() - start) / 1e9, unknown);
+  }
+
+  /** One batch of rows: their features (row-major) and kept values. */
+  private static final class Batch {
+    final float[] data;
+    final Object[][] kept;
+    int rows;
+    boolean last;
+
+    Batch(int batchRows, int width, int keptColumns) {
+      data = new float[batchRows * width];
+      kept = new Object[batchRows][keptColumns];
+    }
+  }
+
+  /**
+   * Reads batches on a second thread while this one predicts and writes the previous batch: parsing overlaps the
+   * booster and the output instead of waiting for them. Two batches circulate, so memory stays fixed.
+   */
+  private long stream(InputRows in, FeaturePlan plan, int[] keptAt, OutputRows out, boolean typedKept)
+      throws IOException {
+    int width = plan.width();
+    BlockingQueue<Batch> free = new ArrayBlockingQueue<>(2);
+    BlockingQueue<Batch> full = new ArrayBlockingQueue<>(2);
+    free.add(new Batch(batchRows, width, keptAt.length));
+    free.add(new Batch(batchRows, width, keptAt.length));
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Thread reader = new Thread(() -> {
+      try {
+        boolean more = true;
+        while (more) {
+          Batch b = free.take();
+          b.rows = 0;
+          while (b.rows < batchRows && (more = in.next())) {
+            plan.fill(in, b.data, b.rows * width);
+            Object[] k = b.kept[b.rows];
+            for (int i = 0; i < keptAt.length; i++) {
+              // Parquet output keeps a Parquet input's typed values; CSV output gets text as Spark would cast it.
+              Object v = in.value(keptAt[i]);
+              k[i] = typedKept || v == null || v instanceof String ? v : in.text(keptAt[i]);
+            }
+            b.rows++;
+          }
+          b.last = !more;
+          full.put(b);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Throwable e) { // handed to the scoring thread, which reports it
+        failed.set(e);
+        full.offer(new Batch(0, 0, 0));
+      }
+    }, "lakeforge-score-reader");
+    reader.setDaemon(true);
+    reader.start();
+    long rows = 0;
+    try {
+      while (true) {
+        Batch b = full.take();
+        if (failed.get() != null) {
+          Throwable e = failed.get();
+          if (e instanceof RuntimeException r) {
+            throw r;
+          }
+          if (e instanceof IOException io) {
+            throw io;
+          }
+          throw new IllegalStateException(e);
+        }
+        if (b.rows > 0) {
+          write(out, b.data, b.kept, b.rows, width);
+          rows += b.rows;
+        }
+        if (b.last) {
+          return rows;
+        }
+        free.put(b);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while scoring", e);
+    } finally {
+      reader.interrupt();
+    }
+  }
+
+  private void write(OutputRows out, float[] data, Object[][] kept, int n, int width) throws IOException {
+    float[][] predictions = predict(data, n, width);
+    for (int r = 0; r < n; r++) {
+      out.write(kept[r], predictions[r]);
+    }
+  }
+
+  /** Scores {@code n} rows of {@code data} (row-major, {@code width} features each); the benchmark's floor too. */
+  public float[][] predict(float[] data, int n, int width) {
+    try {
+      DMatrix matrix = new DMatrix(n == data.length / width ? data : Arrays.copyOf(data, n * width), n, width,
+          Float.NaN);
+      try {
+        return model.booster().predict(matrix);
+      } finally {
+        matrix.dispose();
+      }
+    } catch (XGBoostError e) {
+      throw new IllegalStateException("XGBoost could not score a batch: " + e.getMessage(), e);
+    }
+  }
+}
