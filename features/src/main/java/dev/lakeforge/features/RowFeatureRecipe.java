@@ -124,14 +124,10 @@ public final class RowFeatureRecipe {
 
   /** The column an expression names when it is nothing but a column name (Spark's own parser decides); else null. */
   static String bareColumn(String sql) {
-    try {
-      var parsed = org.apache.spark.sql.functions.expr(sql).expr();
-      if (parsed instanceof UnresolvedAttribute a && a.nameParts().size() == 1) {
-        return a.nameParts().head();
-      }
-    } catch (Exception e) { // a parse error was already reported when the training set was built
-      return null;
-    }
-    return null;
+    // A parse error was already reported when the training set was built: then it is no bare column either.
+    return dev.lakeforge.core.spark.SqlExpressions.parse(sql)
+        .filter(e -> e instanceof UnresolvedAttribute a && a.nameParts().size() == 1)
+        .map(e -> ((UnresolvedAttribute) e).nameParts().head())
+        .orElse(null);
   }
 }

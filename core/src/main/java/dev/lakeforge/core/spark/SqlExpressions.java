@@ -28,6 +28,23 @@ public final class SqlExpressions {
     return column;
   }
 
+  /**
+   * The unresolved Catalyst expression of {@code sql}, from the active session's parser (the same on both lines;
+   * Spark 4's {@code Column} no longer exposes its expression), or empty where the session has no parser to reach
+   * (Spark Connect) or the text does not parse.
+   */
+  public static java.util.Optional<org.apache.spark.sql.catalyst.expressions.Expression> parse(String sql) {
+    try {
+      SparkSession session = SparkSession.active();
+      Object state = session.getClass().getMethod("sessionState").invoke(session);
+      Object parser = state.getClass().getMethod("sqlParser").invoke(state);
+      return java.util.Optional.of((org.apache.spark.sql.catalyst.expressions.Expression)
+          parser.getClass().getMethod("parseExpression", String.class).invoke(parser, sql));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   private static void parseNow(String sql) {
     SparkSession session = SparkSession.active();
     Object parser;
