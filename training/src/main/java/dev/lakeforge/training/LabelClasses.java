@@ -15,6 +15,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The label value of each class index of a classifier, learnt on the training split and checked before training.
@@ -28,6 +30,8 @@ import org.apache.spark.sql.Column;
  * the exports show label values.
  */
 public final class LabelClasses {
+  private static final Logger LOG = LoggerFactory.getLogger(LabelClasses.class);
+
   private final List<Object> values;
   private final boolean text;
 
@@ -105,6 +109,14 @@ public final class LabelClasses {
         validation, task, table);
   }
 
+  /** Groups of two or more values equal after trimming and lower-casing ("Rain", "rain "), in sorted order. */
+  static List<List<String>> lookAlikes(List<String> values) {
+    Map<String, List<String>> byKey = new TreeMap<>();
+    values.forEach(v -> byKey.computeIfAbsent(v.strip().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
+        .add(v));
+    return byKey.values().stream().filter(g -> g.size() > 1).toList();
+  }
+
   /**
    * Checks a string label against the task and returns its classes. Only multiclass takes a string label: a binary
    * model needs to be told which value is the positive class, and regression needs numbers.
@@ -126,8 +138,11 @@ public final class LabelClasses {
       throw Errors.labelOutsideDomain(table, task, "is a string with " + describe(found) + " ("
           + domain(task) + ")", fix);
     }
-    return requireSeen(new ArrayList<>(new TreeSet<>(training.keySet().stream().filter(Objects::nonNull).toList())),
-        validation, task, table);
+    List<String> classes = new ArrayList<>(new TreeSet<>(training.keySet().stream().filter(Objects::nonNull).toList()));
+    lookAlikes(classes).forEach(group -> LOG.warn("{}: label values {} differ only in case or spaces and are "
+        + "separate classes; if they mean one class, normalise the spine's label expression (e.g. lower(trim(...)))",
+        table, group));
+    return requireSeen(classes, validation, task, table);
   }
 
   private static <T extends Comparable<T>> LabelClasses requireSeen(List<T> classes, Map<T, Long> validation,

@@ -84,6 +84,14 @@ public final class PreparedTraining implements AutoCloseable {
     }
     DataSplit split = split(context, spine);
     Dataset<Row> labelled = table.rows().filter(col(FeatureTable.LABEL).isNotNull());
+    // Rows without a label (rows waiting to be scored, or a label column with gaps) are left out, and said so.
+    long unlabelled = table.rows().filter(col(FeatureTable.LABEL).isNull()).count();
+    if (unlabelled > 0) {
+      result.metric("unlabelled_rows", unlabelled);
+      LOG.warn("{} has {} rows with a null label; training and evaluation leave them out. If they are not rows "
+          + "waiting to be scored, add a not_null rule on the label's column to quarantine them with a reason",
+          table.version(), unlabelled);
+    }
     Dataset<Row> train = split.training(labelled);
     // A string label (weather: fog, rain, ...) becomes class indices first; numeric labels are checked as they are.
     boolean textLabel = table.rows().schema().apply(FeatureTable.LABEL).dataType() instanceof StringType;

@@ -73,4 +73,11 @@ class LabelClassesTest {
         .contains("has classes the training split does not: values 4 (2 validation rows) (the training split has "
             + "[1, 2])"));
   }
+
+  @Test
+  void valuesThatDifferOnlyInCaseOrSpacesAreFoundTogether() {
+    assertEquals(java.util.List.of(java.util.List.of("Rain", "rain", "rain ")),
+        LabelClasses.lookAlikes(java.util.List.of("Rain", "fog", "rain", "rain ", "sun")));
+    assertEquals(java.util.List.of(), LabelClasses.lookAlikes(java.util.List.of("fog", "rain", "sun")));
+  }
 }
