@@ -167,7 +167,7 @@ public final class FeatureRows {
     List<String> featureColumns = new ArrayList<>(withRows.columns());
     Map<String, String> unseen = new LinkedHashMap<>();
     if (scoring) {
-      set.features().stream().filter(f -> f.categoricalColumn() != null)
+      set.features().stream().filter(RowFeatures::marksUnseen)
           .forEach(f -> unseen.put(f.name(), RowFeatures.unseenColumn(f)));
     }
 

@@ -100,8 +100,9 @@ final class RowFeatures {
    * exactly the values training rows with the same inputs got. A value the encodings do not know gets the unknown
    * value of its kind: index null (missing), frequency 0, target_mean the prior, one_hot all zeros.
    *
-   * @param markUnseen also add, per categorical feature, a 0/1 column {@code __unseen_<name>} (a non-null input the
-   *                   encodings do not know), for the scoring summary
+   * @param markUnseen also add, per index, frequency and target_mean feature, a 0/1 column {@code __unseen_<name>}
+   *                   (a non-null input the encodings do not know), for the scoring summary. one_hot has none: a
+   *                   value outside its top values is all zeros in training too, and the others are not stored.
    */
   Output transform(Dataset<Row> rows, Spec spec, Encodings encodings, boolean markUnseen) {
     requireInputColumns(rows, spec);
@@ -122,11 +123,6 @@ final class RowFeatures {
                 .equalTo(lit(values.get(i))), 1.0).otherwise(0.0));
             columns.add(names.get(i));
           }
-          if (markUnseen) {
-            Column input = ColumnNames.column(f.oneHot()).cast("string");
-            out = out.withColumn(unseenColumn(f), when(input.isNotNull().and(values.isEmpty() ? lit(true)
-                : org.apache.spark.sql.functions.not(input.isin(values.toArray()))), 1).otherwise(0));
-          }
           continue;
         }
         case FREQUENCY -> out = withFrequency(out, f, encodings.learnt(f.name(), where), markUnseen);
@@ -142,6 +138,11 @@ final class RowFeatures {
   /** The 0/1 column {@link #transform} adds for a categorical feature when asked to mark unseen values. */
   static String unseenColumn(FeatureConfig f) {
     return "__unseen_" + f.name();
+  }
+
+  /** Whether {@link #transform} marks unseen values of this feature: index, frequency and target_mean. */
+  static boolean marksUnseen(FeatureConfig f) {
+    return f.index() != null || f.frequency() != null || f.targetMean() != null;
   }
 
   /**

@@ -42,7 +42,9 @@ import org.apache.spark.sql.Row;
  * export of the same rows to {@code <output>/day=<day>} (Parquet or CSV, swapped in whole). Each row carries its
  * keys, prediction, probability, the model name, version, alias and MLflow run id, the input table@version, the
  * scoring run id and time. With {@code scoring.shadow_alias} the same rows are also scored by that alias's model
- * and the two are compared ({@link ShadowComparison}).
+ * and the two are compared ({@link ShadowComparison}). With {@code scoring.input} naming a source, a table other than
+ * a training set, or a file, the rows are new rows without labels ({@link NewRows}): checked, quarantined when bad,
+ * and given the model's features by the code that built its training set version.
  */
 public final class ScoreStage implements Stage {
   public static final String NAME = "score";
