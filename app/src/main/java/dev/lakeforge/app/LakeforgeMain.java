@@ -233,14 +233,17 @@ public final class LakeforgeMain implements Runnable {
   }
 
   @Command(name = "score", mixinStandardHelpOptions = true,
-      description = "Score a day's features with the aliased model; writes a Parquet export.")
+      description = "Score a day's features, or new rows without labels (--input), with the aliased model; writes "
+          + "the predictions table and an export.")
   static final class Score extends StageCommand {
     @Option(names = "--model", paramLabel = "URI", description = "models:/<name>@<alias> or models:/<name>/<version>; "
         + "default: the registry's model at scoring.alias (or registry.alias)")
     String model;
 
-    @Option(names = "--input", paramLabel = "TABLE", description = "The table to score, any pin, e.g. "
-        + "training_sets.flights_delay@v7 (sets scoring.input)")
+    @Option(names = "--input", paramLabel = "ROWS", description = "What to score (sets scoring.input): a "
+        + "training_sets table, any pin (its rows hold the features), or new rows without labels: a sources entry, a "
+        + "lake table such as silver.flights_next@v3, or a Parquet, CSV (with a header) or JSON-lines file; their "
+        + "features are built as the model's training set version built them, bad rows quarantined")
     String input;
 
     @Option(names = "--where", paramLabel = "PREDICATE", description = "Spark SQL predicate choosing the rows, e.g. "

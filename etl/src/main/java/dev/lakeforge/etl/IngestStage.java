@@ -104,7 +104,7 @@ public final class IngestStage implements Stage {
     }
   }
 
-  private Dataset<Row> read(RunContext context, String name, SourceConfig source) {
+  static Dataset<Row> read(RunContext context, String name, SourceConfig source) {
     var reader = context.spark().read().options(source.options());
     try {
       if (source.format().equals("parquet")) {

@@ -127,23 +127,7 @@ public final class ValidateStage implements Stage {
       for (RowCheck check : checks) {
         metrics.put(ruleMetric(check.rule()), (double) longOf(aggregate, ruleMetric(check.rule())));
       }
-      Map<RuleConfig, RobustBounds> outliers = plan.outlierBounds(aggregate);
-      if (!outliers.isEmpty()) {
-        // Outlier bounds exist only after the aggregation; counting their failures takes one pass over the cache.
-        List<RowCheck> outlierChecks = new ArrayList<>();
-        outliers.forEach((rule, b) -> {
-          outlierChecks.add(RowCheck.outlier(rule, b.low(), b.high()));
-          metrics.put("rule." + rule.name() + ".median", b.median());
-          metrics.put("rule." + rule.name() + ".mad", b.mad());
-        });
-        Column[] counts = outlierChecks.stream().map(c -> sum(when(col(SuitePlan.DUP_RANK).equalTo(1)
-            .and(c.failed()), 1).otherwise(0)).as(ruleMetric(c.rule()))).toArray(Column[]::new);
-        Row outlierCounts = prepared.agg(counts[0], Arrays.copyOfRange(counts, 1, counts.length)).head();
-        for (RowCheck c : outlierChecks) {
-          metrics.put(ruleMetric(c.rule()), (double) longOf(outlierCounts, ruleMetric(c.rule())));
-        }
-        checks.addAll(outlierChecks);
-      }
+      checks.addAll(outlierChecks(plan, prepared, aggregate, metrics));
       for (String column : plan.profiledColumns()) {
         long kept = rowsIn - duplicates;
         double nonNull = longOf(aggregate, "column." + column + ".non_null");
@@ -227,7 +211,31 @@ public final class ValidateStage implements Stage {
     }
   }
 
-  private static void judgeDatasetRules(RunContext context, ValidationConfig suite, Row aggregate, long rows,
+  /**
+   * The outlier rules' checks, once the suite's aggregation has given their bounds; counting their failures takes
+   * one pass over the cached batch. Puts each rule's failures, median and MAD into {@code metrics}.
+   */
+  static List<RowCheck> outlierChecks(SuitePlan plan, Dataset<Row> prepared, Row aggregate,
+      Map<String, Double> metrics) {
+    Map<RuleConfig, RobustBounds> outliers = plan.outlierBounds(aggregate);
+    List<RowCheck> outlierChecks = new ArrayList<>();
+    if (!outliers.isEmpty()) {
+      outliers.forEach((rule, b) -> {
+        outlierChecks.add(RowCheck.outlier(rule, b.low(), b.high()));
+        metrics.put("rule." + rule.name() + ".median", b.median());
+        metrics.put("rule." + rule.name() + ".mad", b.mad());
+      });
+      Column[] counts = outlierChecks.stream().map(c -> sum(when(col(SuitePlan.DUP_RANK).equalTo(1)
+          .and(c.failed()), 1).otherwise(0)).as(ruleMetric(c.rule()))).toArray(Column[]::new);
+      Row outlierCounts = prepared.agg(counts[0], Arrays.copyOfRange(counts, 1, counts.length)).head();
+      for (RowCheck c : outlierChecks) {
+        metrics.put(ruleMetric(c.rule()), (double) longOf(outlierCounts, ruleMetric(c.rule())));
+      }
+    }
+    return outlierChecks;
+  }
+
+  static void judgeDatasetRules(RunContext context, ValidationConfig suite, Row aggregate, long rows,
       Map<String, Double> metrics, List<String> errors, List<String> warnings) {
     for (RuleConfig rule : suite.rules()) {
       String problem = null;
@@ -263,11 +271,11 @@ public final class ValidateStage implements Stage {
     }
   }
 
-  private static String ruleMetric(RuleConfig rule) {
+  static String ruleMetric(RuleConfig rule) {
     return "rule." + rule.name() + ".failed";
   }
 
-  private static long longOf(Row row, String field) {
+  static long longOf(Row row, String field) {
     int i = row.fieldIndex(field);
     return row.isNullAt(i) ? 0 : ((Number) row.get(i)).longValue();
   }

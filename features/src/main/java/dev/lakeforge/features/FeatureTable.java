@@ -49,6 +49,29 @@ public final class FeatureTable {
     return TableRef.of(TRAINING_SETS, name);
   }
 
+  /** The commit metadata key naming the encodings table@version a training set version was built with. */
+  public static final String ENCODINGS = "encodings";
+
+  /** Where a training set's fitted encodings go, one version per build (named by the training set's commit). */
+  public static TableRef encodings(String name) {
+    return TableRef.of(TRAINING_SETS, name + "_encodings");
+  }
+
+  /** The Lakeforge facts (userMetadata) of one committed version; an empty object when it has none. */
+  public static JsonNode commitMetadata(dev.lakeforge.core.table.Lake lake, dev.lakeforge.core.table.TableVersion v) {
+    TableRef ref = TableRef.parse(v.toString());
+    java.util.List<org.apache.spark.sql.Row> rows = io.delta.tables.DeltaTable.forPath(lake.spark(), lake.path(ref))
+        .history().filter(org.apache.spark.sql.functions.col("version").equalTo(v.version()))
+        .select("userMetadata").collectAsList();
+    try {
+      return rows.isEmpty() || rows.get(0).isNullAt(0)
+          ? new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+          : new com.fasterxml.jackson.databind.ObjectMapper().readTree(rows.get(0).getString(0));
+    } catch (java.io.IOException e) {
+      return new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    }
+  }
+
   /** Feature columns of a training-set table, in model input order. */
   public static List<String> featureColumns(String[] columns, SpineConfig spine) {
     return Arrays.stream(columns)

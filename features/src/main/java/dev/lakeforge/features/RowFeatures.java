@@ -26,12 +26,15 @@ import dev.lakeforge.core.table.TableVersion;
 import dev.lakeforge.core.table.VersionedFrame;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Computes row features (every kind but aggregate) onto a frame. Encodings learn from the fit window only
@@ -55,9 +58,55 @@ final class RowFeatures {
     this.commitMetadata = commitMetadata;
   }
 
+  /**
+   * Fits and applies in one go, the state kept in memory only: for feature sets, whose table stores the features
+   * themselves, so nothing needs the state again.
+   */
   Output add(Dataset<Row> rows, Spec spec) {
+    return transform(rows, spec, fit(rows, spec), false);
+  }
+
+  /**
+   * Learns each encoding from the fit window of {@code rows} (MLlib's Estimator.fit): extends the index vocabulary,
+   * picks one_hot's top values, computes frequency shares and target means with their prior. Reads the label; the
+   * shares and means stay lazy frames until {@link Encodings#write} stores them.
+   */
+  Encodings fit(Dataset<Row> rows, Spec spec) {
     requireInputColumns(rows, spec);
-    Dataset<Row> out = withIndexes(rows, spec);
+    List<FeatureConfig> indexed = spec.features().stream().filter(f -> f.kind() == FeatureConfig.Kind.INDEX).toList();
+    Optional<TableVersion> vocabulary = FeatureVocabulary.extend(lake, spec.vocabulary(), rows,
+        indexed.stream().map(FeatureConfig::index).distinct().toList(), commitMetadata);
+    vocabulary.ifPresent(result::wrote);
+    Map<String, List<String>> oneHot = new LinkedHashMap<>();
+    Map<String, Dataset<Row>> learnt = new LinkedHashMap<>();
+    Map<String, Double> priors = new LinkedHashMap<>();
+    for (FeatureConfig f : spec.features()) {
+      switch (f.kind()) {
+        case ONE_HOT -> oneHot.put(f.name(), topValues(rows, f, spec.fitWindow()));
+        case FREQUENCY -> learnt.put(f.name(), frequencies(rows, f, spec.fitWindow()));
+        case TARGET_MEAN -> {
+          TargetMeans means = targetMeans(rows, f, spec.fitWindow(), spec.label());
+          learnt.put(f.name(), means.means());
+          priors.put(f.name(), means.prior());
+        }
+        default -> { }
+      }
+    }
+    return new Encodings(vocabulary, oneHot, learnt, priors);
+  }
+
+  /**
+   * Applies fitted encodings to {@code rows} (MLlib's Model.transform): never learns from them, so scoring rows get
+   * exactly the values training rows with the same inputs got. A value the encodings do not know gets the unknown
+   * value of its kind: index null (missing), frequency 0, target_mean the prior, one_hot all zeros.
+   *
+   * @param markUnseen also add, per index, frequency and target_mean feature, a 0/1 column {@code __unseen_<name>}
+   *                   (a non-null input the encodings do not know), for the scoring summary. one_hot has none: a
+   *                   value outside its top values is all zeros in training too, and the others are not stored.
+   */
+  Output transform(Dataset<Row> rows, Spec spec, Encodings encodings, boolean markUnseen) {
+    requireInputColumns(rows, spec);
+    Dataset<Row> out = withIndexes(rows, spec, encodings.vocabulary(), markUnseen);
     List<String> columns = new ArrayList<>();
     for (FeatureConfig f : spec.features()) {
       String where = spec.owner() + " feature '" + f.name() + "'";
@@ -66,7 +115,7 @@ final class RowFeatures {
         case TIME_PART -> out = withTimePart(out, f, spec.eventTime());
         case INDEX -> { } // joined above, all vocabularies in one pass
         case ONE_HOT -> {
-          List<String> values = topValues(out, f, spec.fitWindow());
+          List<String> values = encodings.oneHot(f.name(), where);
           List<String> names = oneHotColumns(f.name(), values);
           for (int i = 0; i < values.size(); i++) {
             requireNewColumn(out, columns, names.get(i), where);
@@ -76,13 +125,117 @@ final class RowFeatures {
           }
           continue;
         }
-        case FREQUENCY -> out = withFrequency(out, f, spec.fitWindow());
-        case TARGET_MEAN -> out = withTargetMean(out, f, spec.fitWindow(), spec.label());
+        case FREQUENCY -> out = withFrequency(out, f, encodings.learnt(f.name(), where), markUnseen);
+        case TARGET_MEAN -> out = withTargetMean(out, f, encodings.learnt(f.name(), where),
+            encodings.prior(f.name(), where), markUnseen);
         case AGGREGATE -> throw new IllegalStateException("aggregates are computed by WindowAggregates");
       }
       columns.add(f.name());
     }
     return new Output(out, columns);
+  }
+
+  /** The 0/1 column {@link #transform} adds for a categorical feature when asked to mark unseen values. */
+  static String unseenColumn(FeatureConfig f) {
+    return "__unseen_" + f.name();
+  }
+
+  /** Whether {@link #transform} marks unseen values of this feature: index, frequency and target_mean. */
+  static boolean marksUnseen(FeatureConfig f) {
+    return f.index() != null || f.frequency() != null || f.targetMean() != null;
+  }
+
+  /**
+   * The fitted state of a frame's row features: the index vocabulary version, one_hot's values in column order,
+   * frequency shares and target means per value (frames of {@code value, number}) and each target mean's prior.
+   * {@link #write} stores it as one Delta table version and {@link #read} gets it back, so scoring applies the state a
+   * training set version was built with.
+   */
+  record Encodings(Optional<TableVersion> vocabulary, Map<String, List<String>> oneHotValues,
+      Map<String, Dataset<Row>> learntValues, Map<String, Double> priors) {
+    static final String FEATURE = "feature";
+    static final String KIND = "kind";
+    static final String VALUE = "value";
+    static final String NUMBER = "number";
+    static final String POSITION = "position";
+    private static final org.apache.spark.sql.types.StructType SCHEMA = new org.apache.spark.sql.types.StructType()
+        .add(FEATURE, "string").add(KIND, "string").add(VALUE, "string").add(NUMBER, "double")
+        .add(POSITION, "int");
+
+    boolean isEmpty() {
+      return vocabulary.isEmpty() && oneHotValues.isEmpty() && learntValues.isEmpty();
+    }
+
+    List<String> oneHot(String feature, String where) {
+      return require(oneHotValues.get(feature), feature, where);
+    }
+
+    Dataset<Row> learnt(String feature, String where) {
+      return require(learntValues.get(feature), feature, where);
+    }
+
+    double prior(String feature, String where) {
+      return require(priors.get(feature), feature, where);
+    }
+
+    private static <T> T require(T value, String feature, String where) {
+      if (value == null) {
+        throw Errors.usage("Cannot encode " + where + ": because the recorded encodings have no state for '"
+            + feature + "' (the training set was built from another definition)", "rebuild the training set "
+            + "(lakeforge training-set) and retrain, so the model and its encodings come from one definition");
+      }
+      return value;
+    }
+
+    /** Stores the state as one overwrite of {@code table}; returns the version written. */
+    TableVersion write(Lake lake, TableRef table, String commitMetadata) {
+      SparkSession spark = lake.spark();
+      List<Row> small = new ArrayList<>();
+      vocabulary.ifPresent(v -> small.add(RowFactory.create("", "index", v.toString(), null, null)));
+      oneHotValues.forEach((feature, values) -> {
+        for (int i = 0; i < values.size(); i++) {
+          small.add(RowFactory.create(feature, "one_hot", values.get(i), null, i));
+        }
+      });
+      priors.forEach((feature, prior) -> small.add(RowFactory.create(feature, "target_mean_prior", null, prior, null)));
+      Dataset<Row> rows = spark.createDataFrame(small, SCHEMA);
+      for (Map.Entry<String, Dataset<Row>> e : learntValues.entrySet()) {
+        rows = rows.unionByName(e.getValue().filter(col(VALUE).isNotNull()).select(lit(e.getKey()).as(FEATURE),
+            lit("learnt").as(KIND), col(VALUE), col(NUMBER).cast("double").as(NUMBER),
+            lit(null).cast("int").as(POSITION)));
+      }
+      return lake.overwrite(rows, table, commitMetadata).version();
+    }
+
+    /** The state stored at {@code version}; shares and means stay frames of it (broadcast when joined). */
+    static Encodings read(Lake lake, TableVersion version) {
+      Dataset<Row> rows = lake.read(TableRef.parse(version.toString()), TrainingSetStage.NAME).rows();
+      Optional<TableVersion> vocabulary = Optional.empty();
+      Map<String, List<String>> oneHot = new LinkedHashMap<>();
+      Map<String, Double> priors = new LinkedHashMap<>();
+      java.util.Set<String> learnt = new java.util.LinkedHashSet<>();
+      List<Row> small = rows.filter(col(KIND).notEqual("learnt")).orderBy(col(FEATURE), col(POSITION))
+          .collectAsList();
+      for (Row r : small) {
+        switch (r.getString(1)) {
+          case "index" -> {
+            TableRef ref = TableRef.parse(r.getString(2));
+            vocabulary = Optional.of(new TableVersion(ref.table(), ref.version()));
+          }
+          case "one_hot" -> oneHot.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getString(2));
+          case "target_mean_prior" -> priors.put(r.getString(0), r.getDouble(3));
+          default -> { }
+        }
+      }
+      rows.filter(col(KIND).equalTo("learnt")).select(FEATURE).distinct().collectAsList()
+          .forEach(r -> learnt.add(r.getString(0)));
+      Map<String, Dataset<Row>> frames = new LinkedHashMap<>();
+      for (String feature : learnt) {
+        frames.put(feature, rows.filter(col(KIND).equalTo("learnt").and(col(FEATURE).equalTo(feature)))
+            .select(col(VALUE), col(NUMBER)));
+      }
+      return new Encodings(vocabulary, oneHot, frames, priors);
+    }
   }
 
   /**
@@ -139,14 +292,16 @@ final class RowFeatures {
     return Expressions.analysed(where, () -> rows.withColumn(name, value.cast("double")));
   }
 
-  private Dataset<Row> withIndexes(Dataset<Row> rows, Spec spec) {
+  private Dataset<Row> withIndexes(Dataset<Row> rows, Spec spec, Optional<TableVersion> version, boolean markUnseen) {
     List<FeatureConfig> indexed = spec.features().stream().filter(f -> f.kind() == FeatureConfig.Kind.INDEX).toList();
-    Optional<TableVersion> version = FeatureVocabulary.extend(lake, spec.vocabulary(), rows,
-        indexed.stream().map(FeatureConfig::index).distinct().toList(), commitMetadata);
-    if (version.isEmpty()) {
+    if (indexed.isEmpty()) {
       return rows;
     }
-    result.wrote(version.get());
+    if (version.isEmpty()) {
+      throw Errors.usage("Cannot encode " + spec.owner() + " feature '" + indexed.get(0).name() + "': because the "
+          + "recorded encodings name no index vocabulary", "rebuild the training set (lakeforge training-set) and "
+          + "retrain, so the model and its encodings come from one definition");
+    }
     Dataset<Row> vocabulary = lake.read(TableRef.parse(version.get().toString()), "features").rows();
     Dataset<Row> out = rows;
     for (FeatureConfig f : indexed) {
@@ -155,6 +310,10 @@ final class RowFeatures {
           .select(col("value").as(key), col("index").cast("double").as(f.name()));
       out = out.join(broadcast(entries), out.col(ColumnNames.quoted(f.index())).cast("string").equalTo(entries.col(key)), "left")
           .drop(key);
+      if (markUnseen) {
+        out = out.withColumn(unseenColumn(f), when(ColumnNames.column(f.index()).isNotNull()
+            .and(ColumnNames.column(f.name()).isNull()), 1).otherwise(0));
+      }
     }
     return out;
   }
@@ -194,23 +353,36 @@ final class RowFeatures {
         .collectAsList().stream().map(r -> r.getString(0)).toList();
   }
 
-  private static Dataset<Row> withFrequency(Dataset<Row> rows, FeatureConfig f, Column fitWindow) {
-    String key = "__value_" + f.name();
+  private static Dataset<Row> frequencies(Dataset<Row> rows, FeatureConfig f, Column fitWindow) {
     Dataset<Row> fit = rows.filter(fitWindow);
     long total = fit.count();
     if (total == 0) {
       throw Errors.featureInput("feature '" + f.name() + "'", "the fit window has no rows to learn frequencies from",
           "move fit_until (or training.split.validate_from) after the first event");
     }
-    Dataset<Row> shares = fit.groupBy(ColumnNames.column(f.frequency()).cast("string").as(key))
-        .agg(count(lit(1)).divide(lit((double) total)).as(f.name()));
-    return rows.join(broadcast(shares), rows.col(ColumnNames.quoted(f.frequency())).cast("string").equalTo(shares.col(key)), "left")
+    return fit.groupBy(ColumnNames.column(f.frequency()).cast("string").as(Encodings.VALUE))
+        .agg(count(lit(1)).divide(lit((double) total)).as(Encodings.NUMBER));
+  }
+
+  private static Dataset<Row> withFrequency(Dataset<Row> rows, FeatureConfig f, Dataset<Row> learnt,
+      boolean markUnseen) {
+    String key = "__value_" + f.name();
+    Dataset<Row> shares = learnt.select(col(Encodings.VALUE).as(key), col(Encodings.NUMBER).as(f.name()));
+    Dataset<Row> joined = rows.join(broadcast(shares), rows.col(ColumnNames.quoted(f.frequency())).cast("string").equalTo(shares.col(key)), "left");
+    if (markUnseen) {
+      joined = joined.withColumn(unseenColumn(f), when(ColumnNames.column(f.frequency()).isNotNull()
+          .and(col(key).isNull()), 1).otherwise(0));
+    }
+    return joined
         .withColumn(f.name(), when(ColumnNames.column(f.frequency()).isNotNull(), coalesce(ColumnNames.column(f.name()), lit(0.0))))
         .drop(key);
   }
 
-  private static Dataset<Row> withTargetMean(Dataset<Row> rows, FeatureConfig f, Column fitWindow, Column label) {
-    String key = "__value_" + f.name();
+  /** Target means per value (frame of value, number) and the overall mean they shrink to. */
+  private record TargetMeans(Dataset<Row> means, double prior) {}
+
+  private static TargetMeans targetMeans(Dataset<Row> rows, FeatureConfig f, Column fitWindow, Column label) {
+    String key = Encodings.VALUE;
     if (rows.select(label).schema().apply(0).dataType() instanceof org.apache.spark.sql.types.StringType) {
       throw Errors.featureInput("feature '" + f.name() + "'", "the label is a string, and a target mean needs a "
           + "numeric label", "use a 0/1 label (e.g. CAST(outcome = 'yes' AS INT)) or a frequency feature instead");
@@ -226,8 +398,20 @@ final class RowFeatures {
     double m = f.smoothing();
     // (sum + m * prior) / (n + m): rare values lean on the overall mean instead of their few labels.
     Dataset<Row> means = fit.filter(col(key).isNotNull()).groupBy(key)
-        .agg(sum("__y").plus(lit(m * prior)).divide(count(lit(1)).plus(lit(m))).as(f.name()));
-    return rows.join(broadcast(means), rows.col(ColumnNames.quoted(f.targetMean())).cast("string").equalTo(means.col(key)), "left")
+        .agg(sum("__y").plus(lit(m * prior)).divide(count(lit(1)).plus(lit(m))).as(Encodings.NUMBER));
+    return new TargetMeans(means, prior);
+  }
+
+  private static Dataset<Row> withTargetMean(Dataset<Row> rows, FeatureConfig f, Dataset<Row> learnt, double prior,
+      boolean markUnseen) {
+    String key = "__value_" + f.name();
+    Dataset<Row> means = learnt.select(col(Encodings.VALUE).as(key), col(Encodings.NUMBER).as(f.name()));
+    Dataset<Row> joined = rows.join(broadcast(means), rows.col(ColumnNames.quoted(f.targetMean())).cast("string").equalTo(means.col(key)), "left");
+    if (markUnseen) {
+      joined = joined.withColumn(unseenColumn(f), when(ColumnNames.column(f.targetMean()).isNotNull()
+          .and(col(key).isNull()), 1).otherwise(0));
+    }
+    return joined
         .withColumn(f.name(), coalesce(ColumnNames.column(f.name()), lit(prior)))
         .drop(key);
   }

@@ -76,48 +76,24 @@ public final class TrainingSetStage implements Stage {
     Column label = col(FeatureTable.LABEL);
     var spec = new RowFeatures.Spec(owner, set.features(), set.spine().eventTime(), fit.contains(), label,
         TableRef.of(FeatureTable.TRAINING_SETS, name + "_vocab"));
-    RowFeatures.Output withRows = new RowFeatures(lake, result, metadataBase).add(rows, spec);
-    List<String> featureColumns = new ArrayList<>(withRows.columns());
-
-    Set<String> carried = new LinkedHashSet<>(set.spine().keys());
-    carried.add(set.spine().eventTime());
-    set.featureSets().forEach(fs -> carried.addAll(config.featureSets().get(fs).entity()));
-    requireColumns(owner, withRows.rows().columns(), carried);
-    List<Column> slim = new ArrayList<>();
-    carried.forEach(c -> slim.add(ColumnNames.column(c)));
-    featureColumns.forEach(c -> slim.add(ColumnNames.column(c)));
-    slim.add(label);
-    Dataset<Row> joined = withRows.rows().select(slim.toArray(Column[]::new));
-
-    for (String featureSetName : set.featureSets()) {
-      FeatureSetConfig featureSet = config.featureSets().get(featureSetName);
-      VersionedFrame table = lake.read(FeatureTable.featureSet(featureSetName), FeatureSetStage.NAME);
-      result.read(table.version());
-      List<String> columns = Arrays.stream(table.rows().columns())
-          .filter(c -> !featureSet.entity().contains(c) && !c.equals(featureSet.eventTime())).toList();
-      for (String c : columns) {
-        if (Arrays.asList(joined.columns()).contains(c)) {
-          throw Errors.configInvalid(owner, "feature '" + c + "' of feature set '" + featureSetName
-              + "' has the name of a column the training set already has; rename one of them");
-        }
-      }
-      joined = PointInTimeJoin.asOf(joined, set.spine().eventTime(), table.rows(), featureSet.entity(),
-          featureSet.eventTime(), columns, featureSet.ttlLimit());
-      featureColumns.addAll(columns);
-    }
-
-    List<Column> out = new ArrayList<>();
-    set.spine().keys().forEach(k -> out.add(ColumnNames.column(k)));
-    if (!set.spine().keys().contains(set.spine().eventTime())) {
-      out.add(ColumnNames.column(set.spine().eventTime()));
-    }
-    featureColumns.forEach(f -> out.add(ColumnNames.column(f).cast("double").as(f)));
-    out.add(label);
-    Dataset<Row> trainingSet = joined.select(out.toArray(Column[]::new));
+    // Fit once, store the state, and build the rows from the stored state: the path scoring takes (FeatureRows).
+    RowFeatures rowFeatures = new RowFeatures(lake, result, metadataBase);
+    RowFeatures.Encodings fitted = rowFeatures.fit(rows, spec);
+    java.util.Optional<TableVersion> encodings = fitted.isEmpty() ? java.util.Optional.empty()
+        : java.util.Optional.of(fitted.write(lake, FeatureTable.encodings(name), metadataBase));
+    RowFeatures.Encodings stored = encodings.map(v -> RowFeatures.Encodings.read(lake, v)).orElse(fitted);
+    FeatureRows.Built built = FeatureRows.assemble(lake, config, owner, set, rows, rowFeatures, spec, stored, label,
+        false, result);
+    Dataset<Row> trainingSet = built.rows();
+    List<String> featureColumns = built.featureColumns();
 
     String inputs = result.inputsSoFar().stream().map(TableVersion::toString).collect(Collectors.joining(","));
-    String metadata = context.commitMetadata(NAME, Map.of(
+    Map<String, String> facts = new java.util.TreeMap<>(Map.of(
         "definition_hash", FeatureTable.definitionHash(context, "training_sets", name), "inputs", inputs));
+    // Recorded apart from the inputs: scoring reads the encodings this version was built with (FeatureRows).
+    encodings.ifPresent(v -> facts.put(FeatureTable.ENCODINGS, v.toString()));
+    String metadata = context.commitMetadata(NAME, facts);
+    encodings.ifPresent(result::wrote);
     Lake.WriteResult written = lake.overwrite(trainingSet, FeatureTable.trainingSet(name), metadata);
     return result.wrote(written.version())
         .wrote(FeatureStatistics.record(lake, written.version(), featureColumns, fit, metadata))

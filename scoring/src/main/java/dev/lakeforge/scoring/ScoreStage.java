@@ -18,6 +18,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableVersion;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.features.FeatureTable;
 import dev.lakeforge.features.TrainingSetStage;
@@ -41,7 +42,9 @@ import org.apache.spark.sql.Row;
  * export of the same rows to {@code <output>/day=<day>} (Parquet or CSV, swapped in whole). Each row carries its
  * keys, prediction, probability, the model name, version, alias and MLflow run id, the input table@version, the
  * scoring run id and time. With {@code scoring.shadow_alias} the same rows are also scored by that alias's model
- * and the two are compared ({@link ShadowComparison}).
+ * and the two are compared ({@link ShadowComparison}). With {@code scoring.input} naming a source, a table other than
+ * a training set, or a file, the rows are new rows without labels ({@link NewRows}): checked, quarantined when bad,
+ * and given the model's features by the code that built its training set version.
  */
 public final class ScoreStage implements Stage {
   public static final String NAME = "score";
@@ -84,15 +87,30 @@ public final class ScoreStage implements Stage {
 
     String trainingSet = TrainingSetStage.trainingSetName(config);
     SpineConfig spine = config.trainingSets().get(trainingSet).spine();
-    TableRef input = config.scoring().input() != null ? TableRef.parse(config.scoring().input())
-        : FeatureTable.trainingSet(trainingSet);
-    VersionedFrame table = context.lake().read(input, TrainingSetStage.NAME);
-    result.read(table.version());
-    Dataset<Row> rows = rowsToScore(table.rows(), config.scoring().where(), info.eventTime(), day);
+    String configured = config.scoring().input();
+    Dataset<Row> rows;
+    String inputTable;
+    NewRows.Prepared fresh = null;
+    if (NewRows.isNewRows(context, configured)) {
+      // Rows without labels: their features come from the model's own training set version and definition.
+      TableRef trainedOn = TableRef.parse(info.trainingSet());
+      spine = config.trainingSets().containsKey(trainedOn.name())
+          ? config.trainingSets().get(trainedOn.name()).spine() : spine;
+      fresh = NewRows.prepare(context, configured, trainedOn.name(),
+          new TableVersion(trainedOn.table(), trainedOn.version()), config.scoring().where(), result);
+      rows = fresh.features();
+      inputTable = fresh.inputLabel();
+    } else {
+      TableRef input = configured != null ? TableRef.parse(configured) : FeatureTable.trainingSet(trainingSet);
+      VersionedFrame table = context.lake().read(input, TrainingSetStage.NAME);
+      result.read(table.version());
+      rows = rowsToScore(table.rows(), config.scoring().where(), info.eventTime(), day);
+      inputTable = table.version().toString();
+    }
     List<String> missing = info.features().stream().filter(f -> !Arrays.asList(rows.columns()).contains(f)).toList();
     if (!missing.isEmpty()) {
       throw Errors.usage("Cannot score with " + registered.label() + ": its features " + String.join(", ", missing)
-          + " are not in " + table.version(), "score with a model trained on this training set's features");
+          + " are not in " + inputTable, "score with a model trained on this training set's features");
     }
     Dataset<Row> scored = SparkModels.transform(SparkModels.load(model.sparkModel()), rows, info.features());
     boolean shadow = config.scoring().shadowAlias() != null;
@@ -113,7 +131,7 @@ public final class ScoreStage implements Stage {
     out.add(lit(versionNumber).as("model_version"));
     out.add(lit(uri.alias()).cast("string").as("model_alias"));
     out.add(lit(mlflowRunId).as("mlflow_run_id"));
-    out.add(lit(table.version().toString()).as("input_table"));
+    out.add(lit(inputTable).as("input_table"));
     out.add(lit(context.runId()).as("scoring_run_id"));
     out.add(current_timestamp().as("scored_at"));
     out.add(lit(context.runDate().toString()).as(RUN_DATE));
@@ -128,6 +146,14 @@ public final class ScoreStage implements Stage {
         .rows().filter(col(RUN_DATE).equalTo(context.runDate().toString())).drop(RUN_DATE);
     long rowsScored = written.rowsWritten();
     result.metric("rows_scored", rowsScored);
+    if (fresh != null) {
+      // Nothing is lost: every row read was scored, quarantined or removed as a duplicate.
+      if (rowsScored + fresh.removed() != fresh.rowsIn()) {
+        throw new IllegalStateException("row accounting broke for " + inputTable + ": in " + fresh.rowsIn()
+            + ", scored " + rowsScored + ", quarantined or duplicates " + fresh.removed());
+      }
+      fresh.features().unpersist();
+    }
     String format = config.scoring().exportFormat();
     if (!format.equals("none")) {
       String export = context.storage().qualify(config.scoring().output() + "/day=" + day);

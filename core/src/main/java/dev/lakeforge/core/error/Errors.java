@@ -100,6 +100,30 @@ public final class Errors {
         "Cannot compute " + what + ": " + problem + ". Fix: " + fix + ".", null);
   }
 
+  /**
+   * A feature set not materialised up to the times of the rows to score: scoring would give those rows nulls (no
+   * history) instead of their features.
+   */
+  public static LakeforgeException featureSetStale(String set, String table, String problem, String behind) {
+    return new LakeforgeException(ErrorKind.DATA_QUALITY,
+        "Cannot look up feature set '" + set + "' for the rows to score: because " + table + " is stale by " + behind
+            + " (" + problem + "). Fix: run `lakeforge features --set " + set + "` on data up to the rows' times, "
+            + "then score again.", null);
+  }
+
+  /** Rows to score that cannot be scored as a whole (no rows, too many quarantined, a column missing). */
+  public static LakeforgeException scoringInput(String input, String problem, String fix) {
+    return new LakeforgeException(ErrorKind.DATA_QUALITY,
+        "Cannot score the rows of " + input + ": because " + problem + ". Fix: " + fix + ".", null);
+  }
+
+  /** Rows to score that lack a column the model's features read: a usage error, found before any data is read. */
+  public static LakeforgeException scoringColumns(String input, String missing, String have, String fix) {
+    return new LakeforgeException(ErrorKind.INPUT,
+        "Cannot score the rows of " + input + ": because they lack " + missing + ", which the model's features read "
+            + "(they have: " + have + "). Fix: " + fix + ".", null);
+  }
+
   /** Validation rows or predictions that make every metric meaningless (no rows, NaN, one class). */
   public static LakeforgeException evaluationInput(String what, String problem, String fix) {
     return new LakeforgeException(ErrorKind.DATA_QUALITY,
