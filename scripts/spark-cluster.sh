@@ -18,7 +18,7 @@ memory=${SPARK_WORKER_MEMORY:-1g}
 home=${SPARK_CLUSTER_HOME:-/tmp/lakeforge-spark-cluster}
 mode=${1:-start}
 
-spark_version=$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$root/pom.xml")
+spark_version=$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$root/pom.xml" | head -n1)
 spark_venv=$("$root/scripts/venv.sh" spark "pyspark==$spark_version")
 SPARK_HOME=$("$spark_venv/bin/python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
 export SPARK_HOME

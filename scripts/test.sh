@@ -5,7 +5,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-spark_version=$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' pom.xml)
+# The default line's Spark (the first <spark.version>; the spark4 profile declares its own further down).
+spark_version=$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' pom.xml | head -n1)
 
 scripts/fetch-data.sh
 spark_venv=$(scripts/venv.sh spark "pyspark==$spark_version")
