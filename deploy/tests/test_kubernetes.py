@@ -164,5 +164,5 @@ def test_the_dockerfile_matches_the_build():
         local = m2 / url.split("/maven2/", 1)[1]
         assert local.is_file(), f"{local}: build the project first (mvn package) so the jar is in ~/.m2"
         assert hashlib.sha256(local.read_bytes()).hexdigest() == digest, url
-    hadoop_aws = re.search(r"<artifactId>hadoop-aws</artifactId><version>([^<]+)<", pom).group(1)
+    hadoop_aws = re.search(r"<hadoop.aws.version>([^<]+)<", pom).group(1)  # the first: the default line's
     assert any(f"/hadoop-aws/{hadoop_aws}/" in w for add in adds for w in add)
