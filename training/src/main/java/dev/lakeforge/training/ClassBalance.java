@@ -29,11 +29,11 @@ final class ClassBalance {
       return counts(rows, label);
     }
     Column y = col(label).cast("double");
-    Column key = when(y.isNaN().or(y.equalTo(Double.POSITIVE_INFINITY)).or(y.equalTo(Double.NEGATIVE_INFINITY)), y)
+    Column key = when(y.isNull(), lit(null).cast("double")).when(y.isNaN().or(y.equalTo(Double.POSITIVE_INFINITY)).or(y.equalTo(Double.NEGATIVE_INFINITY)), y)
         .otherwise(lit(0.0));
     Map<Double, Long> counts = new LinkedHashMap<>();
     for (Row row : rows.groupBy(key).agg(count(lit(1))).collectAsList()) {
-      counts.put(row.getDouble(0), row.getLong(1));
+      counts.put(row.isNullAt(0) ? null : row.getDouble(0), row.getLong(1));
     }
     return counts;
   }
@@ -54,6 +54,15 @@ final class ClassBalance {
       counts.put(row.isNullAt(0) ? null : row.getString(0), row.getLong(1));
     }
     return counts;
+  }
+
+  /**
+   * Removes the null key (rows without a label) from {@code counts} and returns its count. The maps are the
+   * mutable ones {@link #counts} and {@link #textCounts} return.
+   */
+  static <K> long removeUnlabelled(Map<K, Long> counts) {
+    Long unlabelled = counts.remove(null);
+    return unlabelled == null ? 0 : unlabelled;
   }
 
   /** XGBoost's scale_pos_weight for {@code auto}: negatives ÷ positives. */

@@ -83,31 +83,35 @@ public final class PreparedTraining implements AutoCloseable {
       types.add(field.dataType().simpleString());
     }
     DataSplit split = split(context, spine);
-    Dataset<Row> labelled = table.rows().filter(col(FeatureTable.LABEL).isNotNull());
-    // Rows without a label (rows waiting to be scored, or a label column with gaps) are left out, and said so.
-    long unlabelled = table.rows().filter(col(FeatureTable.LABEL).isNull()).count();
-    if (unlabelled > 0) {
-      result.metric("unlabelled_rows", unlabelled);
-      LOG.warn("{} has {} rows with a null label; training and evaluation leave them out. If they are not rows "
-          + "waiting to be scored, add a not_null rule on the label's column to quarantine them with a reason",
-          table.version(), unlabelled);
-    }
-    Dataset<Row> train = split.training(labelled);
+    // Each split's class counts come from one aggregation that also counts the rows without a label (null key):
+    // rows waiting to be scored, or a label column with gaps. Those are left out of training and evaluation.
+    Dataset<Row> train = split.training(table.rows());
+    Dataset<Row> validation = split.validation(table.rows());
     // A string label (weather: fog, rain, ...) becomes class indices first; numeric labels are checked as they are.
     boolean textLabel = table.rows().schema().apply(FeatureTable.LABEL).dataType() instanceof StringType;
-    Dataset<Row> validation = split.validation(labelled);
     Map<String, Long> textClasses = textLabel ? ClassBalance.textCounts(train, FeatureTable.LABEL) : null;
     Map<Double, Long> classes = textLabel ? Map.of()
         : ClassBalance.counts(train, FeatureTable.LABEL, training.task());
+    Map<String, Long> textValidation = textLabel ? ClassBalance.textCounts(validation, FeatureTable.LABEL) : null;
+    Map<Double, Long> validationClasses = textLabel ? Map.of()
+        : ClassBalance.counts(validation, FeatureTable.LABEL, training.task());
+    long unlabelled = textLabel ? ClassBalance.removeUnlabelled(textClasses) + ClassBalance.removeUnlabelled(textValidation)
+        : ClassBalance.removeUnlabelled(classes) + ClassBalance.removeUnlabelled(validationClasses);
+    if (unlabelled > 0) {
+      result.metric("unlabelled_rows", unlabelled);
+      LOG.warn("{} has {} rows with a null label in the training and validation splits; training and evaluation "
+          + "leave them out. If they are not rows waiting to be scored, add a not_null rule on the label's column to "
+          + "quarantine them with a reason", table.version(), unlabelled);
+      train = train.filter(col(FeatureTable.LABEL).isNotNull());
+      validation = validation.filter(col(FeatureTable.LABEL).isNotNull());
+    }
     long trainingRows = (textLabel ? textClasses : classes).values().stream().mapToLong(Long::longValue).sum();
     if (trainingRows == 0) {
       throw Errors.featureInput(table.version().toString(), "has no labelled rows in the training split ("
           + describe(split.config()) + ")", "check the split in training.split and the spine filter, then rerun");
     }
     LabelClasses labelClasses;
-    Map<Double, Long> validationClasses;
     if (textLabel) {
-      Map<String, Long> textValidation = ClassBalance.textCounts(validation, FeatureTable.LABEL);
       labelClasses = LabelClasses.checkText(textClasses, textValidation, training.task(), table.version().toString());
       classes = labelClasses.indexCounts(textClasses);
       validationClasses = labelClasses.indexCounts(textValidation);
@@ -115,7 +119,6 @@ public final class PreparedTraining implements AutoCloseable {
       validation = validation.withColumn(FeatureTable.LABEL,
           LabelClasses.toIndex(col(FeatureTable.LABEL), labelClasses));
     } else {
-      validationClasses = ClassBalance.counts(validation, FeatureTable.LABEL, training.task());
       labelClasses = LabelClasses.check(classes, validationClasses, training.task(), table.version().toString());
     }
     long validationRows = validationClasses.values().stream().mapToLong(Long::longValue).sum();

@@ -117,6 +117,27 @@ class TrainStageTest {
   }
 
   @Test
+  void rowsWithANullLabelAreLeftOutAndCountedInOneMetric() {
+    String forest = PIPELINE.replace("params: {num_round: 20, max_depth: 3, eta: 0.3, seed: 7}",
+        "algorithm: random_forest\n  params: {num_trees: 5, max_depth: 3, seed: 7}");
+    for (String task : List.of("binary", "regression")) {
+      RunContext ctx = SharedSpark.context(task.equals("binary") ? forest
+          : forest.replace("algorithm: random_forest", "algorithm: random_forest\n  task: regression"), "2020-02-01");
+      writeFeatures(ctx);
+      // Every 10th row loses its label: 60 rows, 48 of them before validate_from (row 480 is 2020-01-21 00:00).
+      var table = ctx.lake().read(TableRef.parse("training_sets.toy"), "test").rows();
+      ctx.lake().overwrite(table.withColumn("label", org.apache.spark.sql.functions.expr(
+          "if(cast(unix_timestamp(ts) / 3600 as long) % 10 = 0, null, label)")),
+          TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+      StageResult result = new TrainStage().run(ctx);
+      assertEquals(60L, result.metrics().get("unlabelled_rows"), task);
+      ModelDirectory dir = new ModelDirectory(Path.of(result.output(TrainStage.MODEL_DIR)));
+      assertEquals(480L - 48L, dir.info().trainingRows(), task);
+      assertEquals(120L - 12L, dir.info().validationRows(), task);
+    }
+  }
+
+  @Test
   void oneClassNoTrainingRowsAndInfiniteValuesAreRefusedByName() {
     RunContext ctx = SharedSpark.context(PIPELINE, "2020-02-01");
     List<Row> rows = new ArrayList<>();
