@@ -61,7 +61,9 @@ def assets(config_path: str = DEFAULT_CONFIG) -> dict[str, Asset]:
 class LakeforgeStageOperator(SparkSubmitOperator):
     """Runs one Lakeforge stage with spark-submit; a gate or config failure fails the task without retries."""
 
-    def __init__(self, *, stage: str, extra_args: list[str] | None = None, **kwargs):
+    def __init__(self, *, stage: str, extra_args: list[str] | None = None,
+                 optional_args: dict[str, str] | None = None, **kwargs):
+        """optional_args: option -> param name; the option is passed only when the run's param has a value."""
         args = [
             stage,
             "--config", "{{ params.config }}",
@@ -86,9 +88,14 @@ class LakeforgeStageOperator(SparkSubmitOperator):
             **kwargs,
         )
         self.stage = stage
+        self.optional_args = optional_args or {}
 
     def execute(self, context):
         self.application_args = [run_date(context) if a == RUN_DATE else a for a in self.application_args]
+        params = context.get("params") or {}
+        for option, param in self.optional_args.items():
+            if params.get(param) and option not in self.application_args:
+                self.application_args += [option, str(params[param])]
         try:
             return super().execute(context)
         except AirflowException as e:
@@ -154,6 +161,9 @@ def params(config_path: str = DEFAULT_CONFIG) -> dict:
         "profile": Param("local", type="string", description="Spark profile: local, cluster, gpu or a YAML path"),
         "trainer": Param("train", type="string", enum=["train", "sweep"],
                          description="training DAG: train once with training.params, or sweep training.sweep"),
+        "scoring_input": Param(None, type=["null", "string"],
+                               description="scoring DAG: rows to score instead of the training set's day (score "
+                                           "--input): a sources entry, a lake table or a Parquet/CSV/JSON file"),
         "log4j": Param(str(LAKEFORGE_HOME / "conf/log4j2.properties"), type="string",
                        description="log4j2 config for the driver"),
     }

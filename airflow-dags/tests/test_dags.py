@@ -87,6 +87,20 @@ def test_gate_exit_codes_fail_without_retry_and_others_retry(dagbag, monkeypatch
     assert "2001-06-15" in task.application_args
 
 
+def test_score_gets_new_rows_only_when_the_scoring_input_param_is_set(dagbag, monkeypatch):
+    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+    submitted = []
+    monkeypatch.setattr(SparkSubmitOperator, "execute", lambda self, ctx: submitted.append(list(self.application_args)))
+    task = dagbag.dags["lakeforge_scoring"].get_task("score")
+    task.execute({"params": {"run_date": "2001-06-16", "scoring_input": None}})
+    assert "--input" not in submitted[-1]
+    task.execute({"params": {"run_date": "2001-06-16", "scoring_input": "/data/next-day.parquet"}})
+    args = submitted[-1]
+    assert args[args.index("--input") + 1] == "/data/next-day.parquet" and args.count("--input") == 1
+    assert "--input" not in dagbag.dags["lakeforge_scoring"].get_task("drift").application_args
+
+
 def test_run_date_falls_back_to_the_publishing_runs_logical_date():
     from datetime import datetime
     from types import SimpleNamespace

@@ -31,6 +31,10 @@ def env(tmp_path_factory):
                     str(REPO / "data/raw/flights-3m.parquet"), str(raw / "flights-3m.parquet"), "30"],
                    check=True, capture_output=True, timeout=600)
     shutil.copy(REPO / "data/raw/airports.csv", raw / "airports.csv")
+    # The run day's flights without their delay: new rows for the scoring DAG (pyarrow is in pyspark's venv).
+    subprocess.run([str(Path(spark_submit).parent / "python"), str(REPO / "scripts/rows-to-score.py"),
+                    str(raw / "flights-3m.parquet"), str(work / "new-rows.parquet"), "--time-column", "date",
+                    "--day", RUN_DATE, "--drop", "delay"], check=True, capture_output=True, timeout=300)
     e = dict(os.environ)
     e.update({
         "AIRFLOW_HOME": str(work / "airflow"),
@@ -56,8 +60,9 @@ def model_versions() -> int:
         return len(json.load(r).get("model_versions", []))
 
 
-def dags_test(env, dag_id):
-    result = subprocess.run(["airflow", "dags", "test", dag_id, RUN_DATE], env=env, capture_output=True,
+def dags_test(env, dag_id, conf=None):
+    result = subprocess.run(["airflow", "dags", "test", dag_id, RUN_DATE] + (["--conf", json.dumps(conf)] if conf else []),
+                            env=env, capture_output=True,
                             text=True, timeout=1800)
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-4000:]
@@ -90,7 +95,13 @@ def test_training_then_scoring_dag_runs(env):
         steps = sorted(m["step"] for m in json.load(r).get("metrics", []))
     assert len(steps) > 1 and steps == list(range(len(steps))), steps[:5]
 
-    dags_test(e, "lakeforge_scoring")
+    # The scoring DAG scores new rows (no delay column) given as the scoring_input param.
+    new_rows = work / "new-rows.parquet"
+    dags_test(e, "lakeforge_scoring", {"scoring_input": str(new_rows)})
     assert (work / "lake" / "monitoring" / "drift" / "_delta_log").is_dir(), "the drift check ran before scoring"
     export = work / "exports" / "flights_delay" / f"day={RUN_DATE}"
     assert list(export.glob("*.parquet")), f"no export in {export}"
+    score = json.loads((state / "score.json").read_text())
+    assert score["metrics"]["rows_in"] == score["metrics"]["rows_scored"] + score["metrics"].get("rows_quarantined", 0) \
+        + score["metrics"].get("duplicates_removed", 0), score["metrics"]
+    assert score["metrics"]["rows_scored"] > 0 and str(new_rows) in json.dumps(score), score
