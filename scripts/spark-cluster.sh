@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # A Spark standalone cluster on loopback from the pip pyspark the tests already use (scripts/venv.sh): one master and
-# SPARK_WORKERS workers (default 2), each with its own work directory, 1 core and a memory limit. Stages submitted
+# SPARK_WORKERS workers (default 2), each with its own work directory, cores and a memory limit. Stages submitted
 # with --deploy-mode cluster run their driver inside a worker, as on YARN or Kubernetes, so lake, state and models
-# must be on shared storage (S3Proxy from scripts/s3-server.sh): the workers share nothing else.
+# must be on shared storage (S3Proxy from scripts/s3-server.sh): the workers share nothing else. Each worker offers
+# 2 cores and 3g: a cluster-mode driver takes a core and its memory from a worker, and XGBoost with two workers
+# needs two executor cores at once (a barrier stage), so 1-core workers would leave one slot and hang training.
+# Drivers and executors inherit the workers' environment: start it with the AWS_* credentials in the environment
+# (as an instance profile gives them on a real cluster), never as --conf values.
 #   scripts/spark-cluster.sh [start|stop|status]
 #   env: SPARK_MASTER_PORT (default 7177), SPARK_MASTER_WEBUI_PORT (default 8180; worker i serves 8180+i),
-#        SPARK_WORKERS (2), SPARK_WORKER_MEMORY (1g), SPARK_CLUSTER_HOME (/tmp/lakeforge-spark-cluster)
+#        SPARK_WORKERS (2), SPARK_WORKER_CORES (2), SPARK_WORKER_MEMORY (3g),
+#        SPARK_CLUSTER_HOME (/tmp/lakeforge-spark-cluster)
 #   after start: source "$SPARK_CLUSTER_HOME/env" for LAKEFORGE_SPARK_MASTER, LAKEFORGE_SPARK_MASTER_UI, SPARK_HOME
 # pip's pyspark has sbin/spark-daemon.sh but not start-master.sh/start-worker.sh; the daemon script is what those
 # call, so it starts Master and Worker here.
@@ -14,7 +19,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 port=${SPARK_MASTER_PORT:-7177}
 ui=${SPARK_MASTER_WEBUI_PORT:-8180}
 workers=${SPARK_WORKERS:-2}
-memory=${SPARK_WORKER_MEMORY:-1g}
+memory=${SPARK_WORKER_MEMORY:-3g}
+cores=${SPARK_WORKER_CORES:-2}
 home=${SPARK_CLUSTER_HOME:-/tmp/lakeforge-spark-cluster}
 mode=${1:-start}
 
@@ -53,7 +59,7 @@ mkdir -p "$home/logs" "$home/pids"
 for i in $(seq 1 "$workers"); do
   # Each worker its own work directory: drivers in cluster mode run there, so what one writes the others cannot see.
   mkdir -p "$home/work-$i"
-  "$daemon" start "$worker_class" "$i" "spark://127.0.0.1:$port" --host 127.0.0.1 --cores 1 --memory "$memory" \
+  "$daemon" start "$worker_class" "$i" "spark://127.0.0.1:$port" --host 127.0.0.1 --cores "$cores" --memory "$memory" \
     --work-dir "$home/work-$i" --webui-port $((ui + i)) >/dev/null
 done
 for _ in $(seq 1 90); do
@@ -63,7 +69,7 @@ export LAKEFORGE_SPARK_MASTER=spark://127.0.0.1:$port
 export LAKEFORGE_SPARK_MASTER_UI=http://127.0.0.1:$ui
 export SPARK_HOME=$SPARK_HOME
 ENV
-    echo "spark-cluster: master spark://127.0.0.1:$port with $workers workers (1 core, $memory each; UI" \
+    echo "spark-cluster: master spark://127.0.0.1:$port with $workers workers ($cores cores, $memory each; UI" \
       "http://127.0.0.1:$ui; env in $home/env)"
     exit 0
   fi

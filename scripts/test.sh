@@ -55,6 +55,17 @@ trap 'MLFLOW_PORT=$port scripts/mlflow-server.sh stop >/dev/null;
 source "$PG_HOME/env"
 # shellcheck disable=SC1091
 source "$S3_HOME/env"
+# A Spark standalone cluster (pyspark's master and two workers) for StandaloneClusterIT, started after the S3
+# credentials are in the environment: its drivers and executors take them from the workers', as from an instance
+# profile.
+export SPARK_CLUSTER_HOME=/tmp/lakeforge-test-spark-cluster SPARK_MASTER_PORT=$(free_port) SPARK_MASTER_WEBUI_PORT=$(free_port)
+rm -rf "$SPARK_CLUSTER_HOME"
+scripts/spark-cluster.sh
+trap 'MLFLOW_PORT=$port scripts/mlflow-server.sh stop >/dev/null;
+  MLFLOW_HOME="$root/target/test-mlflow-2" scripts/mlflow-server.sh stop >/dev/null; scripts/spark-cluster.sh stop >/dev/null;
+  scripts/postgres-server.sh stop >/dev/null; scripts/s3-server.sh stop >/dev/null' EXIT
+# shellcheck disable=SC1091
+source "$SPARK_CLUSTER_HOME/env"
 
 mkdir -p "$root/target"
 # Reports of an earlier run must not count in this run's summary.

@@ -1,5 +1,6 @@
-"""End to end: `airflow dags test` of both DAGs with Airflow's SQLite DB, pyspark's real spark-submit, the shaded
-jar, a sample of the flights data and the real MLflow server that scripts/test.sh starts (LAKEFORGE_E2E=1)."""
+"""End to end: `airflow dags test` of both DAGs with Airflow's SQLite DB, pyspark's real spark-submit against the
+Spark standalone cluster, the shaded jar, a sample of the flights data and the real MLflow server that
+scripts/test.sh starts (LAKEFORGE_E2E=1)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,11 @@ def env(tmp_path_factory):
         "AIRFLOW_HOME": str(work / "airflow"),
         "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "airflow-dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW_CONN_SPARK_DEFAULT": json.dumps({"conn_type": "spark", "host": "local[2]"}),
+        # The standalone cluster scripts/test.sh starts (scripts/spark-cluster.sh): each task's spark-submit runs its
+        # driver here (client mode, so exit codes reach Airflow) and its executors on the cluster's workers.
+        "AIRFLOW_CONN_SPARK_DEFAULT": json.dumps({"conn_type": "spark",
+                                                  "host": os.environ.get("LAKEFORGE_SPARK_MASTER", "local[2]"),
+                                                  "extra": {"deploy-mode": "client"}}),
         "LAKEFORGE_HOME": str(REPO),
         "LAKEFORGE_TASK_RETRIES": "0",
         "LAKEFORGE_RAW": str(raw),
@@ -69,10 +74,22 @@ def dags_test(env, dag_id, conf=None):
     return log
 
 
+def cluster_apps() -> int:
+    """Applications the standalone master has seen finish (0 without a cluster)."""
+    ui = os.environ.get("LAKEFORGE_SPARK_MASTER_UI")
+    if not ui:
+        return 0
+    with urllib.request.urlopen(f"{ui}/json/", timeout=30) as r:
+        return len(json.load(r).get("completedapps", []))
+
+
 def test_training_then_scoring_dag_runs(env):
     e, work = env
     before = model_versions()
+    apps = cluster_apps()
     log = dags_test(e, "lakeforge_training")
+    if os.environ.get("LAKEFORGE_SPARK_MASTER"):
+        assert cluster_apps() - apps == 7, "each of the seven Spark tasks ran as an application on the cluster"
     for table in ["bronze/flights", "silver/flights", "quarantine/flights", "features/origin_traffic",
                   "training_sets/flights_delay"]:
         assert (work / "lake" / table / "_delta_log").is_dir(), f"{table} missing after the DAG run\n{log[-2000:]}"

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lakeforge.core.testing.SharedSpark;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shaded jar under the real spark-submit of pyspark 3.5.5: stages run, exit codes come through. */
+/**
+ * The shaded jar under the real spark-submit of pyspark in client mode: exit codes and one-line errors come through.
+ * (Every stage under spark-submit, in cluster mode: {@link StandaloneClusterIT}.)
+ */
 class SparkSubmitIT {
   @TempDir
   Path work;
@@ -40,38 +41,6 @@ class SparkSubmitIT {
     assertTrue(p.waitFor(10, TimeUnit.MINUTES), "spark-submit did not finish in 10 minutes");
     return new Result(p.exitValue(), Files.readString(work.resolve("out.txt"), StandardCharsets.UTF_8),
         Files.readString(work.resolve("err.txt"), StandardCharsets.UTF_8));
-  }
-
-  List<String> onSample(String command) throws IOException {
-    Path raw = work.resolve("raw");
-    if (!Files.exists(raw)) {
-      E2eEnvironment.sample(E2eEnvironment.flights(), 300, raw.resolve("flights-3m.parquet"));
-      Files.copy(E2eEnvironment.repo().resolve("data/raw/airports.csv"), raw.resolve("airports.csv"));
-    }
-    List<String> args = new ArrayList<>(List.of(command, "--config",
-        E2eEnvironment.repo().resolve("conf/pipelines/flights.yaml").toString(), "--run-date", "2001-06-15"));
-    for (String set : List.of("lake.root=" + work.resolve("lake"), "lake.state=" + work.resolve("state"),
-        "sources.flights.path=" + raw.resolve("flights-3m.parquet"),
-        "sources.airports.path=" + raw.resolve("airports.csv"))) {
-      args.add("--set");
-      args.add(set);
-    }
-    return args;
-  }
-
-  @Test
-  void ingestAndValidateRunUnderSparkSubmit() throws Exception {
-    Result ingest = submit(onSample("ingest").toArray(String[]::new));
-    assertEquals(0, ingest.exitCode(), ingest.stderr());
-    Result validate = submit(onSample("validate").toArray(String[]::new));
-    assertEquals(0, validate.exitCode(), validate.stderr());
-    assertTrue(validate.stdout().contains("wrote quarantine.airports@v0, quality.metrics@v0, silver.airports@v0, "
-        + "quarantine.flights@v0, quality.metrics@v1, silver.flights@v0"), validate.stdout());
-    long rows = SharedSpark.get().read().parquet(work.resolve("raw/flights-3m.parquet").toString()).count();
-    long silver = SharedSpark.get().read().format("delta").load(work.resolve("lake/silver/flights").toString()).count();
-    long quarantine = SharedSpark.get().read().format("delta")
-        .load(work.resolve("lake/quarantine/flights").toString()).count();
-    assertEquals(rows, silver + quarantine);
   }
 
   @Test

@@ -70,7 +70,7 @@ public final class ScorerBenchmark {
       r++;
     }
     ScorerModel model = ScorerModel.fromDirectory(Path.of(dir.root()), dir.root());
-    CsvScorer scorer = new CsvScorer(model, BATCH);
+    FileScorer scorer = new FileScorer(model, BATCH);
     int width = features.size();
 
     Map<String, Runnable> runs = new LinkedHashMap<>();
@@ -80,7 +80,7 @@ public final class ScorerBenchmark {
       for (int start = 0; start < n; start += BATCH) {
         int count = (int) Math.min(BATCH, n - start);
         System.arraycopy(data, start * width, batch, 0, count * width);
-        scorer.predict(batch, count, width);
+        scorer.predictThroughDMatrix(batch, count, width);
       }
     });
     var sparkModel = SparkModels.load(dir.sparkModel());

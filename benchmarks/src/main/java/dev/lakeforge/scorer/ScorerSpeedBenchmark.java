@@ -21,8 +21,10 @@ import ml.dmlc.xgboost4j.java.XGBoost;
  * CSV (Double.toString text, as Spark's CSV writer) and as Snappy Parquet, then timed side by side, order rotating,
  * median of the rounds after a warm-up:
  * <ul>
- *   <li>{@code native_predict}: xgboost4j predict on the float matrix already in memory, in the scorer's batch size
- *       (10,000), a fresh DMatrix per batch: the floor for any JVM scorer;</li>
+ *   <li>{@code native_predict}: xgboost4j {@code Booster.predict} on the float matrix already in memory, in the
+ *       scorer's batch size (10,000), a fresh DMatrix per batch: the issue's peer;</li>
+ *   <li>{@code native_inplace_predict}: xgboost4j {@code inplace_predict} on the same batches (no DMatrix), which
+ *       the scorer uses: the floor for any JVM scorer;</li>
  *   <li>{@code scorer_csv}: {@link FileScorer}, the code of {@code bin/lakeforge-score}, CSV file in, CSV file out;</li>
  *   <li>{@code scorer_parquet}: the same, Parquet in, Parquet out.</li>
  * </ul>
@@ -95,6 +97,14 @@ public final class ScorerSpeedBenchmark {
       for (int start = 0; start < n; start += BATCH) {
         int count = Math.min(BATCH, n - start);
         System.arraycopy(data, start * w, batch, 0, count * w);
+        scorer.predictThroughDMatrix(batch, count, w);
+      }
+    });
+    runs.put("native_inplace_predict", () -> {
+      float[] batch = new float[BATCH * w];
+      for (int start = 0; start < n; start += BATCH) {
+        int count = Math.min(BATCH, n - start);
+        System.arraycopy(data, start * w, batch, 0, count * w);
         scorer.predict(batch, count, w);
       }
     });
@@ -111,12 +121,14 @@ public final class ScorerSpeedBenchmark {
     median.forEach((k, v) -> {
       json.append(String.format(Locale.ROOT, ",\n  \"%s\": {\"median_seconds\": %.3f, \"rows_per_second\": %.0f, "
           + "\"runs\": %s}", k, v, n / v, seconds.get(k)));
-      System.out.printf(Locale.ROOT, "%-16s median %.3f s  %,.0f rows/s  runs %s%n", k, v, n / v, seconds.get(k));
+      System.out.printf(Locale.ROOT, "%-22s median %.3f s  %,.0f rows/s  runs %s%n", k, v, n / v, seconds.get(k));
     });
     for (String s : List.of("scorer_csv", "scorer_parquet")) {
-      double ratio = median.get("native_predict") / median.get(s);
-      json.append(String.format(Locale.ROOT, ",\n  \"%s_rows_per_second_over_native\": %.2f", s, ratio));
-      System.out.printf(Locale.ROOT, "%s rows/s = %.2f x native predict's%n", s, ratio);
+      for (String peer : List.of("native_predict", "native_inplace_predict")) {
+        double ratio = median.get(peer) / median.get(s);
+        json.append(String.format(Locale.ROOT, ",\n  \"%s_rows_per_second_over_%s\": %.2f", s, peer, ratio));
+        System.out.printf(Locale.ROOT, "%s rows/s = %.2f x %s's%n", s, ratio, peer);
+      }
     }
     Files.writeString(Path.of(args[3]), json.append("\n}\n").toString());
   }
