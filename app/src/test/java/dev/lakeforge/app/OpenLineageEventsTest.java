@@ -292,9 +292,19 @@ class OpenLineageEventsTest {
     ctx.getConfiguration().addLogger(logger.getName(), logger);
     ctx.updateLoggers();
     Outcome o;
+    Outcome intoADirectory;
+    List<String> fileWarnings;
     try {
       o = lakeforge("ingest", "lineage-down", "lineage.openlineage.transport=http",
           "lineage.openlineage.url=http://127.0.0.1:" + closed);
+      fileWarnings = new ArrayList<>();
+      int before = warnings.size();
+      // The file transport with a path it cannot write (a directory): the same warning, never a lost event.
+      Path directory = Files.createTempDirectory("lineage-dir");
+      intoADirectory = lakeforge("ingest", "lineage-file-down", "lineage.openlineage.transport=file",
+          "lineage.openlineage.url=" + directory);
+      fileWarnings.addAll(warnings.subList(before, warnings.size()));
+      warnings.subList(before, warnings.size()).clear();
     } finally {
       ctx.getConfiguration().removeLogger(logger.getName());
       ctx.updateLoggers();
@@ -307,5 +317,9 @@ class OpenLineageEventsTest {
         + "http://127.0.0.1:" + closed), warnings.get(0));
     assertTrue(logged.stream().anyMatch(m -> m.startsWith("OpenLineage event not sent: {") && m.contains("\"COMPLETE\"")),
         "the event is in the log: " + logged);
+    assertEquals(0, intoADirectory.code(), intoADirectory.err());
+    assertEquals(2, fileWarnings.size(), fileWarnings.toString());
+    assertTrue(fileWarnings.get(0).contains("could not send the START event of lineage_toy.ingest")
+        && fileWarnings.get(0).contains("Is a directory"), fileWarnings.get(0));
   }
 }

@@ -10,8 +10,6 @@ import io.openlineage.client.OpenLineageClient;
 import io.openlineage.client.OpenLineageClientUtils;
 import io.openlineage.client.transports.ApiKeyTokenProvider;
 import io.openlineage.client.transports.ConsoleTransport;
-import io.openlineage.client.transports.FileConfig;
-import io.openlineage.client.transports.FileTransport;
 import io.openlineage.client.transports.HttpConfig;
 import io.openlineage.client.transports.HttpTransport;
 import io.openlineage.client.transports.Transport;
@@ -114,8 +112,8 @@ public class OpenLineageEmitter implements AutoCloseable {
         }
         yield new HttpTransport(http);
       }
-      case "file" -> new FileTransport(new FileConfig(config.url().startsWith("file:")
-          ? java.nio.file.Path.of(URI.create(config.url())).toString() : config.url()));
+      case "file" -> new AppendFileTransport(config.url().startsWith("file:")
+          ? java.nio.file.Path.of(URI.create(config.url())) : java.nio.file.Path.of(config.url()));
       case "console" -> new ConsoleTransport();
       default -> throw new IllegalArgumentException("no OpenLineage transport '" + config.transport() + "'");
     };
@@ -266,8 +264,12 @@ public class OpenLineageEmitter implements AutoCloseable {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage();
-    return root.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message.strip());
+    String message = root.getMessage() == null ? "" : root.getMessage().strip();
+    // A server's error page (an HTML 404) is the message of some failures: its first line says enough.
+    String first = message.lines().findFirst().orElse("");
+    String shown = first.length() > 200 ? first.substring(0, 200) + "..." : first;
+    return root.getClass().getSimpleName() + (shown.isBlank() ? "" : ": " + shown
+        + (shown.length() < message.length() ? " (more in the log file)" : ""));
   }
 
   @Override

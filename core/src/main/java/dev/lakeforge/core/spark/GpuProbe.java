@@ -37,7 +37,11 @@ public final class GpuProbe {
   /** Why the RAPIDS Accelerator cannot run here, or empty when it can. */
   public Optional<String> rapidsProblem() {
     if (!classPresent.test(SparkSessions.RAPIDS_PLUGIN)) {
-      return Optional.of("the RAPIDS Accelerator jar (rapids-4-spark_2.12) is not on the classpath");
+      // The GPU line is built for Spark 3.5 (Scala 2.12); the Spark 4 line has no RAPIDS build to take.
+      return Optional.of(org.apache.spark.package$.MODULE$.SPARK_VERSION().startsWith("3.")
+          ? "the RAPIDS Accelerator jar (rapids-4-spark_2.12) is not on the classpath"
+          : "this is the Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + " line, which has no GPU build "
+              + "(use the Spark 3.5 line's -Pgpu jar)");
     }
     return localMaster ? localGpuProblem.get() : Optional.empty();
   }

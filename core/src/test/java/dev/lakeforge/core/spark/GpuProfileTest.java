@@ -37,7 +37,9 @@ class GpuProfileTest {
     assertEquals("", conf.get("spark.plugins"));
     assertTrue(conf.keySet().stream().noneMatch(k -> k.startsWith("spark.rapids.") || k.contains(".resource.gpu.")),
         conf.toString());
-    assertEquals("the RAPIDS Accelerator jar (rapids-4-spark_2.12) is not on the classpath",
+    String spark = org.apache.spark.package$.MODULE$.SPARK_VERSION();
+    assertEquals(spark.startsWith("3.") ? "the RAPIDS Accelerator jar (rapids-4-spark_2.12) is not on the classpath"
+        : "this is the Spark " + spark + " line, which has no GPU build (use the Spark 3.5 line's -Pgpu jar)",
         conf.get(SparkSessions.GPU_FALLBACK));
     assertEquals("UTC", conf.get("spark.sql.session.timeZone"), "other settings stay");
 
