@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # All tests: unit tests of every module, then the end-to-end tests against the real flights data, a real MLflow
-# server on a free loopback port, and the real spark-submit of pyspark (same Spark version as the build).
+# server on a free loopback port, the real spark-submit of pyspark (same Spark version as the build) and a Spark
+# standalone cluster of pyspark's master and two workers (StandaloneClusterIT, the Airflow end-to-end test).
 # Then the Spark 4 line's tests (-Pspark4; see below); LAKEFORGE_SPARK4=0 leaves them out.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

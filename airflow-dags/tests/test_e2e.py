@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -32,8 +33,8 @@ def env(tmp_path_factory):
                     str(REPO / "data/raw/flights-3m.parquet"), str(raw / "flights-3m.parquet"), "30"],
                    check=True, capture_output=True, timeout=600)
     shutil.copy(REPO / "data/raw/airports.csv", raw / "airports.csv")
-    # The run day's flights without their delay: new rows for the scoring DAG (pyarrow is in pyspark's venv).
-    subprocess.run([str(Path(spark_submit).parent / "python"), str(REPO / "scripts/rows-to-score.py"),
+    # The run day's flights without their delay: new rows for the scoring DAG (pyarrow comes with Airflow).
+    subprocess.run([sys.executable, str(REPO / "scripts/rows-to-score.py"),
                     str(raw / "flights-3m.parquet"), str(work / "new-rows.parquet"), "--time-column", "date",
                     "--day", RUN_DATE, "--drop", "delay"], check=True, capture_output=True, timeout=300)
     e = dict(os.environ)
