@@ -178,6 +178,15 @@ public final class ConfigLoader {
     if (e instanceof ValueInstantiationException v) {
       Throwable cause = v.getCause() != null ? v.getCause() : v;
       String at = key.isEmpty() ? "" : " (in '" + key + "')";
+      // A record's check names one of its keys ("key 'transport' is ..."): point at that key's line when it is
+      // written, not at the start of the map that holds it.
+      Matcher named = CHECKED_KEY.matcher(String.valueOf(cause.getMessage()));
+      if (text != null && named.lookingAt()) {
+        StringBuilder pointer = new StringBuilder();
+        v.getPath().forEach(r -> pointer.append('/')
+            .append(r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex())));
+        where = locate(text, pointer + "/" + named.group(1)).map(l -> source + l).orElse(where);
+      }
       return Errors.configInvalid(where, cause.getMessage() + at);
     }
     if (e instanceof InvalidFormatException f) {
@@ -196,6 +205,8 @@ public final class ConfigLoader {
     return Errors.configSyntax(where, dev.lakeforge.core.error.LibraryMessage.firstLine(e.getOriginalMessage())
         .orElse("invalid YAML"), e);
   }
+
+  private static final Pattern CHECKED_KEY = Pattern.compile("key '([A-Za-z0-9_]+)'");
 
   /** The line and column where the key at {@code path} is written, found by re-reading the tokens. */
   private java.util.Optional<String> keyLocation(String text, List<JsonMappingException.Reference> path) {

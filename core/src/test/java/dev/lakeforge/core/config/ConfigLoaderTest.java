@@ -198,6 +198,9 @@ class ConfigLoaderTest {
     assertEquals(2, badTransport.exitCode());
     assertTrue(badTransport.getMessage().contains("key 'transport' is 'kafka' but must be one of console, file, "
         + "http, off"), badTransport.getMessage());
+    var misspelt = failure(MINIMAL + "lineage:\n  openlineage:\n    url: x\n    transport: kafka2\n", Map.of(), List.of());
+    assertTrue(misspelt.getMessage().contains("p.yaml:30:5: key 'transport' is 'kafka2'"), "the key's own line: "
+        + misspelt.getMessage());
     var noUrl = failure(MINIMAL + "lineage: {openlineage: {transport: http}}\n", Map.of(), List.of());
     assertTrue(noUrl.getMessage().contains("key 'url' is required"), noUrl.getMessage());
     var notHttp = failure(MINIMAL + "lineage: {openlineage: {transport: http, url: \"marquez:5000\"}}\n", Map.of(),
