@@ -210,8 +210,7 @@ public final class FileScorer {
    */
   public float[][] predict(float[] data, int n, int width) {
     try {
-      return model.booster().inplace_predict(n * width == data.length ? data : Arrays.copyOf(data, n * width), n,
-          width, Float.NaN);
+      return model.booster().inplace_predict(rows(data, n, width), n, width, Float.NaN);
     } catch (XGBoostError e) {
       throw new IllegalStateException("XGBoost could not score a batch: " + e.getMessage(), e);
     }
@@ -220,8 +219,7 @@ public final class FileScorer {
   /** The same rows through a DMatrix, as {@code Booster.predict} takes them: the benchmark's other native peer. */
   public float[][] predictThroughDMatrix(float[] data, int n, int width) {
     try {
-      DMatrix matrix = new DMatrix(n * width == data.length ? data : Arrays.copyOf(data, n * width), n, width,
-          Float.NaN);
+      DMatrix matrix = new DMatrix(rows(data, n, width), n, width, Float.NaN);
       try {
         return model.booster().predict(matrix);
       } finally {
@@ -230,5 +228,10 @@ public final class FileScorer {
     } catch (XGBoostError e) {
       throw new IllegalStateException("XGBoost could not score a batch: " + e.getMessage(), e);
     }
+  }
+
+  /** The first {@code n} rows of a batch array (the last batch fills only part of it). */
+  private static float[] rows(float[] data, int n, int width) {
+    return n * width == data.length ? data : Arrays.copyOf(data, n * width);
   }
 }

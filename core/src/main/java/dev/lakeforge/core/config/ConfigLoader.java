@@ -182,10 +182,7 @@ public final class ConfigLoader {
       // written, not at the start of the map that holds it.
       Matcher named = CHECKED_KEY.matcher(String.valueOf(cause.getMessage()));
       if (text != null && named.lookingAt()) {
-        StringBuilder pointer = new StringBuilder();
-        v.getPath().forEach(r -> pointer.append('/')
-            .append(r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex())));
-        where = locate(text, pointer + "/" + named.group(1)).map(l -> source + l).orElse(where);
+        where = locate(text, pointer(v.getPath()) + "/" + named.group(1)).map(l -> source + l).orElse(where);
       }
       return Errors.configInvalid(where, cause.getMessage() + at);
     }
@@ -213,11 +210,16 @@ public final class ConfigLoader {
     if (text == null || path.isEmpty()) {
       return java.util.Optional.empty();
     }
+    return locate(text, pointer(path));
+  }
+
+  /** The JSON pointer of a mapping path ("/lineage/openlineage"). */
+  private static String pointer(List<JsonMappingException.Reference> path) {
     StringBuilder pointer = new StringBuilder();
     for (JsonMappingException.Reference ref : path) {
       pointer.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
     }
-    return locate(text, pointer.toString());
+    return pointer.toString();
   }
 
   /** The line and column where the key at a JSON pointer is written, found by re-reading the tokens. */
