@@ -30,8 +30,12 @@ export LAKEFORGE_CHROMIUM
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export MLFLOW_HOME="$root/target/test-mlflow"
 rm -rf "$MLFLOW_HOME"
+# Every server started below is stopped on exit, in reverse order, however the run ends.
+stops=()
+stop_all() { local i; for (( i=${#stops[@]}-1; i>=0; i-- )); do eval "${stops[i]}" >/dev/null 2>&1 || true; done; }
+trap stop_all EXIT
 MLFLOW_PORT=$port scripts/mlflow-server.sh
-trap 'MLFLOW_PORT=$port scripts/mlflow-server.sh stop >/dev/null' EXIT
+stops+=("MLFLOW_PORT=$port scripts/mlflow-server.sh stop")
 export MLFLOW_TRACKING_URI="http://127.0.0.1:$port"
 
 # A private PostgreSQL (Debian's package) and an S3-compatible server (S3Proxy, its own JVM), both on loopback.
@@ -39,7 +43,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 export PG_PORT=$(free_port) PG_HOME=/tmp/lakeforge-test-pg
 export S3_PORT=$(free_port) S3_HOME=/tmp/lakeforge-test-s3
 scripts/postgres-server.sh
+stops+=("scripts/postgres-server.sh stop")
 scripts/s3-server.sh
+stops+=("scripts/s3-server.sh stop")
 # A second MLflow server, of the 2.x line teams still run (the registry tests run against both), reached only through
 # scripts/prefix-proxy.py under /mlflow, as behind a site's reverse proxy (issue 26 case 5); also the "other server"
 # of the registry-cache tests (issue 27).
@@ -47,11 +53,9 @@ export MLFLOW2_PORT=$(free_port) MLFLOW2_PROXY_PORT=$(free_port)
 rm -rf "$root/target/test-mlflow-2"
 MLFLOW_VERSION=2.22.1 MLFLOW_PORT=$MLFLOW2_PORT MLFLOW_HOME="$root/target/test-mlflow-2" \
   MLFLOW_PROXY_PORT=$MLFLOW2_PROXY_PORT MLFLOW_PROXY_PREFIX=/mlflow scripts/mlflow-server.sh
+stops+=("MLFLOW_HOME=$(printf %q "$root/target/test-mlflow-2") scripts/mlflow-server.sh stop")
 export MLFLOW_PREFIXED_TRACKING_URI="http://127.0.0.1:$MLFLOW2_PROXY_PORT/mlflow"
 export MLFLOW_COMPAT_TRACKING_URI=$MLFLOW_PREFIXED_TRACKING_URI
-trap 'MLFLOW_PORT=$port scripts/mlflow-server.sh stop >/dev/null;
-  MLFLOW_HOME="$root/target/test-mlflow-2" scripts/mlflow-server.sh stop >/dev/null;
-  scripts/postgres-server.sh stop >/dev/null; scripts/s3-server.sh stop >/dev/null' EXIT
 # shellcheck disable=SC1091
 source "$PG_HOME/env"
 # shellcheck disable=SC1091
@@ -62,9 +66,7 @@ source "$S3_HOME/env"
 export SPARK_CLUSTER_HOME=/tmp/lakeforge-test-spark-cluster SPARK_MASTER_PORT=$(free_port) SPARK_MASTER_WEBUI_PORT=$(free_port)
 rm -rf "$SPARK_CLUSTER_HOME"
 scripts/spark-cluster.sh
-trap 'MLFLOW_PORT=$port scripts/mlflow-server.sh stop >/dev/null;
-  MLFLOW_HOME="$root/target/test-mlflow-2" scripts/mlflow-server.sh stop >/dev/null; scripts/spark-cluster.sh stop >/dev/null;
-  scripts/postgres-server.sh stop >/dev/null; scripts/s3-server.sh stop >/dev/null' EXIT
+stops+=("scripts/spark-cluster.sh stop")
 # shellcheck disable=SC1091
 source "$SPARK_CLUSTER_HOME/env"
 
