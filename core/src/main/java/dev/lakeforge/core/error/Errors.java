@@ -204,6 +204,13 @@ public final class Errors {
         cause));
   }
 
+  /** No standalone master of a {@code spark://} URL accepts a connection ({@code detail}: the last host's error). */
+  public static LakeforgeException sparkMasterUnreachable(String master, String detail) {
+    return new LakeforgeException(ErrorKind.SERVICE_UNAVAILABLE, "Cannot start the Spark application: no standalone "
+        + "master answers at " + master + " (" + detail + "). Fix: start the master (scripts/spark-cluster.sh on one "
+        + "machine) or correct --master, then rerun the stage; no table was written.", null);
+  }
+
   public static LakeforgeException concurrentWrite(String table, String conflict, String detail, int attempts,
       Throwable cause) {
     return new LakeforgeException(ErrorKind.SERVICE_UNAVAILABLE,

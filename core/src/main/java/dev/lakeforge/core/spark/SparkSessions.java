@@ -2,8 +2,14 @@ package dev.lakeforge.core.spark;
 
 import dev.lakeforge.core.config.ConfigLoader;
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.error.LakeforgeException;
+import dev.lakeforge.core.error.LibraryMessage;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -37,10 +43,19 @@ public final class SparkSessions {
     return loader.load(file, SparkProfile.class);
   }
 
+  /** How long {@link #start} waits for a standalone master to accept a connection before giving up. */
+  static final Duration MASTER_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Starts (or joins) the session: spark-submit's settings win over the profile's; Delta is always enabled.
+   *
+   * @throws LakeforgeException exit 5 when the master is a standalone master that does not answer
+   */
   public static SparkSession start(String appName, SparkProfile profile) {
     SparkConf submitted = new SparkConf(); // holds what spark-submit or -Dspark.* already set
     String master = submitted.contains("spark.master") ? submitted.get("spark.master")
         : profile.master() == null ? "local[*]" : profile.master();
+    requireReachableMaster(master, MASTER_CONNECT_TIMEOUT);
     Map<String, String> conf = effectiveConf(profile, submitted, GpuProbe.forMaster(master));
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     if (!submitted.contains("spark.master")) {
@@ -49,6 +64,33 @@ public final class SparkSessions {
     conf.forEach(builder::config);
     DELTA.forEach(builder::config);
     return builder.getOrCreate();
+  }
+
+  /**
+   * Fails fast when no standalone master of {@code spark://host:port[,host:port...]} accepts a connection. Spark's own
+   * client retries for a minute, logs "All masters are unresponsive" and stops the context, after which the stage
+   * would fail on its first job with an unrelated "stopped SparkContext". Other masters (local, yarn, k8s) pass.
+   *
+   * @throws LakeforgeException exit 5 naming the master URL, when none of its hosts accepts a TCP connection within
+   *     {@code timeout}
+   */
+  static void requireReachableMaster(String master, Duration timeout) {
+    if (!master.startsWith("spark://")) {
+      return;
+    }
+    String failure = null;
+    for (String hostPort : master.substring("spark://".length()).split(",")) {
+      int colon = hostPort.lastIndexOf(':');
+      String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+      int port = colon < 0 ? 7077 : Integer.parseInt(hostPort.substring(colon + 1).replaceAll("/+$", ""));
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+        return;
+      } catch (IOException e) {
+        failure = host + ":" + port + ": " + LibraryMessage.firstLine(e.getMessage()).orElse(e.getClass().getSimpleName());
+      }
+    }
+    throw Errors.sparkMasterUnreachable(master, failure);
   }
 
   /**
