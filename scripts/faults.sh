@@ -5,7 +5,10 @@
 #   scripts/faults.sh             every case; writes docs/reliability.md
 #   scripts/faults.sh --short     the quick cases (no Spark), as CI runs them; writes target/faults/TEST-faults.xml
 #   scripts/faults.sh --recovery  only the recovery cases (kill -9 mid-write, MLflow and S3 down mid-stage,
-#                                 concurrent writers, idempotent reruns, secrets); rewrites their table in the doc
+#                                 concurrent writers, idempotent reruns, secrets) and the cluster cases; rewrites
+#                                 their tables in the doc
+#   scripts/faults.sh --cluster   only the cluster cases (a Spark standalone cluster: unreachable master, a worker
+#                                 killed mid-stage, S3 down mid-stage); rewrites their table in the doc
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -105,7 +108,7 @@ check() {
 
 trips() { printf '%b' "$1" > "$work/trips.csv"; }
 
-if [[ $mode != --recovery ]]; then
+if [[ $mode != --recovery && $mode != --cluster ]]; then
 # ---- config and command line (no Spark: config check) ----
 write_config
 trips 'id,city,km\n1,NYC,10\n'
@@ -138,6 +141,18 @@ check "MLflow proxy with its server down" 5 "HTTP 502" -- bin/lakeforge alias sh
   --config "$work/pipeline.yaml" --set "registry.tracking_uri=http://127.0.0.1:$proxy_port/mlflow"
 check "alias delete on a wrong MLflow URL" 2 "path prefix" -- bin/lakeforge alias delete champion \
   --config "$work/pipeline.yaml" --set "registry.tracking_uri=http://127.0.0.1:$proxy_port"
+# bin/lakeforge's stderr filter: XGBoost's native round and rank lines (and the blank line after each) go to the log;
+# a native warning and Lakeforge's own lines stay on the console, in order.
+printf '[14:28:43] Task 0 got rank 0\n[14:29:00] [1]\ttrain-auc:0.71\teval-auc:0.70\n\n[14:29:01] WARNING: native\nlakeforge: input error: x\n' \
+  | scripts/native-log-filter.sh "$work/filter.log" 2> "$work/filter.err"
+kept=$(paste -sd'|' "$work/filter.err"); moved=$(grep -c 'xgboost-tracker' "$work/filter.log" || true)
+name="XGBoost round lines on the console"
+if [[ $kept == "[14:29:01] WARNING: native|lakeforge: input error: x" && $moved == 2 ]]; then
+  results+=("$name|moved to the log; other lines kept|$moved lines moved; console: ${kept//|/ / }|ok"); echo "ok    $name"
+else
+  results+=("$name|moved to the log; other lines kept|$moved lines moved; console: ${kept//|/ / }|FAIL"); failed=$((failed + 1))
+  echo "FAIL  $name: console '$kept', $moved moved"
+fi
 fi
 
 if [[ $mode == --short ]]; then
@@ -292,6 +307,11 @@ if [[ $mode == full || $mode == --recovery ]]; then
   # shellcheck source=scripts/faults-recovery.sh
   source scripts/faults-recovery.sh
 fi
+clustered=()   # the same, of the cluster cases
+if [[ $mode == full || $mode == --recovery || $mode == --cluster ]]; then
+  # shellcheck source=scripts/faults-cluster.sh
+  source scripts/faults-cluster.sh
+fi
 
 table() {
   echo "| case | expected | observed | verdict |"
@@ -317,6 +337,9 @@ if [[ $mode == full ]]; then
 else
   matrix=$(awk '/^<!-- matrix -->$/{on=1; next} /^<!-- recovery -->$/{on=0} on' "$doc")
 fi
+if [[ $mode == --cluster ]]; then
+  recovery_section=$(awk '/^<!-- recovery -->$/{on=1; next} /^<!-- cluster -->$/{on=0} on' "$doc")
+else
 recovery_section=$({
   echo "## Recovery: $(( ${#recovered[@]} )) cases"
   echo
@@ -328,6 +351,18 @@ recovery_section=$({
   echo
   table "${recovered[@]}"
 })
+fi
+cluster_section=$({
+  echo "## Cluster: $(( ${#clustered[@]} )) cases"
+  echo
+  echo "\`scripts/faults.sh --cluster\` (and \`--recovery\`) on $(date -u +%Y-%m-%d), $(nproc) cores: a Spark standalone cluster"
+  echo "of its own (\`scripts/spark-cluster.sh\`: a master and two workers on loopback) with S3Proxy as the only shared"
+  echo "storage; ${CLUSTER_ROWS:-?} ride rows as a CSV object; every stage its own \`spark-submit --deploy-mode cluster\`"
+  echo "(the unreachable master: client mode, where the driver is Lakeforge's). Checksums are read back from S3 by"
+  echo "\`bin/lakeforge tables checksum --exclude _source\`."
+  echo
+  table "${clustered[@]}"
+})
 {
   echo "# Reliability: the fault harness"
   echo
@@ -336,6 +371,9 @@ recovery_section=$({
   echo
   echo "<!-- recovery -->"
   echo "$recovery_section"
+  echo
+  echo "<!-- cluster -->"
+  echo "$cluster_section"
 } > "$doc"
 echo "faults: $(( ${#results[@]} - failed )) passed, $failed failed ($doc)"
 exit $(( failed > 0 ))
