@@ -4,7 +4,8 @@
 
 Rows are matched on the columns both exports share that are not scoring outputs (the spine's keys and event time).
 Prints the rows of each, the rows matched, the rows only in one of them and the largest probability difference;
-exits 1 when a matched probability or prediction differs by more than the tolerance, or nothing matched.
+exits 1 when a matched probability or prediction differs by more than the tolerance, a row is in one export only,
+or nothing matched.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 # Columns ScoreStage adds to every export row (see its Javadoc); the rest identify the row.
@@ -33,20 +33,33 @@ def main() -> int:
         print(f"compare-exports: {args.a} and {args.b} share no key columns", file=sys.stderr)
         return 2
     pick = keys + ["prediction", "probability"]
-    joined = a.select(pick).join(b.select(pick), keys=keys, join_type="inner", left_suffix="_a", right_suffix="_b")
-    matched = joined.num_rows
+    # Keys need not be unique (two flights of one route at the same time): rows are matched as multisets, each key's
+    # rows paired in order of probability, which pairs them as closely as any pairing can.
+    groups_a, groups_b = group(a.select(pick).to_pylist(), keys), group(b.select(pick).to_pylist(), keys)
+    matched = sum(min(len(groups_a[k]), len(groups_b.get(k, []))) for k in groups_a)
     print(f"compare-exports: {a.num_rows} rows in {args.a}, {b.num_rows} in {args.b}, {matched} matched on "
           f"{', '.join(keys)}; {a.num_rows - matched} only in the first, {b.num_rows - matched} only in the second")
     if matched == 0:
         return 1
-    difference = pc.max(pc.abs(pc.subtract(joined["probability_a"].cast("double"),
-                                          joined["probability_b"].cast("double")))).as_py()
-    predictions = pc.sum(pc.not_equal(joined["prediction_a"].cast("string"),
-                                      joined["prediction_b"].cast("string")).cast("int64")).as_py() or 0
+    difference, predictions = 0.0, 0
+    for key, rows_a in groups_a.items():
+        for (p_a, pred_a), (p_b, pred_b) in zip(rows_a, groups_b.get(key, [])):
+            difference = max(difference, abs(p_a - p_b))
+            predictions += str(pred_a) != str(pred_b)
     print(f"compare-exports: largest probability difference {difference:.3g}, {predictions} predictions differ "
           f"(tolerance {args.tolerance:g})")
-    return 0 if difference <= args.tolerance and predictions == 0 else 1
+    unmatched = a.num_rows - matched + b.num_rows - matched
+    return 0 if difference <= args.tolerance and predictions == 0 and unmatched == 0 else 1
 
+
+def group(rows: list[dict], keys: list[str]) -> dict[tuple, list[tuple[float, object]]]:
+    """Each key's (probability, prediction) pairs, sorted."""
+    out: dict[tuple, list[tuple[float, object]]] = {}
+    for r in rows:
+        out.setdefault(tuple(repr(r[k]) for k in keys), []).append((float(r["probability"]), r["prediction"]))
+    for pairs in out.values():
+        pairs.sort(key=lambda pair: pair[0])
+    return out
 
 if __name__ == "__main__":
     sys.exit(main())
