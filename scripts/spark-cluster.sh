@@ -50,13 +50,25 @@ if [[ $mode == status ]]; then
   exit 0
 fi
 
-if [[ $(alive_workers) -ge $workers ]]; then
+# running CLASS N: the daemon's process is alive (a start leaves a running one alone and starts a dead one again, so
+# `start` also brings back a worker that was killed).
+running() {
+  local pid_file="$home/pids/spark-$SPARK_IDENT_STRING-$1-$2.pid"
+  [[ -f $pid_file ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null
+}
+all_running() {
+  local i
+  running "$master_class" 1 || return 1
+  for i in $(seq 1 "$workers"); do running "$worker_class" "$i" || return 1; done
+}
+if [[ $(alive_workers) -ge $workers ]] && all_running; then
   echo "spark-cluster: already running at spark://127.0.0.1:$port"
   exit 0
 fi
 mkdir -p "$home/logs" "$home/pids"
-"$daemon" start "$master_class" 1 --host 127.0.0.1 --port "$port" --webui-port "$ui" >/dev/null
+running "$master_class" 1 || "$daemon" start "$master_class" 1 --host 127.0.0.1 --port "$port" --webui-port "$ui" >/dev/null
 for i in $(seq 1 "$workers"); do
+  running "$worker_class" "$i" && continue
   # Each worker its own work directory: drivers in cluster mode run there, so what one writes the others cannot see.
   mkdir -p "$home/work-$i"
   "$daemon" start "$worker_class" "$i" "spark://127.0.0.1:$port" --host 127.0.0.1 --cores "$cores" --memory "$memory" \

@@ -52,6 +52,8 @@ public final class LakeforgeMain implements Runnable {
 
   public static void main(String[] args) {
     int code = execute(args, System.out, System.err);
+    // In the log too: a driver that a cluster launches (standalone cluster mode) has no caller to see the code.
+    LOG.info("lakeforge exit code {}", code);
     System.exit(code);
   }
 

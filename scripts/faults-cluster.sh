@@ -1,0 +1,232 @@
+# Cluster cases of the fault harness (issue 22), sourced by scripts/faults.sh (which owns $work, results, failed,
+# cleanups). A Spark standalone cluster of its own (scripts/spark-cluster.sh: a master and two workers on loopback)
+# with S3Proxy as the only storage the processes share; each stage is its own `spark-submit --deploy-mode cluster`,
+# as StandaloneClusterIT runs them. Cases: an unreachable master, a worker killed mid-stage, S3 down mid-stage.
+
+record_cluster() {  # record_cluster NAME EXPECTED OBSERVED ok|FAIL
+  results+=("$1|$2|${3//|/\\|}|$4")
+  clustered+=("$1|$2|${3//|/\\|}|$4")
+  if [[ $4 == ok ]]; then echo "ok    $1"; else failed=$((failed + 1)); echo "FAIL  $1: $3"; fi
+}
+c="$work/cluster"
+mkdir -p "$c/console"
+CLUSTER_ROWS=${CLUSTER_ROWS:-300000}
+CLUSTER_DATE=2026-11-01
+cfree_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+c_s3_port=$(cfree_port)
+c_master_port=$(cfree_port)
+c_ui_port=$(cfree_port)
+export_cluster_env() {
+  export SPARK_CLUSTER_HOME="$c/spark" SPARK_MASTER_PORT=$c_master_port SPARK_MASTER_WEBUI_PORT=$c_ui_port
+}
+cleanups+=("S3_PORT=$c_s3_port S3_HOME=$c/s3 scripts/s3-server.sh stop"
+  "SPARK_CLUSTER_HOME=$c/spark SPARK_MASTER_PORT=$c_master_port SPARK_MASTER_WEBUI_PORT=$c_ui_port scripts/spark-cluster.sh stop")
+c_s3() { S3_PORT=$c_s3_port S3_HOME=$c/s3 scripts/s3-server.sh "$@" >/dev/null; }
+c_s3_kill() { kill -9 "$(cat "$c/s3/server.pid")" 2>/dev/null || true; rm -f "$c/s3/server.pid"; }
+c_s3
+# The workers (and so every driver and executor) get the S3 keys from their environment, as from an instance profile.
+# shellcheck disable=SC1091
+source "$c/s3/env"
+# A lost worker is declared dead after 15 s instead of 60, so the killed one is out of the master's offers soon.
+(export_cluster_env; SPARK_MASTER_OPTS="-Dspark.worker.timeout=15" scripts/spark-cluster.sh >/dev/null)
+# shellcheck disable=SC1091
+source "$c/spark/env"
+alive_workers() {
+  curl -sf "$LAKEFORGE_SPARK_MASTER_UI/json/" | python3 -c \
+    'import json, sys; print(sum(w["state"] == "ALIVE" for w in json.load(sys.stdin)["workers"]))' 2>/dev/null || echo 0
+}
+spark_version=$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' pom.xml | head -n1)
+spark_submit=$(scripts/venv.sh spark "pyspark==$spark_version")/bin/spark-submit
+jar=$(ls app/target/lakeforge-[0-9]*.jar | head -n 1)
+s3a_jars=$(tr ':' '\n' < app/target/provided-classpath.txt | grep -E '/(hadoop-aws|aws-java-sdk-bundle)-' | paste -sd, -)
+opens=$(tr '\n' ' ' < conf/java-module-opens.txt)
+
+# Rides over October 2026, uploaded as a CSV object to S3 (an S3 PUT signed with the keys, by curl's SigV4; a file
+# dropped into S3Proxy's store would lack the ETag S3A checks).
+blobs="$c/s3/blobs/$LAKEFORGE_S3_BUCKET"
+python3 - "$c/rides.csv" "$CLUSTER_ROWS" <<'PY'
+import random, sys
+from datetime import datetime, timedelta
+rng = random.Random(11)
+start = datetime(2026, 10, 1)
+with open(sys.argv[1], "w") as f:
+    f.write("id,ts,km,minutes,late\n")
+    for i in range(int(sys.argv[2])):
+        km = round(rng.uniform(0.5, 40), 2)
+        minutes = round(km * rng.uniform(1.5, 4.0) + rng.gauss(0, 3), 1)
+        late = 1 if minutes / km + rng.gauss(0, 0.5) > 3.0 else 0
+        ts = start + timedelta(seconds=rng.randrange(31 * 86400))
+        f.write(f"{i},{ts:%Y-%m-%d %H:%M:%S},{km},{minutes},{late}\n")
+PY
+# The keys reach curl on stdin (-K -), not on its command line.
+printf 'user = "%s:%s"\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" | curl -sSf -K - --aws-sigv4 "aws:amz:us-east-1:s3" \
+  ${AWS_CA_BUNDLE:+--cacert "$AWS_CA_BUNDLE"} -H "x-amz-content-sha256: $(sha256sum "$c/rides.csv" | cut -d' ' -f1)" \
+  -T "$c/rides.csv" "$LAKEFORGE_S3_ENDPOINT/$LAKEFORGE_S3_BUCKET/raw/rides.csv" >/dev/null
+cat > "$c/pipeline.yaml" <<EOF
+pipeline: rides
+lake:
+  root: "s3a://$LAKEFORGE_S3_BUCKET/lake"
+  state: "s3a://$LAKEFORGE_S3_BUCKET/state"
+  models: "s3a://$LAKEFORGE_S3_BUCKET/models"
+  s3: {endpoint: "\${env:LAKEFORGE_S3_ENDPOINT}", max_attempts: 2}
+sources:
+  rides:
+    format: csv
+    path: "s3a://$LAKEFORGE_S3_BUCKET/raw/rides.csv"
+    options: {header: "true"}
+    schema: "id BIGINT, ts TIMESTAMP, km DOUBLE, minutes DOUBLE, late DOUBLE"
+validation:
+  rides:
+    source: rides
+    deduplicate: [id]
+    rules:
+      - {name: km_range, kind: range, column: km, min: 1, max: 1000}
+training_sets:
+  rides:
+    spine: {source: silver.rides, keys: [id], event_time: ts, label: late}
+    features: [{name: km, expr: km}, {name: minutes, expr: minutes}]
+training:
+  split: {column: ts, validate_from: "2026-10-25"}
+  params: {num_round: 10, max_depth: 3, eta: 0.3, seed: 7}
+registry: {tracking_uri: "http://127.0.0.1:9", experiment: faults, model_name: rides_late}
+scoring: {output: "s3a://$LAKEFORGE_S3_BUCKET/exports", where: "true", export_format: none}
+EOF
+
+# submit_cluster NAME STAGE [ARGS...]: one stage as its own driver on the cluster, in the background ($submit_pid);
+# small input splits so that a stage's work is spread over many tasks on both executors.
+submit_cluster() {
+  local name=$1
+  shift
+  "$spark_submit" --master "$LAKEFORGE_SPARK_MASTER" --deploy-mode cluster \
+    --conf spark.standalone.submit.waitAppCompletion=true --driver-memory 1g --executor-memory 1g \
+    --conf spark.executor.cores=1 --conf spark.cores.max=2 --conf spark.sql.shuffle.partitions=8 \
+    --conf spark.sql.files.maxPartitionBytes=1m --conf spark.ui.enabled=false \
+    --conf "spark.executor.extraJavaOptions=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" --jars "$s3a_jars" \
+    --driver-java-options "$opens -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dlog4j2.configurationFile=$root/conf/log4j2.properties" \
+    --class dev.lakeforge.app.LakeforgeMain "$root/$jar" \
+    "$@" --config "$c/pipeline.yaml" --run-date "$CLUSTER_DATE" --profile "$root/conf/spark/cluster.yaml" > "$c/console/$name.log" 2>&1 &
+  submit_pid=$!
+}
+# driver_of NAME: the driver id spark-submit printed; driver_state NAME: its last reported state.
+driver_of() { grep -oE 'driver-[0-9]{14}-[0-9]{4}' "$c/console/$1.log" | head -n 1 || true; }
+driver_state() {
+  grep -oE 'State of driver driver-[^ ]+ is [A-Z]+' "$c/console/$1.log" | tail -n 1 | awk '{print $NF}' || true
+}
+# driver_dir DRIVER: the work directory of the worker that ran it (stdout: the stage summary; stderr: its errors).
+driver_dir() { [[ -n $1 ]] && find "$c/spark" -maxdepth 2 -type d -name "$1" | head -n 1 || true; }
+# cluster_stage NAME STAGE...: submit and wait; prints the driver's final state.
+cluster_stage() { submit_cluster "$@"; wait "$submit_pid" || true; driver_state "$1"; }
+# Checksums are read by a local driver (bin/lakeforge on local[*]) from the same S3: "vN rows=R checksum=H".
+c_checksum() {
+  bin/lakeforge tables checksum "$1" --exclude _source --config "$c/pipeline.yaml" --run-date "$CLUSTER_DATE" \
+    2>/dev/null | grep -m1 ' rows=' | cut -d' ' -f1-3 || echo "? checksum-failed"
+}
+c_versions() {
+  bin/lakeforge tables history "$1" --config "$c/pipeline.yaml" --run-date "$CLUSTER_DATE" 2>/dev/null \
+    | grep -cE '^\s*v?[0-9]+\s' || true
+}
+# worker_pid N: the pid of worker N's daemon; the worker whose work directory holds DRIVER hosts it.
+worker_pid() { cat "$c/spark/pids/spark-lakeforge-org.apache.spark.deploy.worker.Worker-$1.pid"; }
+worker_hosting() { find "$c/spark/work-1" -maxdepth 1 -name "$1" | grep -q . && echo 1 || echo 2; }
+
+# ---- an unreachable master ----
+# Client mode: the driver is Lakeforge's own JVM, so the exit code and the one error line are ours. (With
+# --deploy-mode cluster it is spark-submit's own client that cannot reach the master: Spark's exit and message.)
+closed_port=$(cfree_port)
+start_s=$(date +%s)
+rc=0
+"$spark_submit" --master "spark://127.0.0.1:$closed_port" --deploy-mode client --jars "$s3a_jars" \
+  --driver-java-options "-Dlog4j2.configurationFile=$root/conf/log4j2.properties" \
+  --class dev.lakeforge.app.LakeforgeMain "$root/$jar" ingest --config "$c/pipeline.yaml" --run-date "$CLUSTER_DATE" \
+  --profile "$root/conf/spark/cluster.yaml" > "$c/console/unreachable.log" 2>&1 || rc=$?
+seconds=$(( $(date +%s) - start_s ))
+line=$(grep -m1 '^lakeforge: ' "$c/console/unreachable.log" | cut -c1-200 || true)
+traces=$(grep -cE '^\s+at [a-zA-Z_$.]+\(|Exception in thread' "$c/console/unreachable.log" || true)
+[[ $rc == 5 && $line == *"spark://127.0.0.1:$closed_port"* && $(grep -c '^lakeforge: ' "$c/console/unreachable.log") == 1 \
+  && $traces == 0 ]] && v=ok || v=FAIL
+record_cluster "cluster: unreachable master" "exit 5 naming the master, one error line, no stack trace" \
+  "exit $rc after $seconds s: $line; $traces stack-trace lines" $v
+
+# ---- the baseline: ingest on the cluster ----
+state=$(cluster_stage ingest-1 ingest)
+bronze_before=$(c_checksum bronze.rides)
+if [[ $state != FINISHED ]]; then
+  echo "cluster baseline ingest: driver ${state:-not submitted}:" >&2
+  tail -n 20 "$c/console/ingest-1.log" >&2
+  d=$(driver_dir "$(driver_of ingest-1)"); [[ -n $d ]] && tail -n 20 "$d/stderr" >&2
+fi
+
+# ---- a worker killed mid-stage ----
+# validate runs as its own driver; once its tasks run on both executors, the worker that does not host the driver
+# is killed with kill -9 (its executor follows it). Spark must run the lost tasks again on the other executor and
+# the stage must commit silver.rides once; a rerun without the fault must give the same rows.
+submit_cluster validate-killed validate
+pid=$submit_pid
+killed=none
+for _ in $(seq 1 2400); do
+  driver=$(driver_of validate-killed)
+  dir=${driver:+$(driver_dir "$driver")}
+  # A stage of many tasks under way (its third task started: both executors busy).
+  if [[ -n $dir && -f $dir/logs/lakeforge.log ]] \
+    && grep -qE 'Starting task ([2-9]|[1-9][0-9]+)\.[0-9]+ in stage' "$dir/logs/lakeforge.log"; then
+    victim=$(( 3 - $(worker_hosting "$driver") ))
+    kill -9 "$(worker_pid "$victim")" 2>/dev/null && killed="worker $victim killed ($driver on the other)"
+    break
+  fi
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+wait "$pid" || true
+state=$(driver_state validate-killed)
+dir=$(driver_dir "$(driver_of validate-killed)")
+lost=$(grep -cE 'Lost task|Lost executor|Removed executor|ExecutorLostFailure' "$dir/logs/lakeforge.log" 2>/dev/null || true)
+summary=$(grep -E 'rides\.(rows_in|rows_kept|rows_quarantined|duplicates_removed) =' "$dir/stdout" 2>/dev/null \
+  | awk '{printf "%s %s ", $1, $3}')
+silver_killed=$(c_checksum silver.rides)
+versions_killed=$(c_versions silver.rides)
+# Bring the killed worker back for what follows, once the master has declared it dead (else it may offer it).
+for _ in $(seq 1 90); do [[ $(alive_workers) -le 1 ]] && break; sleep 1; done
+(export_cluster_env; SPARK_MASTER_OPTS="-Dspark.worker.timeout=15" scripts/spark-cluster.sh >/dev/null)
+state2=$(cluster_stage validate-2 validate)
+silver_rerun=$(c_checksum silver.rides)
+read -r s_in s_kept s_q s_d <<<"$(awk '{for (i = 1; i <= NF; i += 2) v[$i] = $(i + 1)}
+  END {print v["rides.rows_in"], v["rides.rows_kept"], v["rides.rows_quarantined"], v["rides.duplicates_removed"]}' <<<"$summary")"
+observed="$killed; driver $state, $lost lost-task/executor lines in its log; $summary; silver.rides after: $silver_killed, $versions_killed version(s); rerun without the fault: $state2, $silver_rerun"
+[[ $killed == worker* && $state == FINISHED && $lost -gt 0 && $versions_killed == 1 && -n $s_in \
+  && $s_in == $(( ${s_kept:-0} + ${s_q:-0} + ${s_d:-0} )) && $state2 == FINISHED \
+  && ${silver_killed#* } == "${silver_rerun#* }" && $silver_killed == *"rows=$s_kept "* ]] && v=ok || v=FAIL
+record_cluster "cluster: worker killed mid-validate" "Spark reruns the lost tasks; FINISHED, silver committed once; rows in = kept + quarantined; a rerun gives the same rows" "$observed" $v
+
+# ---- S3 down mid-stage ----
+# An ingest of the same run date (it replaces the day's rows); S3Proxy is killed as soon as the first new data object
+# of bronze.rides is written. The driver must fail with exit 5 and one error line, bronze.rides keep its version and
+# rows, and the rerun after S3 is back complete with the same rows.
+marker="$c/marker"; touch "$marker"; sleep 1
+submit_cluster ingest-cut ingest
+pid=$submit_pid
+cut="ingest finished before any object was written"
+for _ in $(seq 1 6000); do
+  if [[ -d $blobs/lake/bronze/rides ]] && find "$blobs/lake/bronze/rides" -type f -name '*.parquet' -newer "$marker" \
+      -print -quit | grep -q .; then
+    c_s3_kill
+    cut="S3Proxy killed after $(find "$blobs/lake/bronze/rides" -type f -name '*.parquet' -newer "$marker" | wc -l) data objects"
+    break
+  fi
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.05
+done
+wait "$pid" || true
+state=$(driver_state ingest-cut)
+dir=$(driver_dir "$(driver_of ingest-cut)")
+cut_line=$(grep -m1 '^lakeforge: ' "$dir/stderr" 2>/dev/null | cut -c1-180 || true)
+# The driver's exit code, which standalone's spark-submit does not pass on, is in the driver's own log.
+exit_line=$(grep -ohE 'lakeforge exit code [0-9]+' "$dir/logs/lakeforge.log" 2>/dev/null | tail -n 1 || true)
+c_s3 restart
+bronze_after=$(c_checksum bronze.rides)
+state2=$(cluster_stage ingest-2 ingest)
+bronze_rerun=$(c_checksum bronze.rides)
+observed="$cut: driver $state, $exit_line, \"$cut_line\"; bronze.rides after the restart: $bronze_after (before: $bronze_before); rerun $state2 -> $bronze_rerun"
+[[ $cut == "S3Proxy killed"* && $state == FAILED && $exit_line == "lakeforge exit code 5" \
+  && $cut_line == "lakeforge: external service unavailable: "* && $bronze_after == "$bronze_before" \
+  && $state2 == FINISHED && ${bronze_rerun#* } == "${bronze_before#* }" ]] && v=ok || v=FAIL
+record_cluster "cluster: S3 down mid-ingest" "driver FAILED with exit 5 and one error line; bronze keeps its version and rows; the rerun writes them once" "$observed" $v
