@@ -29,10 +29,16 @@ import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
  *       (Spark's session time zone, which Spark's hour/month/... use);</li>
  *   <li>{@code index}: {@code vocabulary} (the column's value cast to string → index) of
  *       {@code vocabulary_table} as read at training time; a value not in it is unknown (missing).</li>
+ *   <li>{@code one_hot}: 1 when {@code column} cast to string equals {@code value}, else 0 (null included);</li>
+ *   <li>{@code frequency}: {@code values} (value → its share of the fit window's rows); a value not in it is 0, a
+ *       null input is missing;</li>
+ *   <li>{@code target_mean}: {@code values} (value → smoothed label mean); a value not in it, or a null input, is
+ *       {@code prior}.</li>
  * </ul>
- * and kinds it cannot, each with the {@code reason}: {@code expr} (any other Spark SQL), {@code feature_set}
- * (a feature set's history, looked up point in time), {@code one_hot}, {@code frequency}, {@code target_mean}
- * (their fitted state is not recorded here), {@code holiday} (a calendar table).
+ * The last three come from {@code encodings_table}, the encodings version the model's training set version was
+ * built with (as scoring reads them), never from a later fit. Kinds it cannot compute, each with the
+ * {@code reason}: {@code expr} (any other Spark SQL), {@code feature_set} (a feature set's history, looked up point
+ * in time), {@code holiday} (a calendar table).
  */
 public final class RowFeatureRecipe {
   public static final String FILE = "row-features.json";
@@ -40,11 +46,12 @@ public final class RowFeatureRecipe {
   private RowFeatureRecipe() {}
 
   /**
-   * The recipe of {@code modelFeatures} (training-set columns, in model order) of training set {@code name}.
-   * Reads the index vocabulary table when an index feature is among them.
+   * The recipe of {@code modelFeatures} (training-set columns, in model order) of training set {@code name} at
+   * {@code trainingSet}, the version the model was trained on. Reads the index vocabulary table when an index
+   * feature is among them, and the encodings that version records when a one_hot, frequency or target_mean is.
    */
   public static Map<String, Object> of(SparkSession spark, Lake lake, PipelineConfig config, String name,
-      List<String> modelFeatures) {
+      dev.lakeforge.core.table.TableVersion trainingSet, List<String> modelFeatures) {
     TrainingSetConfig set = config.trainingSets().get(name);
     Map<String, Object> features = new LinkedHashMap<>();
     Map<String, FeatureConfig> rowFeatures = new LinkedHashMap<>();
@@ -61,15 +68,17 @@ public final class RowFeatureRecipe {
         vocabularies.computeIfAbsent(r.getString(0), c -> new LinkedHashMap<>()).put(r.getString(1), r.getLong(2));
       }
     }
+    Encoded encoded = Encoded.of(lake, set, name, trainingSet, modelFeatures, rowFeatures);
     for (String feature : modelFeatures) {
       FeatureConfig f = rowFeatures.get(feature);
       Map<String, Object> recipe = new LinkedHashMap<>();
       if (f == null) {
-        Optional<FeatureConfig> oneHot = set.features().stream()
-            .filter(o -> o.kind() == FeatureConfig.Kind.ONE_HOT && feature.startsWith(o.name() + "_")).findFirst();
-        if (oneHot.isPresent()) {
+        Map.Entry<FeatureConfig, String> oneHot = encoded.oneHotColumns().get(feature);
+        if (oneHot != null) {
           recipe.put("kind", "one_hot");
-          recipe.put("reason", "its values (learnt from the fit window) are not recorded for the Spark-free scorer");
+          recipe.put("column", oneHot.getKey().oneHot());
+          recipe.put("value", oneHot.getValue());
+          recipe.put("encodings_table", encoded.version());
         } else {
           recipe.put("kind", "feature_set");
           recipe.put("feature_sets", set.featureSets());
@@ -105,10 +114,19 @@ public final class RowFeatureRecipe {
             recipe.put("vocabulary_table", vocabularyVersion);
             recipe.put("vocabulary", vocabularies.getOrDefault(f.index(), Map.of()));
           }
+          case FREQUENCY, TARGET_MEAN -> {
+            boolean frequency = f.kind() == FeatureConfig.Kind.FREQUENCY;
+            recipe.put("kind", frequency ? "frequency" : "target_mean");
+            recipe.put("column", f.categoricalColumn());
+            recipe.put("encodings_table", encoded.version());
+            if (!frequency) {
+              recipe.put("prior", encoded.encodings().prior(f.name(), "feature '" + f.name() + "'"));
+            }
+            recipe.put("values", encoded.learnt().getOrDefault(f.name(), Map.of()));
+          }
           default -> {
             recipe.put("kind", f.kind().name().toLowerCase(java.util.Locale.ROOT));
-            recipe.put("reason", "its fitted state (learnt from the fit window) is not recorded for the Spark-free "
-                + "scorer");
+            recipe.put("reason", "it is computed by Spark only");
           }
         }
       }
@@ -120,6 +138,48 @@ public final class RowFeatureRecipe {
     out.put("time_zone", spark.conf().get("spark.sql.session.timeZone"));
     out.put("features", features);
     return out;
+  }
+
+  /**
+   * The fitted encodings a training set version was built with, as far as the model's features need them: one_hot
+   * column → (its feature, the value it stands for), and each frequency or target_mean feature's value → number.
+   */
+  private record Encoded(String version, RowFeatures.Encodings encodings,
+      Map<String, Map.Entry<FeatureConfig, String>> oneHotColumns, Map<String, Map<String, Double>> learnt) {
+    static Encoded of(Lake lake, TrainingSetConfig set, String name, dev.lakeforge.core.table.TableVersion trainingSet,
+        List<String> modelFeatures, Map<String, FeatureConfig> rowFeatures) {
+      boolean needed = set.features().stream().anyMatch(f -> f.kind() == FeatureConfig.Kind.ONE_HOT
+          || f.kind() == FeatureConfig.Kind.FREQUENCY || f.kind() == FeatureConfig.Kind.TARGET_MEAN);
+      String stored = !needed || trainingSet == null ? ""
+          : FeatureTable.commitMetadata(lake, trainingSet).path(FeatureTable.ENCODINGS).asText("");
+      if (stored.isEmpty()) {
+        return new Encoded(null, new RowFeatures.Encodings(Optional.empty(), Map.of(), Map.of(), Map.of()), Map.of(),
+            Map.of());
+      }
+      TableRef ref = TableRef.parse(stored);
+      RowFeatures.Encodings encodings = RowFeatures.Encodings.read(lake,
+          new dev.lakeforge.core.table.TableVersion(ref.table(), ref.version()));
+      Map<String, Map.Entry<FeatureConfig, String>> columns = new LinkedHashMap<>();
+      for (FeatureConfig f : set.features()) {
+        if (f.kind() == FeatureConfig.Kind.ONE_HOT && encodings.oneHotValues().containsKey(f.name())) {
+          List<String> values = encodings.oneHotValues().get(f.name());
+          List<String> names = RowFeatures.oneHotColumns(f.name(), values);
+          for (int i = 0; i < values.size(); i++) {
+            columns.put(names.get(i), Map.entry(f, values.get(i)));
+          }
+        }
+      }
+      Map<String, Map<String, Double>> learnt = new LinkedHashMap<>();
+      for (String feature : modelFeatures) {
+        FeatureConfig f = rowFeatures.get(feature);
+        if (f != null && encodings.learntValues().containsKey(feature)) {
+          Map<String, Double> values = new java.util.TreeMap<>();
+          encodings.learntValues().get(feature).collectAsList().forEach(r -> values.put(r.getString(0), r.getDouble(1)));
+          learnt.put(feature, values);
+        }
+      }
+      return new Encoded(stored, encodings, columns, learnt);
+    }
   }
 
   /** The column an expression names when it is nothing but a column name (Spark's own parser decides); else null. */

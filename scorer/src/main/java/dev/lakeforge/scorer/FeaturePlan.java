@@ -14,11 +14,16 @@ import java.util.Map;
 /**
  * How each model feature of one input file is found: a column of the file named like the feature (the caller
  * computed it), or else computed from the file's raw columns by the recipe recorded with the model
- * ({@code row-features.json}, written by training: bare columns, time parts, index vocabularies). A feature that is
- * neither (a feature set's history, a Spark SQL expression, an encoding whose state is not recorded, or a raw column
- * the file lacks) ends the run before any row is read: exit 2 naming each feature and what to supply instead.
+ * ({@code row-features.json}, written by training: bare columns, time parts, index vocabularies, one_hot values,
+ * frequency shares and target means of the training set version's encodings). A feature that is neither (a feature
+ * set's history, a Spark SQL expression, a calendar, or a raw column the file lacks) ends the run before any row is
+ * read: exit 2 naming each feature and what to supply instead.
  */
 final class FeaturePlan {
+  /** The kinds computed from one raw column, as messages name them. */
+  private static final Map<String, String> COMPUTED = Map.of("time_part", "a time part", "index", "an index",
+      "one_hot", "a one_hot", "frequency", "a frequency", "target_mean", "a target_mean");
+
   /** One feature's value from the current row; NaN is missing, as in training. */
   interface Feature {
     float value(InputRows row);
@@ -53,7 +58,7 @@ final class FeaturePlan {
     Feature[] out = new Feature[model.features().size()];
     BitSet read = new BitSet();
     BitSet textual = new BitSet(); // timestamps and categories are read as text
-    Map<String, long[]> unknown = new java.util.LinkedHashMap<>(); // per index feature: values not in its vocabulary
+    Map<String, long[]> unknown = new java.util.LinkedHashMap<>(); // per index, frequency, target_mean: unseen values
     for (int f = 0; f < out.length; f++) {
       String name = model.features().get(f);
       Integer direct = at.get(name);
@@ -74,9 +79,9 @@ final class FeaturePlan {
         missing.add(column.equals(name) ? name : name + " (column '" + column + "')");
         continue;
       }
-      if (column != null && raw == null && List.of("time_part", "index").contains(kind)) {
-        explained.add(name + " (" + (kind.equals("index") ? "an index" : "a time part") + " feature: needs raw column '" + column
-            + "', or supply '" + name + "' itself)");
+      if (column != null && raw == null && COMPUTED.containsKey(kind)) {
+        explained.add(name + " (" + COMPUTED.get(kind) + " feature: needs raw column '" + column + "', or supply '"
+            + name + "' itself)");
         continue;
       }
       switch (kind) {
@@ -117,6 +122,34 @@ final class FeaturePlan {
               return Float.NaN;
             }
             return index;
+          };
+          textual.set(raw);
+        }
+        case "one_hot" -> {
+          String value = how.path("value").asText();
+          int c = raw;
+          out[f] = row -> !row.isMissing(c) && value.equals(row.text(c)) ? 1f : 0f;
+          textual.set(raw);
+        }
+        case "frequency", "target_mean" -> {
+          // Unseen or (target_mean) null: the value the Spark transform gives: frequency 0, target_mean the prior.
+          boolean frequency = kind.equals("frequency");
+          float unseenValue = frequency ? 0f : (float) how.path("prior").asDouble();
+          float nullValue = frequency ? Float.NaN : unseenValue;
+          Map<String, Float> values = new HashMap<>();
+          how.path("values").fields().forEachRemaining(e -> values.put(e.getKey(), (float) e.getValue().asDouble()));
+          int c = raw;
+          long[] unseen = unknown.computeIfAbsent(name, k -> new long[1]);
+          out[f] = row -> {
+            if (row.isMissing(c)) {
+              return nullValue;
+            }
+            Float known = values.get(row.text(c));
+            if (known == null) {
+              unseen[0]++;
+              return unseenValue;
+            }
+            return known;
           };
           textual.set(raw);
         }

@@ -32,7 +32,8 @@ public final class FileScorer {
    *
    * @param rows              rows read and scored
    * @param seconds           wall time, reading to the renamed output
-   * @param unknownCategories per index feature, values not in the model's vocabulary (scored as missing)
+   * @param unknownCategories per index, frequency and target_mean feature computed here, the values not seen in
+   *                          training (scored as that kind's unknown value)
    */
   public record Stats(long rows, double seconds, Map<String, Long> unknownCategories) {}
 

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 /** {@code lakeforge-score}: the Spark-free scorer's command line. Exit codes as for {@code lakeforge}. */
 @Command(name = "lakeforge-score", mixinStandardHelpOptions = true,
     description = "Score a CSV or Parquet file with a Lakeforge XGBoost model, without Spark. Each model feature is "
-        + "a column of the file, or is computed from raw columns as the training set computed it (time parts, "
-        + "indexes from the stored vocabulary, bare columns).")
+        + "a column of the file, or is computed from raw columns as the training set computed it (bare columns, "
+        + "time parts, and indexes, one_hot, frequencies and target means from the training set's stored "
+        + "encodings).")
 public final class ScorerMain implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR|URI",
       description = "A model directory (from lakeforge train) or models:/<name>@<alias> or models:/<name>/<version> "
@@ -67,8 +68,8 @@ public final class ScorerMain implements Callable<Integer> {
         loaded.source(), stats.seconds(), stats.rows() / Math.max(stats.seconds(), 1e-9), output);
     stats.unknownCategories().forEach((feature, n) -> {
       if (n > 0) {
-        System.out.printf("lakeforge-score: %,d values of index feature '%s' were not in its vocabulary "
-            + "(scored as missing)%n", n, feature);
+        System.out.printf("lakeforge-score: %,d values of feature '%s' were not seen in training (scored as its "
+            + "unknown value: missing for an index, 0 for a frequency, the prior for a target mean)%n", n, feature);
       }
     });
     return 0;

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 21, part 5: a caller with raw rows (no features computed) gets from the Spark-free scorer the probabilities
  * the Spark model gives the training set's rows: bare columns, time parts (in a session time zone with daylight
- * saving) and an index from the stored vocabulary are computed from raw columns, from CSV and from Parquet.
+ * saving), an index from the stored vocabulary, and one_hot, frequency and target_mean from the training set
+ * version's stored encodings are computed from raw columns, from CSV and from Parquet.
  */
 class RawRowsScorerTest {
   static final String PIPELINE = """
@@ -45,9 +46,13 @@ class RawRowsScorerTest {
             - {name: month, time_part: month}
             - {name: week, time_part: week_of_year}
             - {name: cat_index, index: cat}
+            - {name: cat_share, frequency: cat}
+            - {name: cat_rate, target_mean: cat, smoothing: 5}
+            - {name: is, one_hot: cat, top: 3}
       training:
         split: {column: ts, validate_from: "2020-09-01"}
-        params: {num_round: 40, max_depth: 5, eta: 0.3, seed: 7}
+        # Half the features per tree: the encodings of cat take turns with its index, so each one is used.
+        params: {num_round: 40, max_depth: 5, eta: 0.3, seed: 7, colsample_bytree: 0.5}
       registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
       scoring: {output: "${TMP}/out"}
       """;
@@ -69,8 +74,8 @@ class RawRowsScorerTest {
       Dataset<Row> raw = ctx.spark().range(1500).selectExpr("CAST(id AS STRING) AS id",
               "timestamp_seconds(1577836800 + id * 25980) AS ts",
               "IF(id % 11 = 0, NULL, rand(3) * 100) AS x",
-              "IF(id % 13 = 0, NULL, element_at(array('ORD', 'JFK', 'SFO', 'ATL', 'SEA'), CAST(id % 5 AS INT) + 1))"
-                  + " AS cat")
+              "IF(id % 13 = 0, NULL, element_at(array('ORD', 'JFK', 'SFO', 'ATL', 'SEA', 'ORD', 'ORD', 'JFK'), "
+                  + "CAST(id % 8 AS INT) + 1)) AS cat")
           .selectExpr("*", "CAST((hour(ts) BETWEEN 7 AND 18) != (cat IN ('ORD', 'ATL')) OR coalesce(x, 0) > 80"
               + " OR month(ts) = 6 AS DOUBLE) AS y");
       ctx.lake().overwrite(raw, TableRef.parse("silver.raw"), ctx.commitMetadata("test"));
@@ -79,7 +84,8 @@ class RawRowsScorerTest {
       ModelDirectory dir = new ModelDirectory(modelDir);
       Dataset<Row> trainingSet = ctx.lake().read(TableRef.parse("training_sets.raw"), "test").rows();
       List<String> features = dir.info().features();
-      assertEquals(List.of("x", "hour", "dow", "month", "week", "cat_index"), features);
+      assertEquals(List.of("x", "hour", "dow", "month", "week", "cat_index", "cat_share", "cat_rate", "is_ORD",
+          "is_JFK", "is_ATL"), features);
       for (Row r : SparkModels.transform(SparkModels.load(dir.sparkModel()), trainingSet, features)
           .select(col("id"), SparkModels.positiveProbability()).collectAsList()) {
         sparkProbability.put(r.getString(0), r.getDouble(1));
@@ -108,6 +114,13 @@ class RawRowsScorerTest {
     assertEquals("column", model.recipe().path("features").path("x").path("kind").asText());
     assertEquals("time_part", model.recipe().path("features").path("hour").path("kind").asText());
     assertEquals(5, model.recipe().path("features").path("cat_index").path("vocabulary").size());
+    var share = model.recipe().path("features").path("cat_share");
+    assertEquals("frequency", share.path("kind").asText());
+    assertEquals(5, share.path("values").size());
+    assertTrue(share.path("encodings_table").asText().startsWith("training_sets.raw_encodings@v"), share.toString());
+    assertEquals("target_mean", model.recipe().path("features").path("cat_rate").path("kind").asText());
+    assertTrue(model.recipe().path("features").path("cat_rate").path("prior").asDouble() > 0);
+    assertEquals("ORD", model.recipe().path("features").path("is_ORD").path("value").asText());
   }
 
   @Test
@@ -116,7 +129,7 @@ class RawRowsScorerTest {
     Path out = work.resolve("from-csv.csv");
     FileScorer.Stats stats = new FileScorer(model, 100).score(rawCsv, out, List.of("id"));
     assertEquals(1500, stats.rows());
-    assertEquals(Map.of("cat_index", 0L), stats.unknownCategories());
+    assertEquals(Map.of("cat_index", 0L, "cat_share", 0L, "cat_rate", 0L), stats.unknownCategories());
     List<String> lines = Files.readAllLines(out);
     assertEquals("id,prediction,probability", lines.get(0));
     assertEquals(1501, lines.size(), "rows in = rows scored");
@@ -210,9 +223,19 @@ class RawRowsScorerTest {
     assertEquals(2, ScorerMain.run("--model", modelDir.toString(), "--input", dir.resolve("not.parquet").toString(),
         "--output", dir.resolve("o.csv").toString()), "a file that is not Parquet");
 
-    // An unseen category is missing, counted, as the Spark join leaves it.
+    // An unseen category gets each kind's unknown value, counted, as the Spark transform gives them: the index
+    // missing, the share 0, the target mean its prior, every one_hot 0. The same row with those features written
+    // out scores the same.
     Files.writeString(dir.resolve("unseen.csv"), "id,ts,x,cat\n1,2020-01-01 08:00:00,3.5,XYZ\n");
-    assertEquals(Map.of("cat_index", 1L), new FileScorer(model, 10).score(dir.resolve("unseen.csv"),
-        dir.resolve("u.csv"), null).unknownCategories());
+    assertEquals(Map.of("cat_index", 1L, "cat_share", 1L, "cat_rate", 1L), new FileScorer(model, 10)
+        .score(dir.resolve("unseen.csv"), dir.resolve("u.csv"), null).unknownCategories());
+    double prior = model.recipe().path("features").path("cat_rate").path("prior").asDouble();
+    Files.writeString(dir.resolve("unseen-features.csv"), "id,ts,x,cat_index,cat_share,cat_rate,is_ORD,is_JFK,"
+        + "is_ATL\n1,2020-01-01 08:00:00,3.5,,0," + prior + ",0,0,0\n");
+    new FileScorer(model, 10).score(dir.resolve("unseen-features.csv"), dir.resolve("uf.csv"), null);
+    List<String> fromRaw = CsvLine.parse(Files.readAllLines(dir.resolve("u.csv")).get(1));
+    List<String> fromFeatures = CsvLine.parse(Files.readAllLines(dir.resolve("uf.csv")).get(1));
+    assertEquals(fromFeatures.subList(fromFeatures.size() - 2, fromFeatures.size()),
+        fromRaw.subList(fromRaw.size() - 2, fromRaw.size()), "prediction and probability");
   }
 }

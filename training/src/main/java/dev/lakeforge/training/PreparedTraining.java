@@ -177,7 +177,7 @@ public final class PreparedTraining implements AutoCloseable {
       // How the Spark-free scorer computes these features from raw rows, frozen with the model.
       out.writeJson(dev.lakeforge.features.RowFeatureRecipe.FILE, dev.lakeforge.features.RowFeatureRecipe.of(
           context.spark(), context.lake(), context.config(), TrainingSetStage.trainingSetName(context.config()),
-          features));
+          table.version(), features));
     }
     return out;
   }
