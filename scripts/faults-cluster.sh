@@ -44,20 +44,7 @@ opens=$(tr '\n' ' ' < conf/java-module-opens.txt)
 # Rides over October 2026, uploaded as a CSV object to S3 (an S3 PUT signed with the keys, by curl's SigV4; a file
 # dropped into S3Proxy's store would lack the ETag S3A checks).
 blobs="$c/s3/blobs/$LAKEFORGE_S3_BUCKET"
-python3 - "$c/rides.csv" "$CLUSTER_ROWS" <<'PY'
-import random, sys
-from datetime import datetime, timedelta
-rng = random.Random(11)
-start = datetime(2026, 10, 1)
-with open(sys.argv[1], "w") as f:
-    f.write("id,ts,km,minutes,late\n")
-    for i in range(int(sys.argv[2])):
-        km = round(rng.uniform(0.5, 40), 2)
-        minutes = round(km * rng.uniform(1.5, 4.0) + rng.gauss(0, 3), 1)
-        late = 1 if minutes / km + rng.gauss(0, 0.5) > 3.0 else 0
-        ts = start + timedelta(seconds=rng.randrange(31 * 86400))
-        f.write(f"{i},{ts:%Y-%m-%d %H:%M:%S},{km},{minutes},{late}\n")
-PY
+python3 scripts/rides-csv.py "$c/rides.csv" "$CLUSTER_ROWS" 11
 # The keys reach curl on stdin (-K -), not on its command line.
 printf 'user = "%s:%s"\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" | curl -sSf -K - --aws-sigv4 "aws:amz:us-east-1:s3" \
   ${AWS_CA_BUNDLE:+--cacert "$AWS_CA_BUNDLE"} -H "x-amz-content-sha256: $(sha256sum "$c/rides.csv" | cut -d' ' -f1)" \
@@ -201,20 +188,12 @@ record_cluster "cluster: worker killed mid-validate" "Spark reruns the lost task
 # An ingest of the same run date (it replaces the day's rows); S3Proxy is killed as soon as the first new data object
 # of bronze.rides is written. The driver must fail with exit 5 and one error line, bronze.rides keep its version and
 # rows, and the rerun after S3 is back complete with the same rows.
-marker="$c/marker"; touch "$marker"; sleep 1
+marker="$c/marker"; touch "$marker"; sleep 1  # 1 s: file times may be whole seconds
 submit_cluster ingest-cut ingest
 pid=$submit_pid
-cut="ingest finished before any object was written"
-for _ in $(seq 1 6000); do
-  if [[ -d $blobs/lake/bronze/rides ]] && find "$blobs/lake/bronze/rides" -type f -name '*.parquet' -newer "$marker" \
-      -print -quit | grep -q .; then
-    c_s3_kill
-    cut="S3Proxy killed after $(find "$blobs/lake/bronze/rides" -type f -name '*.parquet' -newer "$marker" | wc -l) data objects"
-    break
-  fi
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.05
-done
+n=$(interrupt_when_written "$pid" "$blobs/lake/bronze/rides" '*.parquet' c_s3_kill)
+cut="S3Proxy killed after $n data objects"
+if [[ $n == none ]]; then cut="ingest finished before any object was written"; fi
 wait "$pid" || true
 state=$(driver_state ingest-cut)
 dir=$(driver_dir "$(driver_of ingest-cut)")

@@ -35,21 +35,8 @@ psql_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql
 PGPASSWORD=$LAKEFORGE_PG_PASSWORD "$psql_bin" -q -h 127.0.0.1 -p "$pg_port" -U lakeforge -d lakeforge -c \
   "CREATE TABLE stations (id INT PRIMARY KEY, name TEXT); INSERT INTO stations SELECT i, 'station ' || i FROM generate_series(1, 50) i;"
 
-# Rides over October 2026; late when the minutes per km run above a noisy threshold.
-python3 - "$r/rides.csv" "$RIDES_ROWS" <<'PY'
-import random, sys
-from datetime import datetime, timedelta
-rng = random.Random(7)
-start = datetime(2026, 10, 1)
-with open(sys.argv[1], "w") as f:
-    f.write("id,ts,km,minutes,late\n")
-    for i in range(int(sys.argv[2])):
-        km = round(rng.uniform(0.5, 40), 2)
-        minutes = round(km * rng.uniform(1.5, 4.0) + rng.gauss(0, 3), 1)
-        late = 1 if minutes / km + rng.gauss(0, 0.5) > 3.0 else 0
-        ts = start + timedelta(seconds=rng.randrange(31 * 86400))
-        f.write(f"{i},{ts:%Y-%m-%d %H:%M:%S},{km},{minutes},{late}\n")
-PY
+# Rides over October 2026 (seed 7).
+python3 scripts/rides-csv.py "$r/rides.csv" "$RIDES_ROWS" 7
 
 # rides_config FILE LAKE_ROOT [S3]: the pipeline; ${env:...} stays for Lakeforge to resolve.
 rides_config() {
@@ -114,22 +101,6 @@ record() {  # record NAME EXPECTED OBSERVED ok|FAIL
   results+=("$1|$2|${3//|/\\|}|$4")
   recovered+=("$1|$2|${3//|/\\|}|$4")
   if [[ $4 == ok ]]; then echo "ok    $1"; else failed=$((failed + 1)); echo "FAIL  $1: $3"; fi
-}
-# interrupt_when_written PID DIR NAME KILL...: as soon as PID has written a file matching NAME under DIR (newer than
-# $marker), run KILL...; prints how many such files there were then, or "none" when PID ended before writing one.
-interrupt_when_written() {
-  local pid=$1 dir=$2 name=$3
-  shift 3
-  for _ in $(seq 1 12000); do
-    if [[ -d $dir ]] && find "$dir" -type f -name "$name" -newer "$marker" -print -quit | grep -q .; then
-      "$@"
-      find "$dir" -type f -name "$name" -newer "$marker" | wc -l
-      return
-    fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  echo none
 }
 new_marker() { marker="$work/marker.$step"; touch "$marker"; sleep 1; }  # 1 s: file times may be whole seconds
 driver_kill() { pkill -9 -f -- "--config $r/pipeline.yaml" || true; }  # spark-submit and its JVM

@@ -301,6 +301,22 @@ check "ttl 0s is no limit: a row two months old still matches" 0 "rate nulls: 0"
 check "ttl 1d: the same row is too old" 0 "rate nulls: 1" -- ttl_nulls --set feature_sets.driver_rows.ttl=1d
 fi
 
+# interrupt_when_written PID DIR NAME KILL...: as soon as PID has written a file matching NAME under DIR (newer than
+# $marker), run KILL...; prints how many such files there were then, or "none" when PID ended before writing one.
+interrupt_when_written() {
+  local pid=$1 dir=$2 name=$3
+  shift 3
+  for _ in $(seq 1 12000); do
+    if [[ -d $dir ]] && find "$dir" -type f -name "$name" -newer "$marker" -print -quit | grep -q .; then
+      "$@"
+      find "$dir" -type f -name "$name" -newer "$marker" | wc -l
+      return
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo none
+}
 # ---- recovery (kill -9 mid-write, services down mid-stage, concurrent writers, reruns, secrets) ----
 recovered=()   # "name|expected|observed|ok" of the recovery cases
 if [[ $mode == full || $mode == --recovery ]]; then
