@@ -230,14 +230,15 @@ PY
     for input in data/raw/flights-3m.parquet "$synth"; do
       size=$(basename "$input" .parquet)
       for stage in $stages; do
-        # bin/lakeforge execs the driver JVM: GNU time's peak RSS is the driver's (local mode: executors too).
+        # GNU time's peak RSS is the largest of bin/lakeforge's descendants, the driver JVM (local mode: executors
+        # too). The timeout sends TERM, which bin/lakeforge passes on to the JVM (a KILL would leave the JVM running).
         # Each size has its own lake and registered model, so the larger run is not compared with the smaller.
         # A stage that runs past SCALE_STAGE_TIMEOUT seconds is recorded as not finished, and the size stops there.
         rc=0
         LAKEFORGE_DRIVER_MEMORY=2g LAKEFORGE_LAKE=$work/$size/lake LAKEFORGE_STATE=$work/$size/state \
           LAKEFORGE_MODELS=$work/$size/models LAKEFORGE_EXPORTS=$work/$size/exports \
           MLFLOW_TRACKING_URI=http://127.0.0.1:$port /usr/bin/time -f '%e %M' -o "$work/time" \
-          timeout -s KILL "${SCALE_STAGE_TIMEOUT:-7200}" \
+          timeout -s TERM -k 120 "${SCALE_STAGE_TIMEOUT:-7200}" \
           bin/lakeforge "$stage" --config conf/pipelines/flights.yaml --run-date 2001-06-15 \
           --set "sources.flights.path=$input" --set "registry.model_name=scale_${size//-/_}" \
           > "$work/$size-$stage.log" 2>&1 || rc=$?

@@ -2,7 +2,8 @@
 
     compare-exports.py EXPORT_A EXPORT_B [--tolerance 1e-9]
 
-Rows are matched on the columns both exports share that are not scoring outputs (the spine's keys and event time).
+Rows are matched on the columns both exports share that are not scoring outputs (the spine's keys and event time);
+keys may repeat, and a null key matches a null key.
 Prints the rows of each, the rows matched, the rows only in one of them and the largest probability difference;
 exits 1 when a matched probability or prediction differs by more than the tolerance, a row is in one export only,
 or nothing matched.
@@ -11,6 +12,7 @@ or nothing matched.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 import pyarrow.dataset as ds
@@ -44,7 +46,9 @@ def main() -> int:
     difference, predictions = 0.0, 0
     for key, rows_a in groups_a.items():
         for (p_a, pred_a), (p_b, pred_b) in zip(rows_a, groups_b.get(key, [])):
-            difference = max(difference, abs(p_a - p_b))
+            # A probability missing or NaN on one side only is a difference no tolerance allows.
+            gap = 0.0 if p_a == p_b or (math.isnan(p_a) and math.isnan(p_b)) else abs(p_a - p_b)
+            difference = max(difference, math.inf if math.isnan(gap) else gap)
             predictions += str(pred_a) != str(pred_b)
     print(f"compare-exports: largest probability difference {difference:.3g}, {predictions} predictions differ "
           f"(tolerance {args.tolerance:g})")
@@ -56,9 +60,11 @@ def group(rows: list[dict], keys: list[str]) -> dict[tuple, list[tuple[float, ob
     """Each key's (probability, prediction) pairs, sorted."""
     out: dict[tuple, list[tuple[float, object]]] = {}
     for r in rows:
-        out.setdefault(tuple(repr(r[k]) for k in keys), []).append((float(r["probability"]), r["prediction"]))
+        p = r["probability"]
+        out.setdefault(tuple(repr(r[k]) for k in keys), []).append((math.nan if p is None else float(p),
+                                                                    r["prediction"]))
     for pairs in out.values():
-        pairs.sort(key=lambda pair: pair[0])
+        pairs.sort(key=lambda pair: (math.isnan(pair[0]), pair[0] if not math.isnan(pair[0]) else 0.0))
     return out
 
 if __name__ == "__main__":

@@ -112,6 +112,24 @@ c_versions() {
   bin/lakeforge tables history "$1" --config "$c/pipeline.yaml" --run-date "$CLUSTER_DATE" 2>/dev/null \
     | grep -cE '^\s*v?[0-9]+\s' || true
 }
+# executor_on N LOG: the id of the application's executor on worker N, from the driver's log ("Granted executor ID
+# app-.../ID on hostPort 127.0.0.1:PORT", PORT the worker's, which the master lists by its UI port: ui + N).
+executor_on() {
+  local port
+  port=$(curl -sf "$LAKEFORGE_SPARK_MASTER_UI/json/" | python3 -c 'import json, sys
+for w in json.load(sys.stdin)["workers"]:
+    if w["state"] == "ALIVE" and w["webuiaddress"].endswith(":" + sys.argv[1]):
+        print(w["port"])' "$(( c_ui_port + $1 ))" 2>/dev/null | head -n 1)
+  [[ -n $port ]] && grep -oE "Granted executor ID app-[0-9-]+/[0-9]+ on hostPort 127\.0\.0\.1:$port( |$)" "$2" \
+    | head -n 1 | sed -E 's#.*/([0-9]+) on hostPort.*#\1#' || true
+}
+# running_tasks ID LOG: tasks the driver started on executor ID and has not seen finish.
+running_tasks() {
+  awk -v e="$1" '
+    /Starting task / && index($0, "(127.0.0.1, executor " e ",") { match($0, /\(TID [0-9]+\)/); run[substr($0, RSTART, RLENGTH)] = 1 }
+    /Finished task / && index($0, "(executor " e ")") { match($0, /\(TID [0-9]+\)/); delete run[substr($0, RSTART, RLENGTH)] }
+    END { n = 0; for (t in run) n++; print n }' "$2" 2>/dev/null || echo 0
+}
 # worker_pid N: the pid of worker N's daemon; the worker whose work directory holds DRIVER hosts it.
 worker_pid() { cat "$c/spark/pids/spark-lakeforge-org.apache.spark.deploy.worker.Worker-$1.pid"; }
 worker_hosting() { find "$c/spark/work-1" -maxdepth 1 -name "$1" | grep -q . && echo 1 || echo 2; }
@@ -150,15 +168,20 @@ fi
 submit_cluster validate-killed validate
 pid=$submit_pid
 killed=none
+victim_executor=""
 for _ in $(seq 1 2400); do
   driver=$(driver_of validate-killed)
   dir=${driver:+$(driver_dir "$driver")}
-  # A stage of many tasks under way (its third task started: both executors busy).
-  if [[ -n $dir && -f $dir/logs/lakeforge.log ]] \
-    && grep -qE 'Starting task ([2-9]|[1-9][0-9]+)\.[0-9]+ in stage' "$dir/logs/lakeforge.log"; then
+  log="$dir/logs/lakeforge.log"
+  if [[ -n $dir && -f $log ]]; then
     victim=$(( 3 - $(worker_hosting "$driver") ))
-    kill -9 "$(worker_pid "$victim")" 2>/dev/null && killed="worker $victim killed ($driver on the other)"
-    break
+    [[ -n $victim_executor ]] || victim_executor=$(executor_on "$victim" "$log")
+    # Kill while a task runs on the victim's executor (started, not finished), so Spark has a task to run again.
+    if [[ -n $victim_executor && $(running_tasks "$victim_executor" "$log") -gt 0 ]]; then
+      kill -9 "$(worker_pid "$victim")" 2>/dev/null \
+        && killed="worker $victim killed with a task running on its executor $victim_executor ($driver on the other)"
+      break
+    fi
   fi
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.1
@@ -166,7 +189,7 @@ done
 wait "$pid" || true
 state=$(driver_state validate-killed)
 dir=$(driver_dir "$(driver_of validate-killed)")
-lost=$(grep -cE 'Lost task|Lost executor|Removed executor|ExecutorLostFailure' "$dir/logs/lakeforge.log" 2>/dev/null || true)
+lost=$(grep -cE 'Lost task|ExecutorLostFailure' "$dir/logs/lakeforge.log" 2>/dev/null || true)
 summary=$(grep -E 'rides\.(rows_in|rows_kept|rows_quarantined|duplicates_removed) =' "$dir/stdout" 2>/dev/null \
   | awk '{printf "%s %s ", $1, $3}')
 silver_killed=$(c_checksum silver.rides)
@@ -178,7 +201,7 @@ state2=$(cluster_stage validate-2 validate)
 silver_rerun=$(c_checksum silver.rides)
 read -r s_in s_kept s_q s_d <<<"$(awk '{for (i = 1; i <= NF; i += 2) v[$i] = $(i + 1)}
   END {print v["rides.rows_in"], v["rides.rows_kept"], v["rides.rows_quarantined"], v["rides.duplicates_removed"]}' <<<"$summary")"
-observed="$killed; driver $state, $lost lost-task/executor lines in its log; $summary; silver.rides after: $silver_killed, $versions_killed version(s); rerun without the fault: $state2, $silver_rerun"
+observed="$killed; driver $state, $lost lost-task lines in its log; $summary; silver.rides after: $silver_killed, $versions_killed version(s); rerun without the fault: $state2, $silver_rerun"
 [[ $killed == worker* && $state == FINISHED && $lost -gt 0 && $versions_killed == 1 && -n $s_in \
   && $s_in == $(( ${s_kept:-0} + ${s_q:-0} + ${s_d:-0} )) && $state2 == FINISHED \
   && ${silver_killed#* } == "${silver_rerun#* }" && $silver_killed == *"rows=$s_kept "* ]] && v=ok || v=FAIL
@@ -198,14 +221,27 @@ wait "$pid" || true
 state=$(driver_state ingest-cut)
 dir=$(driver_dir "$(driver_of ingest-cut)")
 cut_line=$(grep -m1 '^lakeforge: ' "$dir/stderr" 2>/dev/null | cut -c1-180 || true)
+cut_lines=$(grep -c '^lakeforge: ' "$dir/stderr" 2>/dev/null || true)
+cut_traces=$(grep -cE '^\s+at [a-zA-Z_$.]+\(|Exception in thread' "$dir/stderr" 2>/dev/null || true)
 # The driver's exit code, which standalone's spark-submit does not pass on, is in the driver's own log.
 exit_line=$(grep -ohE 'lakeforge exit code [0-9]+' "$dir/logs/lakeforge.log" 2>/dev/null | tail -n 1 || true)
 c_s3 restart
 bronze_after=$(c_checksum bronze.rides)
 state2=$(cluster_stage ingest-2 ingest)
 bronze_rerun=$(c_checksum bronze.rides)
-observed="$cut: driver $state, $exit_line, \"$cut_line\"; bronze.rides after the restart: $bronze_after (before: $bronze_before); rerun $state2 -> $bronze_rerun"
+observed="$cut: driver $state, $exit_line, $cut_lines error line(s), $cut_traces stack-trace lines, \"$cut_line\"; bronze.rides after the restart: $bronze_after (before: $bronze_before); rerun $state2 -> $bronze_rerun"
 [[ $cut == "S3Proxy killed"* && $state == FAILED && $exit_line == "lakeforge exit code 5" \
-  && $cut_line == "lakeforge: external service unavailable: "* && $bronze_after == "$bronze_before" \
+  && $cut_line == "lakeforge: external service unavailable: "* && $cut_lines == 1 && $cut_traces == 0 \
+  && $bronze_before == *" rows="* && $bronze_after == "$bronze_before" \
   && $state2 == FINISHED && ${bronze_rerun#* } == "${bronze_before#* }" ]] && v=ok || v=FAIL
 record_cluster "cluster: S3 down mid-ingest" "driver FAILED with exit 5 and one error line; bronze keeps its version and rows; the rerun writes them once" "$observed" $v
+
+# ---- secrets: nothing the cluster cases left behind holds the S3 keys ----
+# Driver and executor work directories, worker and master logs, console output, the lake's Delta logs on S3Proxy.
+scanned=$(find "$c" -type f ! -path "$c/s3/s3proxy.conf" ! -path "$c/s3/env" | wc -l)
+hits=$(find "$c" -type f ! -path "$c/s3/s3proxy.conf" ! -path "$c/s3/env" -print0 \
+  | xargs -0 grep -laF -e "$AWS_SECRET_ACCESS_KEY" -e "$AWS_ACCESS_KEY_ID" 2>/dev/null || true)
+control=$(grep -cF -e "$AWS_SECRET_ACCESS_KEY" -e "$AWS_ACCESS_KEY_ID" "$c/s3/s3proxy.conf" || true)
+[[ -z $hits && $scanned -gt 0 && $control -ge 2 ]] && v=ok || v=FAIL
+record_cluster "cluster: secrets in anything written" "the S3 keys appear in no log, work directory or table" \
+  "$(wc -w <<<"$hits") files with a key among $scanned scanned${hits:+: $(tr '\n' ' ' <<<"$hits")}; control: $control lines of S3Proxy's own config match" $v

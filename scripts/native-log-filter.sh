@@ -4,8 +4,10 @@
 # each worker's rank ("[14:28:43] Task 0 got rank 0") straight to the process's stderr, out of log4j's reach
 # (xgboost4j offers no log callback). This moves those lines into the log file, in its layout, and passes
 # everything else through unchanged, line by line as it comes.
-#   java ... 2> >(scripts/native-log-filter.sh logs/lakeforge.log)
+#   java ... 2>&1 1>&3 | scripts/native-log-filter.sh logs/lakeforge.log    (as bin/lakeforge runs it)
 set -uo pipefail
+# Ctrl-C is for the JVM: the filter keeps passing its lines on until the JVM closes stderr.
+trap '' INT
 log=${1:?usage: native-log-filter.sh LOG_FILE}
 after_round=0
 while IFS= read -r line || [[ -n $line ]]; do

@@ -10,7 +10,9 @@
 #   scripts/spark-cluster.sh [start|stop|status]
 #   env: SPARK_MASTER_PORT (default 7177), SPARK_MASTER_WEBUI_PORT (default 8180; worker i serves 8180+i),
 #        SPARK_WORKERS (2), SPARK_WORKER_CORES (2), SPARK_WORKER_MEMORY (3g),
-#        SPARK_CLUSTER_HOME (/tmp/lakeforge-spark-cluster)
+#        SPARK_CLUSTER_HOME (/tmp/lakeforge-spark-cluster), SPARK_MASTER_OPTS (the master's -D settings, e.g.
+#        -Dspark.worker.timeout=15 to declare a lost worker dead sooner)
+#   `start` leaves running daemons alone and starts any that is not running (a worker that was killed).
 #   after start: source "$SPARK_CLUSTER_HOME/env" for LAKEFORGE_SPARK_MASTER, LAKEFORGE_SPARK_MASTER_UI, SPARK_HOME
 # pip's pyspark has sbin/spark-daemon.sh but not start-master.sh/start-worker.sh; the daemon script is what those
 # call, so it starts Master and Worker here.

@@ -28,7 +28,8 @@ import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
  *   <li>{@code time_part}: {@code part} (hour ... month) of timestamp column {@code column}, in {@code time_zone}
  *       (Spark's session time zone, which Spark's hour/month/... use);</li>
  *   <li>{@code index}: {@code vocabulary} (the column's value cast to string → index) of
- *       {@code vocabulary_table} as read at training time; a value not in it is unknown (missing).</li>
+ *       {@code vocabulary_table}, the version the training set version was built with; a value not in it is
+ *       unknown (missing).</li>
  *   <li>{@code one_hot}: 1 when {@code column} cast to string equals {@code value}, else 0 (null included);</li>
  *   <li>{@code frequency}: {@code values} (value → its share of the fit window's rows); a value not in it is 0, a
  *       null input is missing;</li>
@@ -42,6 +43,9 @@ import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
  */
 public final class RowFeatureRecipe {
   public static final String FILE = "row-features.json";
+  /** Why an encoding is left to Spark when the training set version records no encodings to read it from. */
+  private static final String NOT_RECORDED = "the model's training set version records no encodings (it was built "
+      + "before they were stored): rebuild the training set and retrain";
 
   private RowFeatureRecipe() {}
 
@@ -60,25 +64,33 @@ public final class RowFeatureRecipe {
     String vocabularyVersion = null;
     boolean indexed = modelFeatures.stream().map(rowFeatures::get)
         .anyMatch(f -> f != null && f.kind() == FeatureConfig.Kind.INDEX);
-    TableRef vocabularyRef = TableRef.of(FeatureTable.TRAINING_SETS, name + "_vocab");
-    if (indexed && lake.exists(vocabularyRef)) {
+    Encoded encoded = Encoded.of(lake, set, name, trainingSet, modelFeatures, rowFeatures);
+    // The vocabulary version the training set version was built with (it grows with later builds); the latest
+    // only for a training set built before encodings were recorded.
+    TableRef vocabularyRef = encoded.encodings().vocabulary().map(v -> TableRef.parse(v.toString()))
+        .orElse(TableRef.of(FeatureTable.TRAINING_SETS, name + "_vocab"));
+    if (indexed && lake.exists(TableRef.of(FeatureTable.TRAINING_SETS, name + "_vocab"))) {
       VersionedFrame vocabulary = lake.read(vocabularyRef, "train");
       vocabularyVersion = vocabulary.version().toString();
       for (Row r : vocabulary.rows().select(col("column"), col("value"), col("index")).collectAsList()) {
         vocabularies.computeIfAbsent(r.getString(0), c -> new LinkedHashMap<>()).put(r.getString(1), r.getLong(2));
       }
     }
-    Encoded encoded = Encoded.of(lake, set, name, trainingSet, modelFeatures, rowFeatures);
     for (String feature : modelFeatures) {
       FeatureConfig f = rowFeatures.get(feature);
       Map<String, Object> recipe = new LinkedHashMap<>();
       if (f == null) {
         Map.Entry<FeatureConfig, String> oneHot = encoded.oneHotColumns().get(feature);
+        Optional<FeatureConfig> unrecorded = set.features().stream()
+            .filter(o -> o.kind() == FeatureConfig.Kind.ONE_HOT && feature.startsWith(o.name() + "_")).findFirst();
         if (oneHot != null) {
           recipe.put("kind", "one_hot");
           recipe.put("column", oneHot.getKey().oneHot());
           recipe.put("value", oneHot.getValue());
           recipe.put("encodings_table", encoded.version());
+        } else if (unrecorded.isPresent() && encoded.version() == null) {
+          recipe.put("kind", "one_hot");
+          recipe.put("reason", NOT_RECORDED);
         } else {
           recipe.put("kind", "feature_set");
           recipe.put("feature_sets", set.featureSets());
@@ -117,12 +129,17 @@ public final class RowFeatureRecipe {
           case FREQUENCY, TARGET_MEAN -> {
             boolean frequency = f.kind() == FeatureConfig.Kind.FREQUENCY;
             recipe.put("kind", frequency ? "frequency" : "target_mean");
-            recipe.put("column", f.categoricalColumn());
-            recipe.put("encodings_table", encoded.version());
-            if (!frequency) {
-              recipe.put("prior", encoded.encodings().prior(f.name(), "feature '" + f.name() + "'"));
+            if (!encoded.learnt().containsKey(f.name())
+                || (!frequency && !encoded.encodings().priors().containsKey(f.name()))) {
+              recipe.put("reason", NOT_RECORDED);
+            } else {
+              recipe.put("column", f.categoricalColumn());
+              recipe.put("encodings_table", encoded.version());
+              if (!frequency) {
+                recipe.put("prior", encoded.encodings().priors().get(f.name()));
+              }
+              recipe.put("values", encoded.learnt().get(f.name()));
             }
-            recipe.put("values", encoded.learnt().getOrDefault(f.name(), Map.of()));
           }
           default -> {
             recipe.put("kind", f.kind().name().toLowerCase(java.util.Locale.ROOT));
@@ -148,8 +165,7 @@ public final class RowFeatureRecipe {
       Map<String, Map.Entry<FeatureConfig, String>> oneHotColumns, Map<String, Map<String, Double>> learnt) {
     static Encoded of(Lake lake, TrainingSetConfig set, String name, dev.lakeforge.core.table.TableVersion trainingSet,
         List<String> modelFeatures, Map<String, FeatureConfig> rowFeatures) {
-      boolean needed = set.features().stream().anyMatch(f -> f.kind() == FeatureConfig.Kind.ONE_HOT
-          || f.kind() == FeatureConfig.Kind.FREQUENCY || f.kind() == FeatureConfig.Kind.TARGET_MEAN);
+      boolean needed = set.features().stream().anyMatch(f -> f.categoricalColumn() != null);
       String stored = !needed || trainingSet == null ? ""
           : FeatureTable.commitMetadata(lake, trainingSet).path(FeatureTable.ENCODINGS).asText("");
       if (stored.isEmpty()) {

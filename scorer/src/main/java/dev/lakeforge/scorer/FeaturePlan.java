@@ -24,6 +24,12 @@ final class FeaturePlan {
   private static final Map<String, String> COMPUTED = Map.of("time_part", "a time part", "index", "an index",
       "one_hot", "a one_hot", "frequency", "a frequency", "target_mean", "a target_mean");
 
+  /** How a feature the scorer cannot compute is named in the exit-2 message. */
+  private static String notComputable(String name, String why) {
+    return name + " (" + why + ": supply column '" + name + "' computed as `lakeforge training-set` does, or score "
+        + "with `lakeforge score`)";
+  }
+
   /** One feature's value from the current row; NaN is missing, as in training. */
   interface Feature {
     float value(InputRows row);
@@ -73,6 +79,10 @@ final class FeaturePlan {
         continue;
       }
       String kind = how.path("kind").asText();
+      if (how.has("reason")) { // recorded as not computable here, with why
+        explained.add(notComputable(name, how.path("reason").asText()));
+        continue;
+      }
       String column = how.path("column").asText(null);
       Integer raw = column == null ? null : at.get(column);
       if (kind.equals("column") && raw == null) {
@@ -153,8 +163,7 @@ final class FeaturePlan {
           };
           textual.set(raw);
         }
-        default -> explained.add(name + " (" + how.path("reason").asText(kind) + ": supply column '" + name
-            + "' computed as `lakeforge training-set` does, or score with `lakeforge score`)");
+        default -> explained.add(notComputable(name, kind));
       }
     }
     if (!missing.isEmpty() || !explained.isEmpty()) {

@@ -72,7 +72,7 @@ public final class SparkSessions {
    * would fail on its first job with an unrelated "stopped SparkContext". Other masters (local, yarn, k8s) pass.
    *
    * @throws LakeforgeException exit 5 naming the master URL, when none of its hosts accepts a TCP connection within
-   *     {@code timeout}
+   *     {@code timeout} (each host in turn, so an HA URL of n hosts that drop packets takes n timeouts)
    */
   static void requireReachableMaster(String master, Duration timeout) {
     if (!master.startsWith("spark://")) {
@@ -82,7 +82,11 @@ public final class SparkSessions {
     for (String hostPort : master.substring("spark://".length()).split(",")) {
       int colon = hostPort.lastIndexOf(':');
       String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
-      int port = colon < 0 ? 7077 : Integer.parseInt(hostPort.substring(colon + 1).replaceAll("/+$", ""));
+      String portText = colon < 0 ? "7077" : hostPort.substring(colon + 1).replaceAll("/+$", "");
+      if (!portText.matches("\\d{1,5}")) {
+        return; // not a URL Spark accepts either: its own "Invalid master URL" says so
+      }
+      int port = Integer.parseInt(portText);
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
         return;

@@ -37,6 +37,7 @@ class StandaloneMasterCheckTest {
       SparkSessions.requireReachableMaster("spark://127.0.0.1:" + closedPort() + ",127.0.0.1:"
           + listening.getLocalPort(), Duration.ofSeconds(2));
     }
+    SparkSessions.requireReachableMaster("spark://127.0.0.1:notaport", Duration.ofSeconds(2)); // Spark's to refuse
     SparkSessions.requireReachableMaster("local[2]", Duration.ofSeconds(2));
     SparkSessions.requireReachableMaster("yarn", Duration.ofSeconds(2));
     SparkSessions.requireReachableMaster("k8s://https://127.0.0.1:1", Duration.ofSeconds(2));
