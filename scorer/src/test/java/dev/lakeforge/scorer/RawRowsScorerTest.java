@@ -11,6 +11,7 @@ import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.features.RowFeatureRecipe;
 import dev.lakeforge.features.TrainingSetStage;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.SparkModels;
@@ -62,10 +63,12 @@ class RawRowsScorerTest {
   static Path rawCsv;
   static Path rawParquet;
   static Map<String, Double> sparkProbability = new HashMap<>();
+  static RunContext context;
 
   @BeforeAll
   static void buildTrainAndScoreWithSpark() throws Exception {
     RunContext ctx = SharedSpark.context(PIPELINE, "2021-01-01");
+    context = ctx;
     String zoneBefore = ctx.spark().conf().get("spark.sql.session.timeZone");
     ctx.spark().conf().set("spark.sql.session.timeZone", ZONE);
     try {
@@ -121,6 +124,20 @@ class RawRowsScorerTest {
     assertEquals("target_mean", model.recipe().path("features").path("cat_rate").path("kind").asText());
     assertTrue(model.recipe().path("features").path("cat_rate").path("prior").asDouble() > 0);
     assertEquals("ORD", model.recipe().path("features").path("is_ORD").path("value").asText());
+  }
+
+  @Test
+  void encodingsATrainingSetVersionDidNotRecordAreLeftToSparkWithTheReason() throws Exception {
+    List<String> features = new ModelDirectory(modelDir).info().features();
+    // No training set version (as for one built before encodings were stored with each version).
+    @SuppressWarnings("unchecked")
+    var recipe = (Map<String, Map<String, Object>>) RowFeatureRecipe.of(context.spark(), context.lake(),
+        context.config(), "raw", null, features).get("features");
+    for (String feature : List.of("cat_share", "cat_rate", "is_ORD")) {
+      assertTrue(String.valueOf(recipe.get(feature).get("reason")).contains("records no encodings"),
+          feature + ": " + recipe.get(feature));
+    }
+    assertEquals(5, ((Map<?, ?>) recipe.get("cat_index").get("vocabulary")).size(), "the index needs no encodings");
   }
 
   @Test
