@@ -178,8 +178,11 @@ for _ in $(seq 1 2400); do
     [[ -n $victim_executor ]] || victim_executor=$(executor_on "$victim" "$log")
     # Kill while a task runs on the victim's executor (started, not finished), so Spark has a task to run again.
     if [[ -n $victim_executor && $(running_tasks "$victim_executor" "$log") -gt 0 ]]; then
-      kill -9 "$(worker_pid "$victim")" 2>/dev/null \
-        && killed="worker $victim killed with a task running on its executor $victim_executor ($driver on the other)"
+      # The machine is lost: the worker and its executor JVM die together (an executor alone notices its worker's
+      # death only later, and may finish its task first).
+      wpid=$(worker_pid "$victim")
+      pkill -9 -P "$wpid" 2>/dev/null; kill -9 "$wpid" 2>/dev/null \
+        && killed="worker $victim and its executor $victim_executor killed with a task running ($driver on the other)"
       break
     fi
   fi
@@ -222,14 +225,18 @@ state=$(driver_state ingest-cut)
 dir=$(driver_dir "$(driver_of ingest-cut)")
 cut_line=$(grep -m1 '^lakeforge: ' "$dir/stderr" 2>/dev/null | cut -c1-180 || true)
 cut_lines=$(grep -c '^lakeforge: ' "$dir/stderr" 2>/dev/null || true)
-cut_traces=$(grep -cE '^\s+at [a-zA-Z_$.]+\(|Exception in thread' "$dir/stderr" 2>/dev/null || true)
+# What the user sees is spark-submit's console; the driver's stderr on the worker is a log (Spark's and Hadoop's
+# threads print there too), so its traces are reported, and only the console must have none.
+cut_traces=$(grep -cE '^\s+at [a-zA-Z_$.]+\(|Exception in thread' "$c/console/ingest-cut.log" 2>/dev/null || true)
+driver_traces=$(grep -cE '^\s+at [a-zA-Z_$.]+\(' "$dir/stderr" 2>/dev/null || true)
+first_trace=$(grep -m1 -oE '^[a-zA-Z_$.]+\.[A-Za-z]*(Exception|Error)[^ ]*' "$dir/stderr" 2>/dev/null || true)
 # The driver's exit code, which standalone's spark-submit does not pass on, is in the driver's own log.
 exit_line=$(grep -ohE 'lakeforge exit code [0-9]+' "$dir/logs/lakeforge.log" 2>/dev/null | tail -n 1 || true)
 c_s3 restart
 bronze_after=$(c_checksum bronze.rides)
 state2=$(cluster_stage ingest-2 ingest)
 bronze_rerun=$(c_checksum bronze.rides)
-observed="$cut: driver $state, $exit_line, $cut_lines error line(s), $cut_traces stack-trace lines, \"$cut_line\"; bronze.rides after the restart: $bronze_after (before: $bronze_before); rerun $state2 -> $bronze_rerun"
+observed="$cut: driver $state, $exit_line, $cut_lines error line(s), $cut_traces stack-trace lines on the console ($driver_traces in the driver's stderr${first_trace:+, first $first_trace}), \"$cut_line\"; bronze.rides after the restart: $bronze_after (before: $bronze_before); rerun $state2 -> $bronze_rerun"
 [[ $cut == "S3Proxy killed"* && $state == FAILED && $exit_line == "lakeforge exit code 5" \
   && $cut_line == "lakeforge: external service unavailable: "* && $cut_lines == 1 && $cut_traces == 0 \
   && $bronze_before == *" rows="* && $bronze_after == "$bronze_before" \
