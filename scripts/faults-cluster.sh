@@ -62,19 +62,7 @@ sources:
     path: "s3a://$LAKEFORGE_S3_BUCKET/raw/rides.csv"
     options: {header: "true"}
     schema: "id BIGINT, ts TIMESTAMP, km DOUBLE, minutes DOUBLE, late DOUBLE"
-validation:
-  rides:
-    source: rides
-    deduplicate: [id]
-    rules:
-      - {name: km_range, kind: range, column: km, min: 1, max: 1000}
-training_sets:
-  rides:
-    spine: {source: silver.rides, keys: [id], event_time: ts, label: late}
-    features: [{name: km, expr: km}, {name: minutes, expr: minutes}]
-training:
-  split: {column: ts, validate_from: "2026-10-25"}
-  params: {num_round: 10, max_depth: 3, eta: 0.3, seed: 7}
+$(rides_rules_and_training)
 registry: {tracking_uri: "http://127.0.0.1:9", experiment: faults, model_name: rides_late}
 scoring: {output: "s3a://$LAKEFORGE_S3_BUCKET/exports", where: "true", export_format: none}
 EOF

@@ -55,19 +55,7 @@ sources:
     format: jdbc
     jdbc: {url: "\${env:LAKEFORGE_PG_URL}", table: public.stations, user: "\${env:LAKEFORGE_PG_USER}",
            password: "\${env:LAKEFORGE_PG_PASSWORD}"}
-validation:
-  rides:
-    source: rides
-    deduplicate: [id]
-    rules:
-      - {name: km_range, kind: range, column: km, min: 1, max: 1000}
-training_sets:
-  rides:
-    spine: {source: silver.rides, keys: [id], event_time: ts, label: late}
-    features: [{name: km, expr: km}, {name: minutes, expr: minutes}]
-training:
-  split: {column: ts, validate_from: "2026-10-25"}
-  params: {num_round: 10, max_depth: 3, eta: 0.3, seed: 7}
+$(rides_rules_and_training)
 evaluation: {gates: {auc_roc: {min: 0.5}}}
 registry: {tracking_uri: "http://127.0.0.1:$mlflow_port", experiment: faults, model_name: rides_late,
            max_attempts: 3, initial_backoff_ms: 500}

@@ -301,6 +301,24 @@ check "ttl 0s is no limit: a row two months old still matches" 0 "rate nulls: 0"
 check "ttl 1d: the same row is too old" 0 "rate nulls: 1" -- ttl_nulls --set feature_sets.driver_rows.ttl=1d
 fi
 
+# The rides pipeline's rules, training set and training, shared by the recovery and cluster cases' configs.
+rides_rules_and_training() {
+  cat <<'EOF'
+validation:
+  rides:
+    source: rides
+    deduplicate: [id]
+    rules:
+      - {name: km_range, kind: range, column: km, min: 1, max: 1000}
+training_sets:
+  rides:
+    spine: {source: silver.rides, keys: [id], event_time: ts, label: late}
+    features: [{name: km, expr: km}, {name: minutes, expr: minutes}]
+training:
+  split: {column: ts, validate_from: "2026-10-25"}
+  params: {num_round: 10, max_depth: 3, eta: 0.3, seed: 7}
+EOF
+}
 # interrupt_when_written PID DIR NAME KILL...: as soon as PID has written a file matching NAME under DIR (newer than
 # $marker), run KILL...; prints how many such files there were then, or "none" when PID ended before writing one.
 interrupt_when_written() {
