@@ -150,13 +150,16 @@ if [[ $state != FINISHED ]]; then
 fi
 
 # ---- a worker killed mid-stage ----
-# validate runs as its own driver; once its tasks run on both executors, the worker that does not host the driver
-# is killed with kill -9 (its executor follows it). Spark must run the lost tasks again on the other executor and
-# the stage must commit silver.rides once; a rerun without the fault must give the same rows.
+# validate runs as its own driver; once an executor on the worker that does not host the driver has registered, it
+# is frozen (SIGSTOP) until the driver has sent it a task, then the worker and its executor are killed with kill -9:
+# a machine that hangs under load and dies. (Timed from the driver's log alone, the kill found no task running in
+# two tries: tasks here take well under a second.) Spark must run the lost task again on the other executor and the
+# stage must commit silver.rides once; a rerun without the fault must give the same rows.
 submit_cluster validate-killed validate
 pid=$submit_pid
 killed=none
 victim_executor=""
+frozen=""
 for _ in $(seq 1 2400); do
   driver=$(driver_of validate-killed)
   dir=${driver:+$(driver_dir "$driver")}
@@ -164,13 +167,19 @@ for _ in $(seq 1 2400); do
   if [[ -n $dir && -f $log ]]; then
     victim=$(( 3 - $(worker_hosting "$driver") ))
     [[ -n $victim_executor ]] || victim_executor=$(executor_on "$victim" "$log")
-    # Kill while a task runs on the victim's executor (started, not finished), so Spark has a task to run again.
-    if [[ -n $victim_executor && $(running_tasks "$victim_executor" "$log") -gt 0 ]]; then
-      # The machine is lost: the worker and its executor JVM die together (an executor alone notices its worker's
-      # death only later, and may finish its task first).
+    # Frozen once registered with the driver (frozen earlier, it never registers and gets no task) and once a stage
+    # of ten or more tasks, the scan of bronze.rides, is submitted (the first jobs read Delta's log).
+    if [[ -n $victim_executor && -z $frozen ]] && grep -qE "Registered executor .* with ID $victim_executor," "$log" \
+      && grep -qE 'Submitting [0-9]{2,} missing tasks' "$log"; then
       wpid=$(worker_pid "$victim")
-      pkill -9 -P "$wpid" 2>/dev/null; kill -9 "$wpid" 2>/dev/null \
-        && killed="worker $victim and its executor $victim_executor killed with a task running ($driver on the other)"
+      frozen=$(pgrep -P "$wpid" | head -n 1 || true)
+      [[ -n $frozen ]] && kill -STOP "$frozen" && frozen_at=$SECONDS
+    fi
+    # Killed once a task sent to the frozen executor is in flight (or after 60 s without one: then none is lost).
+    if [[ -n $frozen ]] && { [[ $(running_tasks "$victim_executor" "$log") -gt 0 ]] || (( SECONDS - frozen_at > 60 )); }; then
+      running=$(running_tasks "$victim_executor" "$log")
+      kill -9 "$frozen" 2>/dev/null; kill -9 "$wpid" 2>/dev/null \
+        && killed="worker $victim and its executor $victim_executor killed with $running task(s) on it ($driver on the other)"
       break
     fi
   fi
@@ -180,7 +189,12 @@ done
 wait "$pid" || true
 state=$(driver_state validate-killed)
 dir=$(driver_dir "$(driver_of validate-killed)")
-lost=$(grep -cE 'Lost task|ExecutorLostFailure' "$dir/logs/lakeforge.log" 2>/dev/null || true)
+# Spark logs a task lost with its executor for a cause outside the task at INFO ("task 3.0 in stage 4.0 (TID 20)
+# failed because while it was being computed, its executor exited..."), and its second attempt as "Starting task 3.1".
+lost_tasks=$(grep -oE 'task [0-9]+\.[0-9]+ in stage [0-9.]+ \(TID [0-9]+\) failed because while it was being computed, its executor exited' \
+  "$dir/logs/lakeforge.log" 2>/dev/null | cut -d' ' -f1-7 | paste -sd, - || true)
+lost=$(grep -cE "Lost executor $victim_executor " "$dir/logs/lakeforge.log" 2>/dev/null || true)
+retried=$(grep -cE 'Starting task [0-9]+\.[1-9]' "$dir/logs/lakeforge.log" 2>/dev/null || true)
 summary=$(grep -E 'rides\.(rows_in|rows_kept|rows_quarantined|duplicates_removed) =' "$dir/stdout" 2>/dev/null \
   | awk '{printf "%s %s ", $1, $3}')
 silver_killed=$(c_checksum silver.rides)
@@ -192,10 +206,13 @@ state2=$(cluster_stage validate-2 validate)
 silver_rerun=$(c_checksum silver.rides)
 read -r s_in s_kept s_q s_d <<<"$(awk '{for (i = 1; i <= NF; i += 2) v[$i] = $(i + 1)}
   END {print v["rides.rows_in"], v["rides.rows_kept"], v["rides.rows_quarantined"], v["rides.duplicates_removed"]}' <<<"$summary")"
-observed="$killed; driver $state, $lost lost-task lines in its log; $summary; silver.rides after: $silver_killed, $versions_killed version(s); rerun without the fault: $state2, $silver_rerun"
-[[ $killed == worker* && $state == FINISHED && $lost -gt 0 && $versions_killed == 1 && -n $s_in \
+observed="$killed; driver $state, executor lost ($lost lines), tasks lost with it: ${lost_tasks:-none}, $retried task retries; $summary; silver.rides after: $silver_killed, $versions_killed version(s); rerun without the fault: $state2, $silver_rerun"
+[[ $killed == worker* && $state == FINISHED && $lost -gt 0 && -n $lost_tasks && $retried -gt 0 && $versions_killed == 1 && -n $s_in \
   && $s_in == $(( ${s_kept:-0} + ${s_q:-0} + ${s_d:-0} )) && $state2 == FINISHED \
   && ${silver_killed#* } == "${silver_rerun#* }" && $silver_killed == *"rows=$s_kept "* ]] && v=ok || v=FAIL
+if [[ $v == FAIL && -n $dir ]]; then  # the driver's log outlives the harness's work directory
+  mkdir -p target/faults && cp "$dir/logs/lakeforge.log" target/faults/cluster-validate-killed.log 2>/dev/null || true
+fi
 record_cluster "cluster: worker killed mid-validate" "Spark reruns the lost tasks; FINISHED, silver committed once; rows in = kept + quarantined; a rerun gives the same rows" "$observed" $v
 
 # ---- S3 down mid-stage ----
