@@ -117,11 +117,19 @@ public final class LakeforgeMain implements Runnable {
     @Mixin
     CommonOptions options;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     abstract List<Stage> stages(LoadedConfig loaded);
+
+    /** Summaries on stdout; progress lines on the command's stderr. */
+    StageRunner runner() {
+      return new StageRunner(System.out, spec.commandLine().getErr());
+    }
 
     @Override
     public Integer call() {
-      new StageRunner(System.out).run(options, this::stages);
+      runner().run(options, this::stages);
       return 0;
     }
   }
@@ -294,7 +302,7 @@ public final class LakeforgeMain implements Runnable {
         options.runId = "reproduce-" + plan.registered().name() + "-v" + plan.registered().version() + "-"
             + java.util.UUID.randomUUID().toString().substring(0, 8);
       }
-      var results = new StageRunner(System.out).run(options, this::stages);
+      var results = runner().run(options, this::stages);
       boolean identical = Boolean.TRUE.equals(results.get(results.size() - 1).metrics().get(Reproduction.IDENTICAL));
       System.out.println(identical ? "reproduced: the retrained booster is byte for byte the registered one"
           : "NOT reproduced: the retrained booster differs from the registered one");
@@ -318,7 +326,7 @@ public final class LakeforgeMain implements Runnable {
 
     @Override
     public Integer call() {
-      var results = new StageRunner(System.out).run(options, this::stages);
+      var results = runner().run(options, this::stages);
       var config = results.isEmpty() ? null : ConfigLoader.fromSystemEnv().loadPipeline(options.config,
           options.overrides).config();
       if (config != null) {

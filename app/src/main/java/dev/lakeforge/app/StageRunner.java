@@ -8,7 +8,9 @@ import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.spark.SparkProfile;
 import dev.lakeforge.core.spark.SparkSessions;
+import dev.lakeforge.core.spark.StageProgress;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -17,13 +19,17 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Loads the config, starts Spark once, runs stages in order, saves each manifest, sends each stage's OpenLineage
- * events (when {@code lineage.openlineage} is on) and prints a summary.
+ * events (when {@code lineage.openlineage} is on) and prints a summary: the Spark UI's address once, then each
+ * stage's time, tables and metrics. While a stage runs, its live progress goes to the terminal or to {@code err}
+ * ({@link StageProgress}).
  */
 final class StageRunner {
   private final PrintStream out;
+  private final PrintWriter err;
 
-  StageRunner(PrintStream out) {
+  StageRunner(PrintStream out, PrintWriter err) {
     this.out = out;
+    this.err = err;
   }
 
   /** A run context for commands that work on the lake without running stages (tables, profile). */
@@ -52,17 +58,26 @@ final class StageRunner {
     out.printf("lakeforge %s: pipeline %s, run date %s, run id %s, config %s (sha256 %s)%n",
         stages.stream().map(Stage::name).collect(Collectors.joining(",")), loaded.config().pipeline(),
         context.runDate(), runId, options.config, loaded.hash().substring(0, 12));
+    scala.Option<String> ui = context.spark().sparkContext().uiWebUrl();
+    if (ui.isDefined()) {
+      out.println("  Spark UI  " + ui.get());
+    }
     List<StageResult> results = new java.util.ArrayList<>();
-    try (OpenLineageEmitter lineage = OpenLineageEmitter.create(context)) {
+    try (OpenLineageEmitter lineage = OpenLineageEmitter.create(context);
+        StageProgress progress = StageProgress.attach(context.spark(), StageProgress.Mode.fromSystemProperty(), err,
+            StageProgress.intervalFromSystemProperty())) {
       for (Stage stage : stages) {
         OpenLineageEmitter.StageRun run = lineage.start(stage.name());
         StageResult result;
+        progress.begin(stage.name());
         try {
           result = stage.run(context);
           context.manifests().save(result);
         } catch (RuntimeException | Error e) {
           run.fail(e);
           throw e;
+        } finally {
+          progress.end();
         }
         run.complete(result);
         results.add(result);
