@@ -70,6 +70,9 @@ final class StageRunner {
         OpenLineageEmitter.StageRun run = lineage.start(stage.name());
         StageResult result;
         progress.begin(stage.name());
+        // Spark's jobs carry the stage's name as their job group: in the Spark UI and in the event log, where
+        // scripts/stage-profile.py groups them by stage.
+        context.spark().sparkContext().setLocalProperty("spark.jobGroup.id", "lakeforge." + stage.name());
         try {
           result = stage.run(context);
           context.manifests().save(result);
@@ -78,6 +81,7 @@ final class StageRunner {
           throw e;
         } finally {
           progress.end();
+          context.spark().sparkContext().setLocalProperty("spark.jobGroup.id", null);
         }
         run.complete(result);
         results.add(result);
