@@ -7,7 +7,8 @@ EVENT_LOG is the file Spark writes with spark.eventLog.enabled=true (spark.event
 console summary, gives each stage's wall seconds ("  validate     73.5 s"). Spark jobs are grouped by their job
 group, which the stage runner sets to "lakeforge.<stage>". Prints a Markdown table: Spark jobs, Spark stages and
 tasks, summed task time, input read, shuffle written, spill, and how often each table was scanned (FileScan and Delta
-scans in the SQL plans, by the table directory's last two path parts, e.g. silver/flights).
+scans in the SQL plans that ran, by the table directory's last two path parts, e.g. silver/flights: a reused
+exchange is not a scan, and a cached plan's scans count once, where it is first used).
 Standard library only.
 """
 import json
@@ -15,7 +16,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 
-LOCATION = re.compile(r"Location: \w+(?:\(\d+ paths?\))? ?\[([^\],]+)")
+LOCATION = re.compile(r"\[([^\],]+)")
 
 
 def table_of(path):
@@ -60,14 +61,30 @@ def main():
                 spill_bytes[group] += m.get("Disk Bytes Spilled", 0)
             elif kind.endswith("SparkListenerSQLExecutionStart") or kind.endswith("SparkListenerSQLAdaptiveExecutionUpdate"):
                 # The adaptive update replaces the plan of the same execution with the one that ran.
-                plans[e["executionId"]] = e.get("physicalPlanDescription", "")
+                plans[e["executionId"]] = e.get("sparkPlanInfo") or {}
     scans = defaultdict(Counter)
-    for execution, plan in plans.items():
+    cached = set()
+
+    def walk(node, counter):
+        name = node.get("nodeName", "")
+        if name == "ReusedExchange":
+            return  # the exchange it reuses ran once, where it first appears
+        if name == "InMemoryTableScan":
+            key = json.dumps(node.get("children", []), sort_keys=True)
+            if key in cached:
+                return  # read from the cache
+            cached.add(key)
+        location = (node.get("metadata") or {}).get("Location", "")
+        if name.startswith("Scan") and location:
+            for path in LOCATION.findall(location)[:1]:
+                counter[table_of(path)] += 1
+        for child in node.get("children", []):
+            walk(child, counter)
+
+    for execution, plan in sorted(plans.items()):
         group = execution_group.get(execution)
-        if group is None:
-            continue  # no Spark job: metadata only
-        for path in LOCATION.findall(plan):
-            scans[group][table_of(path)] += 1
+        if group is not None:  # an execution without a Spark job only read metadata
+            walk(plan, scans[group])
     seconds = {}
     if len(sys.argv) > 2:
         with open(sys.argv[2], encoding="utf-8") as out:
