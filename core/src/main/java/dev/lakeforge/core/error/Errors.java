@@ -197,11 +197,30 @@ public final class Errors {
    * missing file) exit 2 naming the path.
    */
   public static LakeforgeException storageFailed(String action, String path, Throwable cause) {
+    if (unreachableService(cause).isEmpty() && isAccessDenied(cause)) {
+      return new LakeforgeException(ErrorKind.INPUT, "Cannot " + action + " " + path + ": the store refused this "
+          + "process's credentials (403 Forbidden). Fix: give the driver credentials allowed on that bucket "
+          + "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the instance's credential provider); in standalone "
+          + "cluster mode the driver gets spark-submit's environment, so stale keys in the submitting shell win.",
+          cause);
+    }
     return unreachableService(cause).orElseGet(() -> new LakeforgeException(ErrorKind.INPUT,
         "Cannot " + action + " " + path + ": " + LibraryMessage.firstLine(cause.getMessage())
             .orElse(cause.getClass().getSimpleName()) + ". Fix: check that the path (lake.state, lake.models, "
             + "scoring.output) exists and is writable, and for s3a:// the bucket, lake.s3 and the AWS credentials.",
         cause));
+  }
+
+  /** S3A turns an HTTP 403 into {@link java.nio.file.AccessDeniedException}; the SDK's own exception says 403. */
+  private static boolean isAccessDenied(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String msg = String.valueOf(t.getMessage());
+      if (t instanceof java.nio.file.AccessDeniedException && msg.contains("s3a://")
+          || msg.contains("Status Code: 403") || msg.contains("403 Forbidden")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** No standalone master of a {@code spark://} URL accepts a connection ({@code detail}: the last host's error). */
