@@ -64,10 +64,6 @@ final class ParquetOutput implements OutputRows {
     writer = new Builder(new LocalOutputFile(file), new RowWrite(type, keptColumns.size(), predictions))
         .withConf(new PlainParquetConfiguration())
         .withCompressionCodec(CompressionCodecName.SNAPPY)
-        // Probabilities (a regression's predictions) are nearly all distinct: a dictionary only costs a hash
-        // lookup per value before parquet-java falls back to plain encoding (a fifth of the write time, profiled).
-        .withDictionaryEncoding(predictions.multiclass() ? "probability.list.element"
-            : predictions.hasProbability() ? "probability" : "prediction", false)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE) // the partial file of an earlier, killed run
         .build();
   }
