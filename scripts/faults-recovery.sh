@@ -200,13 +200,15 @@ PY
 score_cached() { MLFLOW_TRACKING_URI=http://127.0.0.1:$mlflow_port bin/lakeforge-score --model models:/rides_late/1 \
   --input "$r/score-in.csv" --output "$1" --cache "$cache" > "$r/console/scorer-$(basename "$1").log" 2>&1; }
 rc1=0; score_cached "$r/scored-1.csv" || rc1=$?
+# The booster the scorer loads: model.ubj when the registered artifacts have it, else model.json.
 booster=$(find "$cache" -name model.ubj | head -n 1)
+[[ -n $booster ]] || booster=$(find "$cache" -name model.json | head -n 1)
 [[ -n $booster ]] && printf 'not a booster' > "$booster"
 rc2=0; score_cached "$r/scored-2.csv" || rc2=$?
 same=$(cmp -s "$r/scored-1.csv" "$r/scored-2.csv" && echo identical || echo different)
 [[ $rc1 == 0 && -n $booster && $rc2 == 0 && $same == identical ]] && v=ok || v=FAIL
 record "registry cache with a changed file" "the copy fails its digests and is downloaded again: the same predictions" \
-  "exit $rc1, then model.ubj overwritten in the cache, exit $rc2: predictions $same" $v
+  "exit $rc1, then ${booster:+$(basename "$booster") overwritten in the cache}${booster:-no booster file found in the cache}, exit $rc2: predictions $same" $v
 
 # ---- two writers at once ----
 step=$((step + 1)); a=$step; step=$((step + 1)); b=$step
