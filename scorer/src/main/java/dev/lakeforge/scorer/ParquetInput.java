@@ -34,8 +34,9 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 /**
- * A Parquet file (Spark's, pandas', DuckDB's...) read with parquet-java's column readers, row group by row group
- * and row by row: only the columns the scorer needs are decoded, and no record objects are built. Top-level
+ * A Parquet file (Spark's, pandas', DuckDB's...) read row group by row group and row by row: only the columns the
+ * scorer needs are decoded, and no record objects are built. Numeric columns go through {@link NumericColumnChunk}
+ * (a page at a time into arrays), the others through parquet-java's column readers. Top-level
  * primitive columns only; a nested column may be kept out of the way but not read.
  */
 final class ParquetInput implements InputRows {
@@ -53,7 +54,9 @@ final class ParquetInput implements InputRows {
   private static final class Slot {
     final ColumnDescriptor descriptor;
     final PrimitiveType type;
+    final boolean numeric;
     ColumnReader reader;
+    NumericColumnChunk chunk;
     boolean isNull;
     long longValue;
     double doubleValue;
@@ -63,6 +66,7 @@ final class ParquetInput implements InputRows {
     Slot(ColumnDescriptor descriptor) {
       this.descriptor = descriptor;
       this.type = descriptor.getPrimitiveType();
+      this.numeric = NumericColumnChunk.handles(descriptor);
     }
   }
 
@@ -115,7 +119,9 @@ final class ParquetInput implements InputRows {
       rowGroupLeft = rowGroup.getRowCount();
       ColumnReadStoreImpl store = new ColumnReadStoreImpl(rowGroup, new Ignored(), schema, createdBy);
       for (Slot s : slots) {
-        if (s != null) {
+        if (s != null && s.numeric) {
+          s.chunk = new NumericColumnChunk(rowGroup.getPageReader(s.descriptor), s.descriptor);
+        } else if (s != null) {
           s.reader = store.getColumnReader(s.descriptor);
         }
       }
@@ -130,7 +136,19 @@ final class ParquetInput implements InputRows {
     return true;
   }
 
-  private static void read(Slot s) {
+  private static void read(Slot s) throws IOException {
+    if (s.numeric) {
+      NumericColumnChunk c = s.chunk;
+      c.next();
+      s.isNull = c.isNull();
+      if (!s.isNull) {
+        switch (s.type.getPrimitiveTypeName()) {
+          case INT32, INT64 -> s.longValue = c.longValue();
+          default -> s.doubleValue = c.doubleValue(); // FLOAT, DOUBLE
+        }
+      }
+      return;
+    }
     ColumnReader r = s.reader;
     s.isNull = r.getCurrentDefinitionLevel() < s.descriptor.getMaxDefinitionLevel();
     if (!s.isNull) {
