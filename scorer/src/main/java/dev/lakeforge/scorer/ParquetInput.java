@@ -54,6 +54,11 @@ final class ParquetInput implements InputRows {
   private static final class Slot {
     final ColumnDescriptor descriptor;
     final PrimitiveType type;
+    final PrimitiveType.PrimitiveTypeName physical;
+    /** A FLOAT or DOUBLE column: NaN is missing, as Spark reads it. */
+    final boolean floating;
+    /** A plain number: no decimal, date or timestamp annotation to interpret (decided once, not per value). */
+    final boolean plainNumber;
     final boolean numeric;
     ColumnReader reader;
     NumericColumnChunk chunk;
@@ -66,6 +71,11 @@ final class ParquetInput implements InputRows {
     Slot(ColumnDescriptor descriptor) {
       this.descriptor = descriptor;
       this.type = descriptor.getPrimitiveType();
+      this.physical = type.getPrimitiveTypeName();
+      this.floating = physical == PrimitiveType.PrimitiveTypeName.DOUBLE
+          || physical == PrimitiveType.PrimitiveTypeName.FLOAT;
+      this.plainNumber = type.getLogicalTypeAnnotation() == null
+          || type.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation;
       this.numeric = NumericColumnChunk.handles(descriptor);
     }
   }
@@ -142,9 +152,10 @@ final class ParquetInput implements InputRows {
       c.next();
       s.isNull = c.isNull();
       if (!s.isNull) {
-        switch (s.type.getPrimitiveTypeName()) {
-          case INT32, INT64 -> s.longValue = c.longValue();
-          default -> s.doubleValue = c.doubleValue(); // FLOAT, DOUBLE
+        if (s.floating) {
+          s.doubleValue = c.doubleValue();
+        } else {
+          s.longValue = c.longValue();
         }
       }
       return;
@@ -172,13 +183,15 @@ final class ParquetInput implements InputRows {
   @Override
   public boolean isMissing(int column) {
     Slot s = slots[column];
-    return s.isNull || ((s.type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.DOUBLE
-        || s.type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.FLOAT) && Double.isNaN(s.doubleValue));
+    return s.isNull || (s.floating && Double.isNaN(s.doubleValue));
   }
 
   @Override
   public double number(int column) {
     Slot s = slots[column];
+    if (s.plainNumber && s.numeric) {
+      return s.floating ? s.doubleValue : (double) s.longValue;
+    }
     LogicalTypeAnnotation logical = s.type.getLogicalTypeAnnotation();
     if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) {
       return decimal(s).doubleValue();
