@@ -173,7 +173,7 @@ for _ in $(seq 1 2400); do
       && grep -qE 'Submitting [0-9]{2,} missing tasks' "$log"; then
       wpid=$(worker_pid "$victim")
       frozen=$(pgrep -P "$wpid" | head -n 1 || true)
-      [[ -n $frozen ]] && kill -STOP "$frozen" && frozen_at=$SECONDS
+      if [[ -n $frozen ]] && kill -STOP "$frozen" 2>/dev/null; then frozen_at=$SECONDS; else frozen=""; fi
     fi
     # Killed once a task sent to the frozen executor is in flight (or after 60 s without one: then none is lost).
     if [[ -n $frozen ]] && { [[ $(running_tasks "$victim_executor" "$log") -gt 0 ]] || (( SECONDS - frozen_at > 60 )); }; then

@@ -57,9 +57,9 @@ final class NumericColumnChunk {
 
   /** Moves to the next row's value. */
   void next() throws IOException {
-    if (++at >= size) {
+    while (++at >= size) { // a page may hold no values: read on
       load(pages.readPage());
-      at = 0;
+      at = -1;
     }
   }
 
@@ -92,9 +92,12 @@ final class NumericColumnChunk {
     Encoding encoding;
     if (page instanceof DataPageV1 v1) {
       values = ByteBufferInputStream.wrap(v1.getBytes().toByteBuffer());
-      if (maxDefinition > 0) { // V1: the levels' byte length, then the levels
-        int length = BytesUtils.readIntLittleEndian(values);
-        definitions(values.sliceStream(length), n);
+      if (maxDefinition > 0) { // V1: RLE levels behind their byte length, or the old BIT_PACKED; the reader knows
+        ValuesReader levels = v1.getDlEncoding().getValuesReader(descriptor, ValuesType.DEFINITION_LEVEL);
+        levels.initFromPage(n, values);
+        for (int i = 0; i < n; i++) {
+          missing[i] = levels.readInteger() < maxDefinition;
+        }
       } else {
         java.util.Arrays.fill(missing, 0, n, false);
       }

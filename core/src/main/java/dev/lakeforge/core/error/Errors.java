@@ -197,12 +197,14 @@ public final class Errors {
    * missing file) exit 2 naming the path.
    */
   public static LakeforgeException storageFailed(String action, String path, Throwable cause) {
-    if (unreachableService(cause).isEmpty() && isAccessDenied(cause)) {
-      return new LakeforgeException(ErrorKind.INPUT, "Cannot " + action + " " + path + ": the store refused this "
-          + "process's credentials (403 Forbidden). Fix: give the driver credentials allowed on that bucket "
-          + "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the instance's credential provider); in standalone "
-          + "cluster mode the driver gets spark-submit's environment, so stale keys in the submitting shell win.",
-          cause);
+    Throwable denied = unreachableService(cause).isEmpty() ? accessDenied(cause) : null;
+    if (denied != null) {
+      return new LakeforgeException(ErrorKind.INPUT, "Cannot " + action + " " + path + ": the store answered 403 "
+          + "Forbidden (" + LibraryMessage.firstLine(denied.getMessage()).orElse(denied.getClass().getSimpleName())
+          + "). Fix: this is usually the credentials or the bucket's permissions: give the driver credentials "
+          + "allowed on that bucket (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the instance's credential "
+          + "provider; in standalone cluster mode the driver gets spark-submit's environment, so stale keys in the "
+          + "submitting shell win); S3 also answers 403 to a clock far off (RequestTimeTooSkewed).", cause);
     }
     return unreachableService(cause).orElseGet(() -> new LakeforgeException(ErrorKind.INPUT,
         "Cannot " + action + " " + path + ": " + LibraryMessage.firstLine(cause.getMessage())
@@ -211,16 +213,19 @@ public final class Errors {
         cause));
   }
 
-  /** S3A turns an HTTP 403 into {@link java.nio.file.AccessDeniedException}; the SDK's own exception says 403. */
-  private static boolean isAccessDenied(Throwable e) {
+  /**
+   * The exception of an HTTP 403 in the chain, or null: S3A turns one into {@link java.nio.file.AccessDeniedException};
+   * the SDK's own exception says 403.
+   */
+  private static Throwable accessDenied(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       String msg = String.valueOf(t.getMessage());
       if (t instanceof java.nio.file.AccessDeniedException && msg.contains("s3a://")
           || msg.contains("Status Code: 403") || msg.contains("403 Forbidden")) {
-        return true;
+        return t;
       }
     }
-    return false;
+    return null;
   }
 
   /** No standalone master of a {@code spark://} URL accepts a connection ({@code detail}: the last host's error). */

@@ -64,6 +64,17 @@ public final class StageProgress extends SparkListener implements AutoCloseable 
   }
 
   private static final Duration TERMINAL_DELAY = Duration.ofSeconds(2);
+  /** The terminal's width, from {@code lakeforge.progress.columns} (bin/lakeforge asks the terminal); 80 if unknown. */
+  private static final int TERMINAL_COLUMNS = columns();
+
+  private static int columns() {
+    try {
+      int columns = Integer.parseInt(System.getProperty("lakeforge.progress.columns", "80").trim());
+      return columns >= 20 ? columns : 80;
+    } catch (NumberFormatException e) {
+      return 80;
+    }
+  }
 
   private final SparkContext sparkContext;
   private final Mode mode;
@@ -157,6 +168,8 @@ public final class StageProgress extends SparkListener implements AutoCloseable 
     }
     String line = "progress " + line();
     if (mode == Mode.TERMINAL) {
+      // A line wider than the terminal wraps, and \r returns only to its last row: cut it to fit.
+      line = line.substring(0, Math.min(line.length(), TERMINAL_COLUMNS - 1));
       out.print("\r" + line + " ".repeat(Math.max(0, shownWidth - line.length())));
       shownWidth = line.length();
       nextLineNanos = System.nanoTime();

@@ -20,9 +20,12 @@ class StorageErrorsTest {
     LakeforgeException e = Errors.storageFailed("look for", PATH, new UncheckedIOException(
         new java.io.IOException("wrapped", denied)));
     assertEquals(2, e.exitCode());
-    assertTrue(e.getMessage().startsWith("Cannot look for " + PATH + ": the store refused this process's "
-        + "credentials (403 Forbidden). Fix: "), e.getMessage());
+    assertTrue(e.getMessage().startsWith("Cannot look for " + PATH + ": the store answered 403 Forbidden ("
+        + PATH + ": getFileStatus on " + PATH + ": "), e.getMessage());
+    assertTrue(e.getMessage().contains("Status Code: 403; Error Code: 403 Forbidden)). Fix: this is usually the "
+        + "credentials"), e.getMessage());
     assertTrue(e.getMessage().contains("spark-submit's environment"), e.getMessage());
+    assertTrue(e.getMessage().contains("RequestTimeTooSkewed"), e.getMessage());
   }
 
   @Test
