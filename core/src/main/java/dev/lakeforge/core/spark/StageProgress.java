@@ -28,7 +28,7 @@ import org.apache.spark.sql.SparkSession;
  * elsewhere (a log file, an Airflow task log, a cluster driver's stderr) a plain line every interval. Nothing is
  * shown for a stage that ends before its first line is due.
  *
- * <pre>{@code progress validate 1:05  jobs 4 done, 1 running  tasks 120/200 (Spark stage 7)  rows read 1,234,567}</pre>
+ * <pre>{@code progress validate 1:05  rows read 1,234,567  jobs 4 done, 1 running  tasks 120/200 (Spark stage 7)}</pre>
  */
 public final class StageProgress extends SparkListener implements AutoCloseable {
   /** How progress is shown. */
@@ -154,11 +154,11 @@ public final class StageProgress extends SparkListener implements AutoCloseable 
       return null;
     }
     long seconds = (System.nanoTime() - startNanos) / 1_000_000_000L;
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %d:%02d  jobs %d done, %d running",
-        stage, seconds / 60, seconds % 60, jobsDone, jobsRunning));
+    // Most telling first: a narrow terminal cuts the end.
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %d:%02d  rows read %,d  jobs %d done, %d "
+        + "running", stage, seconds / 60, seconds % 60, rowsRead, jobsDone, jobsRunning));
     runningStages.forEach((id, tasks) ->
         line.append(String.format(Locale.ROOT, "  tasks %d/%d (Spark stage %d)", tasks[0], tasks[1], id)));
-    line.append(String.format(Locale.ROOT, "  rows read %,d", rowsRead));
     return line.toString();
   }
 

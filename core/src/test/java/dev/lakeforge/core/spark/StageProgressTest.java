@@ -27,7 +27,7 @@ class StageProgressTest {
       assertEquals(500L, even);
       spark.sparkContext().listenerBus().waitUntilEmpty();
       String line = progress.line();
-      assertTrue(line.matches("validate 0:0\\d  jobs [1-9]\\d* done, 0 running  rows read 1,000"), line);
+      assertTrue(line.matches("validate 0:0\\d  rows read 1,000  jobs [1-9]\\d* done, 0 running"), line);
       Thread.sleep(2200); // the first plain line is due one interval after the stage began
       assertTrue(lines.toString().startsWith("progress validate 0:0"), lines.toString());
       progress.end();
