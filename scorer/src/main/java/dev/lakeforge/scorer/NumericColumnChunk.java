@@ -119,6 +119,14 @@ final class NumericColumnChunk {
     }
   }
 
+  private int present(int n) {
+    int present = 0;
+    for (int i = 0; i < n; i++) {
+      present += missing[i] ? 0 : 1;
+    }
+    return present;
+  }
+
   private void definitions(ByteBufferInputStream in, int n) throws IOException {
     var levels = new RunLengthBitPackingHybridDecoder(BytesUtils.getWidthFromMaxInt(maxDefinition), in);
     for (int i = 0; i < n; i++) {
@@ -127,10 +135,7 @@ final class NumericColumnChunk {
   }
 
   private void plain(ByteBufferInputStream in, int n) throws IOException {
-    int present = 0;
-    for (int i = 0; i < n; i++) {
-      present += missing[i] ? 0 : 1;
-    }
+    int present = present(n);
     int width = type == PrimitiveTypeName.INT32 || type == PrimitiveTypeName.FLOAT ? 4 : 8;
     ByteBuffer bytes = in.slice(present * width).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < n; i++) {
@@ -156,10 +161,7 @@ final class NumericColumnChunk {
     } else {
       reader = encoding.getValuesReader(descriptor, ValuesType.VALUES);
     }
-    int present = 0;
-    for (int i = 0; i < n; i++) {
-      present += missing[i] ? 0 : 1;
-    }
+    int present = present(n);
     reader.initFromPage(present, in);
     for (int i = 0; i < n; i++) {
       if (missing[i]) {
