@@ -82,10 +82,11 @@ final class NumericColumnChunk {
       throw new IOException("column " + descriptor + " has fewer values than its row group has rows");
     }
     int n = page.getValueCount();
-    if (missing.length < n) {
+    if (missing.length < n) { // only the array of the column's kind is used
       missing = new boolean[n];
-      longs = new long[n];
-      doubles = new double[n];
+      boolean floating = type == PrimitiveTypeName.FLOAT || type == PrimitiveTypeName.DOUBLE;
+      longs = floating ? longs : new long[n];
+      doubles = floating ? new double[n] : doubles;
     }
     size = n;
     ByteBufferInputStream values;

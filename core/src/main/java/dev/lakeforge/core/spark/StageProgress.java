@@ -56,23 +56,20 @@ public final class StageProgress extends SparkListener implements AutoCloseable 
 
   /** Seconds between plain lines, from {@code lakeforge.progress.interval} (default 30). */
   public static Duration intervalFromSystemProperty() {
-    try {
-      return Duration.ofSeconds(Math.max(1, Long.parseLong(System.getProperty("lakeforge.progress.interval", "30"))));
-    } catch (NumberFormatException e) {
-      return Duration.ofSeconds(30);
-    }
+    return Duration.ofSeconds(intProperty("lakeforge.progress.interval", 30, 1));
   }
 
   private static final Duration TERMINAL_DELAY = Duration.ofSeconds(2);
   /** The terminal's width, from {@code lakeforge.progress.columns} (bin/lakeforge asks the terminal); 80 if unknown. */
-  private static final int TERMINAL_COLUMNS = columns();
+  private static final int TERMINAL_COLUMNS = intProperty("lakeforge.progress.columns", 80, 20);
 
-  private static int columns() {
+  /** A whole-number system property; {@code fallback} when unset, not a number or below {@code min}. */
+  private static int intProperty(String name, int fallback, int min) {
     try {
-      int columns = Integer.parseInt(System.getProperty("lakeforge.progress.columns", "80").trim());
-      return columns >= 20 ? columns : 80;
+      int value = Integer.parseInt(System.getProperty(name, "").trim());
+      return value >= min ? value : fallback;
     } catch (NumberFormatException e) {
-      return 80;
+      return fallback;
     }
   }
 
