@@ -59,16 +59,12 @@ public final class FeatureTable {
 
   /** The Lakeforge facts (userMetadata) of one committed version; an empty object when it has none. */
   public static JsonNode commitMetadata(dev.lakeforge.core.table.Lake lake, dev.lakeforge.core.table.TableVersion v) {
-    TableRef ref = TableRef.parse(v.toString());
-    java.util.List<org.apache.spark.sql.Row> rows = io.delta.tables.DeltaTable.forPath(lake.spark(), lake.path(ref))
-        .history().filter(org.apache.spark.sql.functions.col("version").equalTo(v.version()))
-        .select("userMetadata").collectAsList();
+    String metadata = lake.commit(v).userMetadata();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
     try {
-      return rows.isEmpty() || rows.get(0).isNullAt(0)
-          ? new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-          : new com.fasterxml.jackson.databind.ObjectMapper().readTree(rows.get(0).getString(0));
+      return metadata == null ? json.createObjectNode() : json.readTree(metadata);
     } catch (java.io.IOException e) {
-      return new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      return json.createObjectNode();
     }
   }
 

@@ -4,7 +4,6 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
-import io.delta.tables.DeltaTable;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.utils.DatasetIdentifier;
 import io.openlineage.client.utils.filesystem.FilesystemDatasetUtils;
@@ -18,12 +17,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.collection.JavaConverters;
 
 /**
  * A stage result's tables@versions as OpenLineage datasets: named by their path after OpenLineage's naming for
@@ -133,12 +130,7 @@ final class LineageDatasets {
   /** Rows, bytes and files of the commit that made this version, as Delta's operation metrics report them. */
   private Optional<OpenLineage.OutputStatisticsOutputDatasetFacet> statistics(TableVersion table) {
     try {
-      List<Row> rows = DeltaTable.forPath(context.spark(), path(table)).history()
-          .filter("version = " + table.version()).select("operationMetrics").collectAsList();
-      if (rows.isEmpty() || rows.get(0).isNullAt(0)) {
-        return Optional.empty();
-      }
-      Map<String, String> metrics = JavaConverters.mapAsJavaMap(rows.get(0).<scala.collection.Map<String, String>>getAs(0));
+      Map<String, String> metrics = context.lake().commit(table).operationMetrics();
       Long rowCount = number(metrics.get("numOutputRows"));
       if (rowCount == null) {
         return Optional.empty();

@@ -70,20 +70,22 @@ class ConcurrentWriteTest {
     Lake lake = firstWriteUnder(1);
 
     // What the first writer's result lookup sees if the second commit lands before it asks: v1 is newest, not its.
-    Row ours = lake.committedBy(lake.path(TRIPS), -1, FIRST);
-    assertEquals(0L, ours.getLong(0));
-    assertEquals("3", ours.<scala.collection.Map<String, String>>getAs(1).apply("numOutputRows"));
+    Lake.Commit ours = lake.committedBy(lake.path(TRIPS), -1, FIRST);
+    assertEquals(0L, ours.version());
+    assertEquals("3", ours.operationMetrics().get("numOutputRows"));
   }
 
   @Test
-  void aWriteFindsItsCommitBeneathMoreCommitsThanItReadsFirst() throws Exception {
-    Lake lake = firstWriteUnder(Lake.RECENT_COMMITS);
+  void aWriteFindsItsCommitBeneathManyLaterCommitsAndNothingAfterTheNewest() throws Exception {
+    Lake lake = firstWriteUnder(8);
 
-    Row ours = lake.committedBy(lake.path(TRIPS), -1, FIRST);
-    assertEquals(0L, ours.getLong(0));
-    assertEquals("3", ours.<scala.collection.Map<String, String>>getAs(1).apply("numOutputRows"));
+    Lake.Commit ours = lake.committedBy(lake.path(TRIPS), -1, FIRST);
+    assertEquals(0L, ours.version());
+    assertEquals("3", ours.operationMetrics().get("numOutputRows"));
     // Nothing after the newest version carries the metadata: an append that committed nothing.
-    assertNull(lake.committedBy(lake.path(TRIPS), Lake.RECENT_COMMITS, FIRST));
+    assertNull(lake.committedBy(lake.path(TRIPS), 8, FIRST));
+    // The first write's own commit is not "after" itself.
+    assertNull(lake.committedBy(lake.path(TRIPS), 0, FIRST));
   }
 
   /** A lake whose silver.trips holds the first writer's commit (v0, 3 rows) under {@code others} other commits. */
