@@ -34,6 +34,10 @@
 #                                          per stage, ÷ the single-machine pandas + xgboost script with the same 25
 #                                          features and rounds (benchmarks/python/pandas_pipeline.py, its features
 #                                          then checked value by value against the training set); peak memory
+#   scripts/bench.sh pipeline --quick|--small
+#                                          the same, one round, on a random sample of flights-3m: 300,000 rows (a
+#                                          few minutes, to see a regression) or 3,000 (Spark's fixed cost), with
+#                                          Spark jobs, tasks and table scans per stage from the event log
 #   scripts/bench.sh scale [FACTOR] [STAGES]
 #                                          STAGES (default "ingest validate"; "all" for the whole pipeline, register
 #                                          and score included) at 3M rows and at FACTOR (default 10)
@@ -141,9 +145,19 @@ case "$name" in
     printf '%b' "$json\n}\n" > docs/benchmarks/sweep.json
     cat docs/benchmarks/sweep.json ;;
   pipeline)
-    rounds=${2:-1}
+    rounds=${2:-1} sample="" flights=data/raw/flights-3m.parquet result=pipeline
+    case ${2:-} in
+      --quick) rounds=1 sample=300000 result=pipeline_quick ;;
+      --small) rounds=1 sample=3000 result=pipeline_small ;;
+    esac
     mvn -q -B package -DskipTests -pl app -am
     work=$(mktemp -d /tmp/lakeforge-bench-pipeline.XXXXXX)
+    if [[ -n $sample ]]; then
+      flights=$work/flights-sample.parquet
+      "$(pyfunc_python)" -c 'import sys, pandas as pd
+pd.read_parquet(sys.argv[1]).sample(n=int(sys.argv[3]), random_state=7).sort_index().to_parquet(sys.argv[2], index=False)' \
+        data/raw/flights-3m.parquet "$flights" "$sample"
+    fi
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     trap 'MLFLOW_PORT=$port MLFLOW_HOME=$work/mlflow scripts/mlflow-server.sh stop >/dev/null; rm -rf "$work"' EXIT
     MLFLOW_PORT=$port MLFLOW_HOME=$work/mlflow scripts/mlflow-server.sh >/dev/null
@@ -152,16 +166,20 @@ case "$name" in
     # against an earlier round's champion. Peak RSS is the driver JVM's (bin/lakeforge execs java).
     run_lakeforge() {
       local dir=$1 round=$2
+      mkdir -p "$dir/events"
+      # A gate that fails on a small sample ends the run early; the stages before it are still timed.
       LAKEFORGE_LAKE=$dir/lake LAKEFORGE_STATE=$dir/state LAKEFORGE_MODELS=$dir/models \
         MLFLOW_TRACKING_URI=http://127.0.0.1:$port /usr/bin/time -f '%e %M' -o "$dir/lakeforge.time" \
+        env LAKEFORGE_JAVA_OPTS="${LAKEFORGE_JAVA_OPTS:-} -Dspark.eventLog.enabled=true -Dspark.eventLog.dir=file:$dir/events" \
         bin/lakeforge run --config conf/pipelines/flights.yaml --run-date 2001-06-15 \
-        --set "registry.model_name=flights_delay_round_$round" > "$dir/run.log"
-      grep -E "^  [a-z-]+ +[0-9.]+ s|auc_roc =" "$dir/run.log"
+        --set "sources.flights.path=$(realpath "$flights")" \
+        --set "registry.model_name=flights_delay_round_$round" > "$dir/run.log" || echo "lakeforge run: exit $?"
+      grep -E "^  [a-z-]+ +[0-9.]+ s|auc_roc =" "$dir/run.log" || true
     }
     run_pandas() {
       local dir=$1
       /usr/bin/time -f '%e %M' -o "$dir/pandas.time" \
-        "$python" benchmarks/python/pandas_pipeline.py data/raw/flights-3m.parquet data/raw/airports.csv \
+        "$python" benchmarks/python/pandas_pipeline.py "$flights" data/raw/airports.csv \
         conf/calendars/us-federal-holidays.csv "$dir" 2 100 > "$dir/pandas.json"
       cat "$dir/pandas.json"
     }
@@ -174,11 +192,16 @@ case "$name" in
     done
     # After the timing: the peer's 25 features against Lakeforge's training set, value by value.
     features_agree=true
-    "$python" benchmarks/python/compare_pandas_features.py data/raw/flights-3m.parquet \
+    "$python" benchmarks/python/compare_pandas_features.py "$flights" \
       "$work/round-1/lake/training_sets/flights_delay" | tail -n 26 || features_agree=false
-    "$python" - "$work" "$rounds" "$(nproc)" "$features_agree" > docs/benchmarks/pipeline.json <<'PY'
+    # Where round 1's time went, per stage (Spark jobs, tasks, table scans): Markdown for docs/benchmarks.md.
+    python3 scripts/stage-profile.py "$(ls "$work"/round-1/events/* | head -1)" "$work/round-1/run.log" \
+      | tee "docs/benchmarks/${result}_profile.md"
+    "$python" - "$work" "$rounds" "$(nproc)" "$features_agree" "$(basename "$flights")" "${sample:-3000000}" \
+      > "docs/benchmarks/$result.json" <<'PY'
 import glob, json, statistics, sys
 work, rounds, cores, features_agree = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "true"
+data, rows = sys.argv[5], int(sys.argv[6])
 order = ["ingest", "validate", "features", "training-set", "train", "evaluate", "register", "score"]
 ours, peers = [], []
 for r in range(1, rounds + 1):
@@ -187,8 +210,9 @@ for r in range(1, rounds + 1):
     for f in glob.glob(d + "/state/flights/2001-06-15/*.json"):
         m = json.load(open(f))
         stages[m["stage"]] = round(m["millis"] / 1000, 1)
-    wall, kb = open(d + "/lakeforge.time").read().split()
-    evaluation = json.load(open(glob.glob(d + "/models/flights/*/evaluation.json")[0]))
+    wall, kb = open(d + "/lakeforge.time").read().split()[-2:]  # after "Command exited with ..." on a failure
+    reports = glob.glob(d + "/models/flights/*/evaluation.json")
+    evaluation = json.load(open(reports[0])) if reports else {"metrics": {"auc_roc": float("nan")}}
     ours.append({"stage_seconds": {s: stages.get(s) for s in order}, "wall_seconds": float(wall),
                  "peak_rss_mb": round(int(kb) / 1024), "auc_roc": round(evaluation["metrics"]["auc_roc"], 4)})
     wall, kb = open(d + "/pandas.time").read().split()
@@ -200,7 +224,7 @@ median = lambda runs, key: statistics.median(r[key] for r in runs)
 stage_median = lambda s: None if any(r["stage_seconds"][s] is None for r in ours) else median(
     [r["stage_seconds"] for r in ours], s)
 print(json.dumps({
-    "benchmark": "pipeline", "data": "flights-3m", "cores": cores, "run_date": "2001-06-15", "rounds": rounds,
+    "benchmark": "pipeline", "data": data, "rows": rows, "cores": cores, "run_date": "2001-06-15", "rounds": rounds,
     "lakeforge": {"stage_seconds_median": {s: stage_median(s) for s in order},
                   "wall_seconds_median": median(ours, "wall_seconds"), "peak_rss_mb_max": max(r["peak_rss_mb"] for r in ours),
                   "auc_roc": ours[0]["auc_roc"], "rounds": ours},
@@ -211,7 +235,7 @@ print(json.dumps({
     "lakeforge_over_pandas_wall": round(median(ours, "wall_seconds") / median(peers, "wall_seconds"), 2),
 }, indent=2))
 PY
-    cat docs/benchmarks/pipeline.json ;;
+    cat "docs/benchmarks/$result.json" ;;
   scale)
     factor=${2:-10}
     stages=${3:-ingest validate}

@@ -78,7 +78,7 @@ public final class InputRows {
       return ref.rows();
     });
     Dataset<Row> prepared = plan.prepared().persist(StorageLevel.MEMORY_AND_DISK());
-    Row aggregate = plan.metricsAggregation(prepared, false).head();
+    Row aggregate = plan.metricsAggregation(prepared).head();
     Map<String, Double> metrics = new LinkedHashMap<>();
     long rowsIn = aggregate.getLong(aggregate.fieldIndex("rows_in"));
     long duplicates = ValidateStage.longOf(aggregate, "duplicates_removed");

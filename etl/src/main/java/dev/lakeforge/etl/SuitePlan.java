@@ -1,22 +1,19 @@
 package dev.lakeforge.etl;
 
-import static org.apache.spark.sql.functions.approx_count_distinct;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeforge.core.config.AnomalyConfig;
 import dev.lakeforge.core.config.DeduplicateConfig;
 import dev.lakeforge.core.config.RuleConfig;
 import dev.lakeforge.core.config.ValidationConfig;
@@ -34,7 +31,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A validation suite compiled against one batch, Deequ-style: every rule and column metric becomes an aggregate
@@ -49,17 +46,15 @@ final class SuitePlan {
   private final Dataset<Row> prepared;
   private final List<RowCheck> checks;
   private final List<RuleConfig> outlierRules;
-  private final List<String> profiledColumns;
-  private final List<String> numericColumns;
+  private final List<ColumnMetric> columnMetrics;
 
   private SuitePlan(ValidationConfig suite, Dataset<Row> prepared, List<RowCheck> checks,
-      List<RuleConfig> outlierRules, List<String> profiledColumns, List<String> numericColumns) {
+      List<RuleConfig> outlierRules, List<ColumnMetric> columnMetrics) {
     this.suite = suite;
     this.prepared = prepared;
     this.checks = List.copyOf(checks);
     this.outlierRules = List.copyOf(outlierRules);
-    this.profiledColumns = List.copyOf(profiledColumns);
-    this.numericColumns = List.copyOf(numericColumns);
+    this.columnMetrics = List.copyOf(columnMetrics);
   }
 
   /**
@@ -84,8 +79,6 @@ final class SuitePlan {
         : duplicateRank(suite.deduplicate(), table, rows));
     List<RowCheck> checks = new ArrayList<>();
     List<RuleConfig> outlierRules = new ArrayList<>();
-    List<String> profiledColumns = new ArrayList<>();
-    List<String> numericColumns = new ArrayList<>();
     for (RuleConfig rule : suite.rules()) {
       switch (rule.kind()) {
         case "unique" -> {
@@ -121,14 +114,6 @@ final class SuitePlan {
     for (RowCheck check : checks) {
       requireValid(rows, check);
     }
-    for (StructField f : rows.schema().fields()) {
-      if (!f.name().startsWith("_")) {
-        profiledColumns.add(f.name());
-        if (f.dataType() instanceof NumericType) {
-          numericColumns.add(f.name());
-        }
-      }
-    }
     for (RuleConfig rule : outlierRules) {
       DataType type = rows.schema().apply(rule.column()).dataType();
       if (!(type instanceof NumericType)) {
@@ -136,7 +121,49 @@ final class SuitePlan {
             + rule.column() + " is " + type.simpleString());
       }
     }
-    return new SuitePlan(suite, prepared, checks, outlierRules, profiledColumns, numericColumns);
+    return new SuitePlan(suite, prepared, checks, outlierRules, columnMetrics(suite, rows.schema()));
+  }
+
+  /**
+   * The column metrics the suite computes: every one with {@code metrics: all}; with {@code used}, those its anomaly
+   * checks read. Checked against the batch's schema before any data is read.
+   */
+  private static List<ColumnMetric> columnMetrics(ValidationConfig suite, StructType schema) {
+    java.util.Set<ColumnMetric> used = new java.util.LinkedHashSet<>();
+    for (AnomalyConfig check : suite.anomalies()) {
+      try {
+        ColumnMetric.parse(check.metric(), schema).ifPresent(metric -> {
+          requireAboveNoise(check, metric);
+          used.add(metric);
+        });
+      } catch (IllegalArgumentException e) {
+        throw Errors.configInvalid("validation anomaly '" + check.name() + "'", "metric '" + check.metric()
+            + "': " + e.getMessage());
+      }
+    }
+    if (suite.metrics().equals("all")) {
+      return ColumnMetric.all(schema);
+    }
+    return List.copyOf(used);
+  }
+
+  /**
+   * An estimated metric differs from run to run by its estimation noise alone: the difference of two
+   * distinct_approx estimates has a relative standard deviation of about sqrt(2) x 0.05 = 0.071, so a relative
+   * change check must allow at least 0.15 (about two of those), and an absolute one cannot know the scale.
+   */
+  private static void requireAboveNoise(AnomalyConfig check, ColumnMetric metric) {
+    if (!metric.statistic().approximate() || check.kind().equals("trailing_stddev")) {
+      return;
+    }
+    double least = 3 * ColumnMetric.DISTINCT_RELATIVE_SD;
+    if (check.kind().equals("absolute_change") || check.max() < least) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "it is estimated with a relative "
+          + "standard deviation of %.2f, so %s %s would fire on estimation noise; use relative_change with max at "
+          + "least %.2f, or trailing_stddev", ColumnMetric.DISTINCT_RELATIVE_SD, check.kind(),
+          check.kind().equals("absolute_change") ? "(whose scale depends on the count)" : "max " + check.max(),
+          least));
+    }
   }
 
   /**
@@ -214,14 +241,9 @@ final class SuitePlan {
 
   /**
    * The suite's one aggregation over {@code rows} (the prepared batch): rows in, duplicates, each row rule's
-   * failures among kept rows, dataset-rule inputs, column metrics and outlier sketches.
+   * failures among kept rows, dataset-rule inputs, the suite's column metrics and outlier sketches.
    */
   Dataset<Row> metricsAggregation(Dataset<Row> rows) {
-    return metricsAggregation(rows, true);
-  }
-
-  /** As above; without column metrics when {@code withColumnMetrics} is false (for the benchmark's split). */
-  Dataset<Row> metricsAggregation(Dataset<Row> rows, boolean withColumnMetrics) {
     Column kept = col(DUP_RANK).equalTo(1);
     Map<String, Column> aggs = new LinkedHashMap<>();
     aggs.put("rows_in", count(lit(1)));
@@ -235,17 +257,8 @@ final class SuitePlan {
             max(when(kept, ColumnNames.column(rule.column()).cast("timestamp"))));
       }
     }
-    for (String c : withColumnMetrics ? profiledColumns : List.<String>of()) {
-      Column v = when(kept, ColumnNames.column(c));
-      aggs.put("column." + c + ".non_null", count(v));
-      aggs.put("column." + c + ".distinct",
-          approx_count_distinct(when(kept, ColumnNames.comparable(c, prepared.schema().apply(c).dataType()))));
-      if (numericColumns.contains(c)) {
-        aggs.put("column." + c + ".min", min(v).cast("double"));
-        aggs.put("column." + c + ".max", max(v).cast("double"));
-        aggs.put("column." + c + ".mean", avg(v));
-        aggs.put("column." + c + ".stddev", stddev_samp(v));
-      }
+    for (ColumnMetric metric : columnMetrics) {
+      aggs.put(metric.name(), metric.aggregate(kept, prepared.schema()));
     }
     for (RuleConfig rule : outlierRules) {
       Column[] points = new Column[SKETCH_POINTS + 1];
@@ -274,8 +287,8 @@ final class SuitePlan {
     return checks;
   }
 
-  List<String> profiledColumns() {
-    return profiledColumns;
+  List<ColumnMetric> columnMetrics() {
+    return columnMetrics;
   }
 
   /** Adds {@code _failed_rules} and {@code _reason} over the error checks given. */

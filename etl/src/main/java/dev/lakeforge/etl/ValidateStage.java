@@ -128,18 +128,8 @@ public final class ValidateStage implements Stage {
         metrics.put(ruleMetric(check.rule()), (double) longOf(aggregate, ruleMetric(check.rule())));
       }
       checks.addAll(outlierChecks(plan, prepared, aggregate, metrics));
-      for (String column : plan.profiledColumns()) {
-        long kept = rowsIn - duplicates;
-        double nonNull = longOf(aggregate, "column." + column + ".non_null");
-        metrics.put("column." + column + ".completeness", kept == 0 ? null : nonNull / kept);
-        metrics.put("column." + column + ".distinct", (double) longOf(aggregate, "column." + column + ".distinct"));
-        for (String stat : List.of("min", "max", "mean", "stddev")) {
-          String name = "column." + column + "." + stat;
-          if (Arrays.asList(aggregate.schema().fieldNames()).contains(name)) {
-            metrics.put(name, aggregate.isNullAt(aggregate.fieldIndex(name)) ? null
-                : ((Number) aggregate.getAs(name)).doubleValue());
-          }
-        }
+      for (ColumnMetric metric : plan.columnMetrics()) {
+        metrics.put(metric.name(), metric.value(aggregate, rowsIn - duplicates));
       }
 
       List<String> errors = new ArrayList<>();
@@ -167,7 +157,8 @@ public final class ValidateStage implements Stage {
         if (!metrics.containsKey(check.metric())) {
           throw Errors.configInvalid("validation." + entity + " anomaly '" + check.name() + "'", "metric '"
               + check.metric() + "' is not a metric of this suite (e.g. rows_in, rows_quarantined, "
-              + "duplicates_removed, rule.<rule>.failed, column.<column>.mean)");
+              + "duplicates_removed, rule.<rule>.failed, column.<column>.<" + ColumnMetric.Statistic.keys()
+              + ">)");
         }
         if (!check.metric().equals("rows_in") && rowsIn < check.minRows()) {
           // A mean or a failure count of a handful of rows says nothing: neither pass nor fail (issue 26 case 9).

@@ -132,7 +132,8 @@ class RuleSuiteTest {
 
   @Test
   void qualityMetricsHistoryHoldsRuleAndColumnMetrics() throws Exception {
-    RunContext ctx = context(PIPELINE, "2026-11-01");
+    RunContext ctx = context(PIPELINE.replace("max_quarantine_fraction: 1.0", "max_quarantine_fraction: 1.0\n"
+        + "    metrics: all"), "2026-11-01");
     new IngestStage().run(ctx);
     new ValidateStage().run(ctx);
     new ValidateStage().run(ctx);
@@ -147,6 +148,37 @@ class RuleSuiteTest {
     assertEquals(500.0, byName.get("column.km.max"));
     assertEquals(0.0, byName.get("rule.fresh.failed"));
     assertEquals(8.0, byName.get("rule.fresh.age_hours"));
+    // 6 zones among the 12 kept rows (NYC, BOS, XXX, SFO, LA, CHI): HyperLogLog++ is exact at so few values.
+    assertEquals(6.0, byName.get("column.zone.distinct_approx"));
+  }
+
+  @Test
+  void anAnomalyCheckOnAnEstimateOrAnUnknownColumnMetricIsRefusedBeforeAnyDataIsRead() throws Exception {
+    String check = "max_quarantine_fraction: 1.0\n    anomalies:\n      - {name: zones, metric: %s, kind: %s, max: %s}";
+    for (String[] c : new String[][] {
+        {"column.zone.distinct", "relative_change", "0.5",
+            "metric 'column.zone.distinct': the distinct count is estimated, so its metric is "
+                + "column.zone.distinct_approx"},
+        {"column.zone.distinct_approx", "relative_change", "0.05",
+            "metric 'column.zone.distinct_approx': it is estimated with a relative standard deviation of 0.05, so "
+                + "relative_change max 0.05 would fire on estimation noise; use relative_change with max at least "
+                + "0.15, or trailing_stddev"},
+        {"column.zone.distinct_approx", "absolute_change", "3", "so absolute_change (whose scale depends on the "
+            + "count) would fire on estimation noise"},
+        {"column.zone.mean", "relative_change", "0.5", "mean needs a numeric column but zone is string"},
+        {"column.zones.mean", "relative_change", "0.5", "column 'zones' is not in the batch"},
+        {"column.km.median", "relative_change", "0.5", "'median' is not a column statistic (one of completeness, "
+            + "distinct_approx, min, max, mean, stddev)"}}) {
+      RunContext ctx = context(PIPELINE.replace("max_quarantine_fraction: 1.0",
+          String.format(check, c[0], c[1], c[2])), "2026-11-01");
+      var rows = ctx.spark().read().option("header", "true").schema(ctx.config().sources().get("trips").schema())
+          .csv(ctx.config().sources().get("trips").path());
+      var e = assertThrows(LakeforgeException.class, () -> SuitePlan.compile(ctx.config().validation().get("trips"),
+          "bronze.trips", rows, ref -> ctx.spark().sql("SELECT 'NYC' AS code")));
+      assertEquals(2, e.exitCode(), e.getMessage());
+      assertTrue(e.getMessage().contains("validation anomaly 'zones'") && e.getMessage().contains(c[3]),
+          e.getMessage());
+    }
   }
 
   @Test
@@ -182,6 +214,10 @@ class RuleSuiteTest {
         + "passed nor failed", new ValidateStage().run(day1).metrics().get("trips.warnings"));
     assertEquals(1.0, (Double) day1.lake().read(TableRef.parse("quality.metrics"), "test").rows()
         .filter("metric = 'anomaly.km_level.insufficient'").first().getAs("value"), "recorded with the run");
+    // metrics: used (the default) computes only the column metrics the anomaly checks read.
+    assertEquals(List.of("column.km.mean"), day1.lake().read(TableRef.parse("quality.metrics"), "test").rows()
+        .filter("entity = 'trips' AND metric LIKE 'column.%'").select("metric")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     RunContext day2 = SharedSpark.context(yaml.replace("${TMP}",
         Path.of(day1.config().lake().root()).getParent().toString()), "2026-11-02");
     Files.writeString(Path.of(day2.config().sources().get("trips").path()),
@@ -215,7 +251,7 @@ class RuleSuiteTest {
     // The suite without its grouped rules (dedupe, unique, referential), which add one grouped pass each.
     var columnRules = new dev.lakeforge.core.config.ValidationConfig(suite.source(), null,
         suite.rules().stream().filter(r -> !List.of("unique", "referential").contains(r.kind())).toList(),
-        List.of(), 1.0, "fail");
+        List.of(), 1.0, "fail", "all");
     var rows = ctx.spark().read().parquet(parquet.toString());
     SuitePlan plan = SuitePlan.compile(columnRules, "trips", rows, ref -> { throw new AssertionError(ref); });
     var aggregation = plan.metricsAggregation(plan.prepared());
@@ -227,7 +263,7 @@ class RuleSuiteTest {
     List<String> fields = List.of(aggregation.columns());
     assertTrue(fields.containsAll(List.of("rule.km_present.failed", "rule.status_known.failed",
         "rule.zone_letters.failed", "rule.fresh.newest", "sketch.km_outlier", "column.km.mean",
-        "column.zone.distinct")), fields.toString());
+        "column.zone.distinct_approx")), fields.toString());
   }
 
   private static int count(String text, String needle) {

@@ -188,7 +188,7 @@ final class NewRows {
     ValidationConfig suite;
     try {
       suite = new ValidationConfig(input, declared.deduplicate(), rules, List.of(), declared.maxQuarantineFraction(),
-          "fail");
+          "fail", "used");
     } catch (IllegalArgumentException e) { // a declared rule named like a built-in check
       throw Errors.configInvalid("scoring.validation", e.getMessage() + " (scoring adds " + String.join(", ",
           builtIn.stream().map(RuleConfig::name).toList()) + "); rename the rule");

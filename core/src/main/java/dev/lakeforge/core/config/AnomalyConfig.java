@@ -7,7 +7,9 @@ import java.util.Set;
  *
  * @param name       unique within the suite
  * @param metric     a metric of this suite: {@code rows_in}, {@code rows_quarantined}, {@code duplicates_removed},
- *                   {@code rule.<rule>.failed} or {@code column.<column>.<completeness|distinct|min|max|mean|stddev>}
+ *                   {@code rule.<rule>.failed} or
+ *                   {@code column.<column>.<completeness|distinct_approx|min|max|mean|stddev>} (computed because a
+ *                   check reads it; {@code distinct_approx} is an estimate, see the validation suite's docs)
  * @param kind       relative_change: |x - previous| / |previous| must be at most {@code max};
  *                   absolute_change: |x - previous| must be at most {@code max};
  *                   trailing_stddev: x must lie within mean ± k·stddev of the last {@code window} runs
