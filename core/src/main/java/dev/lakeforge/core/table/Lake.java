@@ -2,13 +2,15 @@ package dev.lakeforge.core.table;
 
 import dev.lakeforge.core.error.Errors;
 import io.delta.tables.DeltaTable;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
+import org.apache.spark.sql.delta.DeltaHistoryManager;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.actions.CommitInfo;
+import org.apache.spark.sql.delta.util.FileNames;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.MapType;
@@ -236,7 +238,7 @@ public final class Lake {
    * which was a fifth of a small stage's jobs.
    */
   Commit committedBy(String path, long before, String metadata) {
-    org.apache.spark.sql.delta.DeltaLog log = org.apache.spark.sql.delta.DeltaLog.forTable(spark, path);
+    DeltaLog log = DeltaLog.forTable(spark, path);
     for (long v = currentVersion(log); v > before; v--) {
       Commit commit = commit(log, v);
       if (metadata.equals(commit.userMetadata())) {
@@ -254,13 +256,12 @@ public final class Lake {
   public Commit commit(TableVersion table) {
     TableRef ref = TableRef.parse(table.table());
     resolveVersion(TableRef.parse(table.toString()));
-    return commit(org.apache.spark.sql.delta.DeltaLog.forTable(spark, path(ref)), table.version());
+    return commit(DeltaLog.forTable(spark, path(ref)), table.version());
   }
 
-  private static Commit commit(org.apache.spark.sql.delta.DeltaLog log, long version) {
-    scala.Option<org.apache.spark.sql.delta.actions.CommitInfo> info =
-        org.apache.spark.sql.delta.DeltaHistoryManager.getCommitInfoOpt(log.store(),
-            org.apache.spark.sql.delta.util.FileNames.unsafeDeltaFile(log.logPath(), version), log.newDeltaHadoopConf());
+  private static Commit commit(DeltaLog log, long version) {
+    scala.Option<CommitInfo> info = DeltaHistoryManager.getCommitInfoOpt(log.store(),
+        FileNames.unsafeDeltaFile(log.logPath(), version), log.newDeltaHadoopConf());
     if (info.isEmpty()) {
       return new Commit(version, Map.of(), null);
     }
@@ -275,7 +276,7 @@ public final class Lake {
    */
   public record Commit(long version, Map<String, String> operationMetrics, String userMetadata) {}
 
-  private static long currentVersion(org.apache.spark.sql.delta.DeltaLog log) {
+  private static long currentVersion(DeltaLog log) {
     return log.update(false, scala.Option.empty(), scala.Option.empty()).version();
   }
 
@@ -314,7 +315,7 @@ public final class Lake {
   }
 
   private long latestVersion(String path) {
-    return currentVersion(org.apache.spark.sql.delta.DeltaLog.forTable(spark, path));
+    return currentVersion(DeltaLog.forTable(spark, path));
   }
 
   /**
