@@ -69,13 +69,13 @@ public final class TrainingSetStage implements Stage {
     StageResult.Builder result = context.result(NAME);
     Lake lake = context.lake();
     String owner = "training set '" + name + "'";
-    Dataset<Row> joined = DimensionJoins.apply(lake, spine(lake, set.spine(), owner, result), set.joins(), owner,
-        result);
+    VersionedFrame spine = spine(lake, set.spine(), owner, result);
+    Dataset<Row> joined = DimensionJoins.apply(lake, spine.rows(), set.joins(), owner, result);
     // The spine with its dimensions is read by the null check, every fitted encoding, the as-of joins and the
     // write: cached once, it is scanned and joined once instead of about nine times (docs/benchmarks.md).
     Dataset<Row> rows = joined.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      requireEventTimes(rows, set.spine(), owner, result);
+      requireEventTimes(rows, set.spine(), owner, spine.version());
       return build(context, name, set, rows, result);
     } finally {
       rows.unpersist();
@@ -128,7 +128,8 @@ public final class TrainingSetStage implements Stage {
     }
   }
 
-  private static Dataset<Row> spine(Lake lake, SpineConfig spine, String owner, StageResult.Builder result) {
+  /** The spine's rows with their label (and filter), and the version of the table they come from. */
+  private static VersionedFrame spine(Lake lake, SpineConfig spine, String owner, StageResult.Builder result) {
     VersionedFrame source = lake.read(TableRef.parse(spine.source()), "validate");
     result.read(source.version());
     List<String> needed = new ArrayList<>(spine.keys());
@@ -146,15 +147,13 @@ public final class TrainingSetStage implements Stage {
       Dataset<Row> all = labelled;
       labelled = Expressions.analysed(owner + " spine filter", () -> all.filter(filter));
     }
-    return labelled;
+    return new VersionedFrame(labelled, source.version());
   }
 
-  private static void requireEventTimes(Dataset<Row> rows, SpineConfig spine, String owner,
-      StageResult.Builder result) {
+  private static void requireEventTimes(Dataset<Row> rows, SpineConfig spine, String owner, TableVersion source) {
     Row nulls = rows.agg(sum(when(ColumnNames.column(spine.eventTime()).isNull(), 1).otherwise(0))).first();
     if (!nulls.isNullAt(0) && nulls.getLong(0) > 0) {
-      // The spine's source is the stage's first read.
-      throw Errors.featureInput(owner, result.inputsSoFar().get(0) + " has " + nulls.getLong(0) + " spine rows "
+      throw Errors.featureInput(owner, source + " has " + nulls.getLong(0) + " spine rows "
               + "with a null event time '" + spine.eventTime() + "', which no feature can be looked up for",
           "add a not_null rule for '" + spine.eventTime() + "' to the source's validation, or a spine filter");
     }
