@@ -13,8 +13,9 @@
 #                                          the flights_delay training set: xgboost4j-spark fit ÷ native xgboost4j
 #                                          (DMatrix in the same JVM), MLlib GBT ÷ xgboost4j-spark, equal rounds/depth
 #   scripts/bench.sh scorer [ROUNDS] [MODEL_DIR]
-#                                          the Spark-free scorer (CSV in, CSV out) ÷ native xgboost4j predict on the
-#                                          same June rows and the latest trained model; Spark transform rows/s beside
+#                                          the Spark-free scorer (CSV in → CSV out, Parquet in → Parquet out) ÷ native
+#                                          xgboost4j predict on the same June rows and the latest trained model
+#                                          (scorer.json); Spark transform ÷ native predict beside (scorer_spark.json)
 #   scripts/bench.sh scorer-synthetic [ROUNDS] [ROWS]
 #                                          the scorer's shaded jar (what bin/lakeforge-score runs), CSV in → CSV out
 #                                          and Parquet in → Parquet out, vs native predict, without a lake or Spark:
@@ -110,8 +111,12 @@ case "$name" in
     model=${3:-$(ls -td "${LAKEFORGE_MODELS:-data/models}"/flights/*/ | while read -r d; do [[ -f $d/model.ubj ]] && echo "$d" && break; done)}
     [[ -n $model ]] || { echo "scorer: train a model first (bin/lakeforge train)" >&2; exit 2; }
     # shellcheck disable=SC2086
+    work="${TMPDIR:-/tmp}/lakeforge-scorer-bench"
     SPARK_LOCAL_IP=127.0.0.1 java $opens -Xmx8g -cp "$cp" dev.lakeforge.scorer.ScorerBenchmark \
-      conf/pipelines/flights.yaml "$model" "$rounds" "docs/benchmarks/scorer$suffix.json" ;;
+      conf/pipelines/flights.yaml "$model" "$rounds" "docs/benchmarks/scorer_spark$suffix.json" "$work"
+    # The scorer's half on its shaded jar (what bin/lakeforge-score runs), on the rows the Spark half exported.
+    java -Xmx4g -cp "benchmarks/target/classes:scorer/target/lakeforge-scorer-0.1.0-SNAPSHOT.jar" \
+      dev.lakeforge.scorer.ScorerSpeedBenchmark --files "$model" "$work" "$rounds" "docs/benchmarks/scorer$suffix.json" ;;
   scorer-synthetic)
     # The shaded jar, not the benchmarks classpath: that one carries Spark's Parquet 1.13.
     java -Xmx4g -cp "benchmarks/target/classes:scorer/target/lakeforge-scorer-0.1.0-SNAPSHOT.jar" \

@@ -22,17 +22,14 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Scores the same rows (the validation split of the pipeline's training set) with the same model three ways, side
- * by side:
- * <ul>
- *   <li>{@code scorer_csv}: the Spark-free scorer end to end, CSV file in, CSV file out (parse, predict, write);</li>
- *   <li>{@code native_predict}: xgboost4j predict on float arrays already in memory, in the scorer's batch size,
- *       a fresh DMatrix per batch: the floor for any JVM scorer;</li>
- *   <li>{@code spark_transform}: the Spark model's transform over the cached rows, written to Spark's noop sink.</li>
- * </ul>
- * Parquet input is timed by {@link ScorerSpeedBenchmark} on the scorer's shaded jar: this module's classpath
- * carries Spark 3.5's Parquet 1.13, which lacks the local-file API the scorer reads with.
- * Usage: ScorerBenchmark PIPELINE.yaml MODEL_DIR ROUNDS OUT.json
+ * The Spark half of {@code bench.sh scorer}: the validation split of the pipeline's training set, scored with the
+ * same model two ways side by side, {@code native_predict} (xgboost4j on float arrays in memory, see
+ * {@link NativePredict}) and {@code spark_transform} (the Spark model's transform over the cached rows, written to
+ * Spark's noop sink); and the same rows, features only, exported to WORK_DIR as {@code rows.csv} and
+ * {@code rows.parquet} for the scorer's half, {@link ScorerSpeedBenchmark} {@code --files}, which runs on the
+ * scorer's shaded jar: this module's classpath carries Spark 3.5's Parquet 1.13, which lacks the local-file API the
+ * scorer reads with.
+ * Usage: ScorerBenchmark PIPELINE.yaml MODEL_DIR ROUNDS OUT.json WORK_DIR
  */
 public final class ScorerBenchmark {
   static final int BATCH = 10_000;
@@ -54,13 +51,10 @@ public final class ScorerBenchmark {
         .persist(StorageLevel.MEMORY_AND_DISK());
     long n = rows.count();
 
-    Path work = Files.createTempDirectory("scorer-bench");
-    Path csvDir = work.resolve("rows");
-    rows.coalesce(1).write().option("header", "true").csv(csvDir.toString());
-    Path csv;
-    try (var files = Files.list(csvDir)) {
-      csv = files.filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow();
-    }
+    // The rows for the scorer's own run (ScorerSpeedBenchmark --files, on its shaded jar), one file of each kind.
+    Path work = Files.createDirectories(Path.of(args[4]));
+    export(rows.coalesce(1).write().mode("overwrite").option("header", "true"), "csv", work, "rows.csv");
+    export(rows.coalesce(1).write().mode("overwrite"), "parquet", work, "rows.parquet");
     float[] data = new float[(int) n * features.size()];
     int r = 0;
     for (Row row : rows.collectAsList()) {
@@ -69,20 +63,11 @@ public final class ScorerBenchmark {
       }
       r++;
     }
-    ScorerModel model = ScorerModel.fromDirectory(Path.of(dir.root()), dir.root());
-    FileScorer scorer = new FileScorer(model, BATCH);
     int width = features.size();
 
     Map<String, Runnable> runs = new LinkedHashMap<>();
-    runs.put("scorer_csv", () -> scorer.score(csv, work.resolve("scored.csv"), List.of()));
-    runs.put("native_predict", () -> {
-      float[] batch = new float[BATCH * width];
-      for (int start = 0; start < n; start += BATCH) {
-        int count = (int) Math.min(BATCH, n - start);
-        System.arraycopy(data, start * width, batch, 0, count * width);
-        scorer.predictThroughDMatrix(batch, count, width);
-      }
-    });
+    runs.put("native_predict", NativePredict.peers(Path.of(dir.root()), data, (int) n, width,
+        BATCH).get("native_predict"));
     var sparkModel = SparkModels.load(dir.sparkModel());
     runs.put("spark_transform", () -> SparkModels.transform(sparkModel, rows, features)
         .select(SparkModels.positiveProbability()).write().format("noop").mode("overwrite").save());
@@ -98,12 +83,24 @@ public final class ScorerBenchmark {
           + "\"runs\": %s}", k, v, n / v, seconds.get(k)));
       System.out.printf(Locale.ROOT, "%-16s median %.3f s  %,.0f rows/s%n", k, v, n / v);
     });
-    double ratio = median.get("scorer_csv") / median.get("native_predict");
-    json.append(String.format(Locale.ROOT, ",\n  \"scorer_csv_over_native_predict\": %.2f,\n"
-        + "  \"spark_transform_over_native_predict\": %.2f\n}\n", ratio,
-        median.get("spark_transform") / median.get("native_predict")));
-    System.out.printf(Locale.ROOT, "scorer_csv / native_predict = %.2f%n", ratio);
+    double ratio = median.get("spark_transform") / median.get("native_predict");
+    json.append(String.format(Locale.ROOT, ",\n  \"spark_transform_over_native_predict\": %.2f\n}\n", ratio));
+    System.out.printf(Locale.ROOT, "spark_transform / native_predict = %.2f%n", ratio);
     Files.writeString(Path.of(args[3]), json.toString());
     spark.stop();
+  }
+
+  /** Writes one Spark part file and moves it to {@code work/name}. */
+  private static void export(org.apache.spark.sql.DataFrameWriter<Row> writer, String format, Path work, String name)
+      throws java.io.IOException {
+    Path dir = work.resolve(name + ".spark");
+    writer.format(format).save(dir.toString());
+    try (var files = Files.list(dir)) {
+      Path part = files.filter(p -> p.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+      Files.move(part, work.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    try (var left = Files.walk(dir)) {
+      left.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 }

@@ -12,8 +12,13 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoostError;
@@ -25,6 +30,13 @@ import org.apache.parquet.schema.PrimitiveType;
  * batchRows x features and the batch's kept values, whatever the file size. Features come from {@link FeaturePlan}.
  * Every row read is scored, or the run ends with exit 2 naming the row and column (rows in = rows scored); the
  * output appears under its name only when complete.
+ *
+ * <p>One thread reads and parses while {@code threads} batches are predicted at once, each by a single-threaded
+ * booster call, and the calling thread writes them in input order. On two cores this beats one booster call on
+ * XGBoost's own OpenMP threads: those meet at a barrier after every block of rows, so while the reader holds a core
+ * the other thread waits (measured in {@code docs/benchmarks.md}, "Scoring"). Concurrent prediction on one booster
+ * is safe for tree models (XGBoost's prediction docs, "Thread Safety", since 1.4); a {@code gblinear} booster is
+ * predicted one batch at a time on XGBoost's own threads, through a DMatrix.
  */
 public final class FileScorer {
   /**
@@ -39,13 +51,36 @@ public final class FileScorer {
 
   private final ScorerModel model;
   private final int batchRows;
+  private final int threads;
+  private final boolean trees;
 
+  /** Predicts as many batches at once as the machine has cores. */
   public FileScorer(ScorerModel model, int batchRows) {
+    this(model, batchRows, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * @param threads batches predicted at once, each by a single-threaded booster call (1 for a {@code gblinear}
+   *                booster, whatever is asked). Sets the model's booster to one thread per call.
+   */
+  public FileScorer(ScorerModel model, int batchRows, int threads) {
     if (batchRows < 1) {
       throw Errors.usage("Cannot score with --batch-rows " + batchRows, "give a positive number of rows");
     }
+    if (threads < 1) {
+      throw Errors.usage("Cannot score with --threads " + threads, "give a positive number of threads");
+    }
+    this.trees = model.treeBooster();
     this.model = model;
     this.batchRows = batchRows;
+    this.threads = trees ? threads : 1;
+    if (trees) {
+      try { // before any prediction: changing a booster's parameters is not thread-safe
+        model.booster().setParam("nthread", 1);
+      } catch (XGBoostError e) {
+        throw new IllegalStateException("XGBoost refused nthread=1: " + e.getMessage(), e);
+      }
+    }
   }
 
   static boolean isParquet(Path file) {
@@ -126,16 +161,17 @@ public final class FileScorer {
   }
 
   /**
-   * Reads batches on a second thread while this one predicts and writes the previous batch: parsing overlaps the
-   * booster and the output instead of waiting for them. Two batches circulate, so memory stays fixed.
+   * Reads batches on a second thread while {@code threads} earlier batches are predicted on a pool and this thread
+   * writes the oldest one done. {@code threads + 2} batches circulate, so memory stays fixed.
    */
   private long stream(InputRows in, FeaturePlan plan, int[] keptAt, OutputRows out, boolean typedKept)
       throws IOException {
     int width = plan.width();
-    BlockingQueue<Batch> free = new ArrayBlockingQueue<>(2);
-    BlockingQueue<Batch> full = new ArrayBlockingQueue<>(2);
-    free.add(new Batch(batchRows, width, keptAt.length));
-    free.add(new Batch(batchRows, width, keptAt.length));
+    BlockingQueue<Batch> free = new ArrayBlockingQueue<>(threads + 2);
+    BlockingQueue<Batch> full = new ArrayBlockingQueue<>(threads + 2);
+    for (int i = 0; i < threads + 2; i++) {
+      free.add(new Batch(batchRows, width, keptAt.length));
+    }
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Thread reader = new Thread(() -> {
       try {
@@ -165,61 +201,78 @@ public final class FileScorer {
     }, "lakeforge-score-reader");
     reader.setDaemon(true);
     reader.start();
+    ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+      Thread t = new Thread(task, "lakeforge-score-predict");
+      t.setDaemon(true);
+      return t;
+    });
+    ArrayDeque<Batch> predicting = new ArrayDeque<>();
+    ArrayDeque<Future<float[][]>> predictions = new ArrayDeque<>();
     long rows = 0;
     try {
       while (true) {
         Batch b = full.take();
-        if (failed.get() != null) {
-          Throwable e = failed.get();
-          if (e instanceof RuntimeException r) {
-            throw r;
-          }
-          if (e instanceof IOException io) {
-            throw io;
-          }
-          throw new IllegalStateException(e);
-        }
+        rethrow(failed.get());
         if (b.rows > 0) {
-          write(out, b.data, b.kept, b.rows, width);
-          rows += b.rows;
+          predicting.add(b);
+          predictions.add(pool.submit(() -> predict(b.data, b.rows, width)));
+        }
+        while (!predicting.isEmpty() && (predicting.size() >= threads || b.last)) {
+          Batch done = predicting.poll();
+          float[][] p = predictions.poll().get();
+          for (int r = 0; r < done.rows; r++) {
+            out.write(done.kept[r], p[r]);
+          }
+          rows += done.rows;
+          free.put(done);
         }
         if (b.last) {
           return rows;
         }
-        free.put(b);
+        if (b.rows == 0) {
+          free.put(b);
+        }
       }
+    } catch (ExecutionException e) {
+      rethrow(e.getCause());
+      throw new IllegalStateException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while scoring", e);
     } finally {
       reader.interrupt();
+      pool.shutdownNow();
     }
   }
 
-  private void write(OutputRows out, float[] data, Object[][] kept, int n, int width) throws IOException {
-    float[][] predictions = predict(data, n, width);
-    for (int r = 0; r < n; r++) {
-      out.write(kept[r], predictions[r]);
+  private static void rethrow(Throwable e) throws IOException {
+    if (e == null) {
+      return;
     }
+    if (e instanceof RuntimeException r) {
+      throw r;
+    }
+    if (e instanceof IOException io) {
+      throw io;
+    }
+    if (e instanceof Error err) {
+      throw err;
+    }
+    throw new IllegalStateException(e);
   }
 
   /**
-   * Scores {@code n} rows of {@code data} (row-major, {@code width} features each, NaN for missing) with XGBoost's
-   * in-place prediction: the booster reads the dense array as it is, without building a DMatrix (a CSR copy of every
-   * present value) first. XGBoost recommends it for prediction on dense data; the values are the same as
-   * {@code predict(DMatrix)}'s (the scorer's tests compare them with Spark's).
+   * Scores {@code n} rows of {@code data} (row-major, {@code width} features each, NaN for missing). A tree booster
+   * predicts in place: it reads the dense array as it is, without building a DMatrix (a CSR copy of every present
+   * value) first; XGBoost recommends it for dense data, and the values are {@code predict(DMatrix)}'s (the scorer's
+   * tests compare them with Spark's). A {@code gblinear} booster has no in-place prediction, so goes through a
+   * DMatrix.
    */
   public float[][] predict(float[] data, int n, int width) {
     try {
-      return model.booster().inplace_predict(rows(data, n, width), n, width, Float.NaN);
-    } catch (XGBoostError e) {
-      throw new IllegalStateException("XGBoost could not score a batch: " + e.getMessage(), e);
-    }
-  }
-
-  /** The same rows through a DMatrix, as {@code Booster.predict} takes them: the benchmark's other native peer. */
-  public float[][] predictThroughDMatrix(float[] data, int n, int width) {
-    try {
+      if (trees) {
+        return model.booster().inplace_predict(rows(data, n, width), n, width, Float.NaN);
+      }
       DMatrix matrix = new DMatrix(rows(data, n, width), n, width, Float.NaN);
       try {
         return model.booster().predict(matrix);

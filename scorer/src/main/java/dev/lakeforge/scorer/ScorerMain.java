@@ -37,6 +37,10 @@ public final class ScorerMain implements Callable<Integer> {
   @Option(names = "--batch-rows", defaultValue = "10000", description = "Rows per booster call. Default: ${DEFAULT-VALUE}")
   int batchRows;
 
+  @Option(names = "--threads", paramLabel = "N", description = "Batches predicted at once, each on one thread, while "
+      + "another thread reads the input. Default: the machine's cores")
+  Integer threads;
+
   @Option(names = "--cache", paramLabel = "DIR", description = "Where registry models are downloaded. Default: "
       + "~/.cache/lakeforge-scorer")
   Path cache;
@@ -63,7 +67,8 @@ public final class ScorerMain implements Callable<Integer> {
   public Integer call() {
     Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "lakeforge-scorer");
     ScorerModel loaded = ScorerModel.load(model, System.getenv(), cacheDir);
-    FileScorer.Stats stats = new FileScorer(loaded, batchRows).score(input, output, keep);
+    FileScorer.Stats stats = new FileScorer(loaded, batchRows,
+        threads != null ? threads : Runtime.getRuntime().availableProcessors()).score(input, output, keep);
     System.out.printf("lakeforge-score: %,d rows scored with %s in %.1f s (%,.0f rows/s) -> %s%n", stats.rows(),
         loaded.source(), stats.seconds(), stats.rows() / Math.max(stats.seconds(), 1e-9), output);
     stats.unknownCategories().forEach((feature, n) -> {

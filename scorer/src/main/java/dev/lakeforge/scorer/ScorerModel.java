@@ -45,6 +45,20 @@ public record ScorerModel(String task, List<String> features, Booster booster, S
     return classes == null ? Double.toString(classIndex) : classes.get(classIndex);
   }
 
+  /**
+   * Whether the booster is a tree model ({@code gbtree} or {@code dart}: {@code learner.gradient_booster.name} in
+   * XGBoost's JSON model), whose prediction XGBoost makes thread-safe; a {@code gblinear} booster is not.
+   */
+  public boolean treeBooster() {
+    try {
+      String name = new ObjectMapper().readTree(booster.toByteArray("json"))
+          .at("/learner/gradient_booster/name").asText();
+      return !name.equals("gblinear");
+    } catch (IOException | XGBoostError e) {
+      throw Errors.inputUnreadable("model", source, String.valueOf(e.getMessage()), e);
+    }
+  }
+
   public static ScorerModel load(String model, Map<String, String> env, Path cache) {
     if (!ModelUri.isRegistryReference(model)) {
       return fromDirectory(Path.of(model), model);

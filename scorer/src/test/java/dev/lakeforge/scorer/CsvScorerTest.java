@@ -85,6 +85,33 @@ class CsvScorerTest {
   }
 
   @Test
+  void batchesPredictedAtOnceAreWrittenInInputOrder() throws Exception {
+    ScorerModel model = ScorerModel.fromDirectory(modelDir, modelDir.toString());
+    Path dir = Files.createTempDirectory("threads");
+    List<String> ids = Files.readAllLines(csv).stream().skip(1).map(l -> CsvLine.parse(l).get(0)).toList();
+    String oneThread = null;
+    for (int threads : new int[] {1, 2, 5}) { // batches of 7 rows: 86 batches, the last one short
+      Path out = dir.resolve("scored-" + threads + ".csv");
+      assertEquals(600, new FileScorer(model, 7, threads).score(csv, out, List.of("id")).rows());
+      String scored = Files.readString(out);
+      assertEquals(ids, scored.lines().skip(1).map(l -> CsvLine.parse(l).get(0)).toList(), threads + " threads");
+      oneThread = oneThread == null ? scored : oneThread;
+      assertEquals(oneThread, scored, threads + " threads against 1");
+    }
+    // A bad cell in a late batch, read while earlier batches are being predicted: the same message, no output.
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(csv));
+    List<String> cells = new java.util.ArrayList<>(CsvLine.parse(lines.get(500)));
+    cells.set(1, "abc");
+    lines.set(500, CsvLine.format(cells));
+    Files.write(dir.resolve("late-bad.csv"), lines);
+    LakeforgeException late = assertThrows(LakeforgeException.class,
+        () -> new FileScorer(model, 7, 3).score(dir.resolve("late-bad.csv"), dir.resolve("o.csv"), null));
+    assertTrue(late.getMessage().contains("line 501, column 'x': 'abc' is not a number"), late.getMessage());
+    assertFalse(Files.exists(dir.resolve("o.csv")));
+    assertFalse(Files.exists(dir.resolve("o.csv.partial")));
+  }
+
+  @Test
   void badFilesEndWithExit2NamingTheLineAndColumn() throws Exception {
     ScorerModel model = ScorerModel.fromDirectory(modelDir, "toy");
     Path dir = Files.createTempDirectory("bad");
