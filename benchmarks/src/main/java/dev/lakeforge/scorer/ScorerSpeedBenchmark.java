@@ -65,7 +65,7 @@ public final class ScorerSpeedBenchmark {
     Booster booster = XGBoost.train(train, new HashMap<>(Map.of("max_depth", 6, "eta", 0.1,
         "objective", "binary:logistic", "tree_method", "hist", "seed", 7)), 100, Map.of(), null, null);
     train.dispose();
-    Files.write(modelDir, booster.toByteArray("ubj"));
+    Files.write(modelDir.resolve("model.ubj"), booster.toByteArray("ubj"));
     StringBuilder names = new StringBuilder();
     for (int f = 0; f < w; f++) {
       names.append(f == 0 ? "" : ", ").append("\"f").append(f).append('"');
