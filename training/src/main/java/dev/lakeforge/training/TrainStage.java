@@ -52,20 +52,16 @@ public final class TrainStage implements Stage {
   }
 
   /**
-   * The model this run date trained last, by {@code train} or {@code sweep}: evaluate and register take whichever
-   * wrote its model directory later.
+   * The model this run date trained last, by {@code train} or {@code sweep}: evaluate and register take the one whose
+   * stage finished later, as its run manifest records it (not the files' times, which object stores and copies
+   * rewrite). A manifest written before finish times were recorded counts as oldest.
    */
   public static StageResult latestModel(RunManifests manifests) {
     return Stream.of(NAME, "sweep")
         .map(manifests::find)
         .flatMap(Optional::stream)
         .filter(r -> r.output(MODEL_DIR) != null)
-        .max(Comparator.comparing(r -> written(manifests.storage(), r.output(MODEL_DIR))))
+        .max(Comparator.comparing(StageResult::finished))
         .orElseThrow(() -> Errors.stageOutputMissing(NAME, manifests.dir(), "model directory"));
-  }
-
-  private static long written(Storage storage, String dir) {
-    String info = storage.resolve(dir, ModelDirectory.INFO);
-    return storage.isFile(info) ? storage.modificationTime(info) : 0;
   }
 }

@@ -1,6 +1,7 @@
 package dev.lakeforge.core.run;
 
 import dev.lakeforge.core.table.TableVersion;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,10 +10,14 @@ import java.util.Map;
 /**
  * What a stage did: tables@versions read and written, its metrics (row counts, model metrics), and named outputs
  * (e.g. the model directory) later stages pick up from the run manifest.
+ *
+ * @param millis     how long the stage ran, in milliseconds
+ * @param finishedAt when the result was built, an ISO-8601 instant ({@link Instant#toString}); null in manifests
+ *                   written before it was recorded
  */
 public record StageResult(String stage, String runId, String runDate, String configHash, String gitRevision,
     List<TableVersion> reads, List<TableVersion> writes, Map<String, Object> metrics, Map<String, String> outputs,
-    long millis) {
+    long millis, String finishedAt) {
 
   public StageResult {
     reads = List.copyOf(reads);
@@ -23,6 +28,11 @@ public record StageResult(String stage, String runId, String runDate, String con
 
   public String output(String key) {
     return outputs.get(key);
+  }
+
+  /** {@link #finishedAt} as an instant; {@link Instant#EPOCH} for a manifest written before it was recorded. */
+  public Instant finished() {
+    return finishedAt == null ? Instant.EPOCH : Instant.parse(finishedAt);
   }
 
   /** Collects a stage's result as it runs. */
@@ -71,7 +81,8 @@ public record StageResult(String stage, String runId, String runDate, String con
 
     public StageResult build() {
       return new StageResult(stage, context.runId(), context.runDate().toString(), context.configHash(),
-          context.gitRevision(), reads, writes, metrics, outputs, (System.nanoTime() - started) / 1_000_000);
+          context.gitRevision(), reads, writes, metrics, outputs, (System.nanoTime() - started) / 1_000_000,
+          Instant.now().toString());
     }
   }
 }

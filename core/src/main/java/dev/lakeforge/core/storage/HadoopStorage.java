@@ -208,9 +208,4 @@ final class HadoopStorage implements Storage {
   private boolean atomicRename(FileSystem fs, Path p) {
     return ATOMIC_RENAME.contains(fs.getUri().getScheme());
   }
-
-  @Override
-  public long modificationTime(String path) {
-    return io("read", path, (fs, p) -> fs.getFileStatus(p).getModificationTime());
-  }
 }

@@ -85,7 +85,4 @@ public interface Storage {
 
   /** Whether a rename under {@code path} is atomic (local and HDFS), rather than a copy (object stores). */
   boolean atomicRename(String path);
-
-  /** The file's last modification time in epoch milliseconds; it must exist. */
-  long modificationTime(String path);
 }

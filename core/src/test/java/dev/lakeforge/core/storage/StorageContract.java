@@ -49,7 +49,6 @@ abstract class StorageContract {
     assertArrayEquals(new byte[] {0, 1, 2}, s.read(s.resolve(dir, "sub/two.bin")));
     assertEquals(List.of("one.json", "sub"), s.list(dir));
     assertEquals(List.of("one.json", "sub/two.bin"), s.files(dir), "no side files (.crc) beside ours");
-    assertTrue(s.modificationTime(s.resolve(dir, "one.json")) > 0);
 
     s.delete(s.resolve(dir, "sub"));
     assertEquals(List.of("one.json"), s.files(dir));
@@ -93,10 +92,11 @@ abstract class StorageContract {
     RunManifests manifests = new RunManifests(storage(), storage().resolve(base(), "state"), "toy", "2026-11-01");
     assertTrue(manifests.find("train").isEmpty());
     StageResult result = new StageResult("train", "run-1", "2026-11-01", "hash", "rev", List.of(), List.of(),
-        Map.of("rows", 3.0), Map.of("model_dir", "somewhere"), 5);
+        Map.of("rows", 3.0), Map.of("model_dir", "somewhere"), 5, "2026-11-01T10:00:00.5Z");
     String saved = manifests.save(result);
     assertEquals(storage().resolve(manifests.dir(), "train.json"), saved);
     assertEquals("somewhere", manifests.require("train", "model").output("model_dir"));
+    assertEquals(java.time.Instant.parse("2026-11-01T10:00:00.500Z"), manifests.require("train", "model").finished());
     assertEquals(List.of("train.json"), storage().files(manifests.dir()));
   }
 
