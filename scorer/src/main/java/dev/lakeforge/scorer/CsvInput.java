@@ -34,7 +34,8 @@ final class CsvInput implements InputRows {
     this.file = file;
     try {
       // Field counts are checked here, so the message names the line and both counts.
-      this.reader = CsvReader.builder().extraFieldStrategy(FieldMismatchStrategy.IGNORE)
+      // A byte-order mark (spreadsheet exports) is not part of the first column's name.
+      this.reader = CsvReader.builder().detectBomHeader(true).extraFieldStrategy(FieldMismatchStrategy.IGNORE)
           .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
           .build(cells, file, StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -104,7 +104,16 @@ public final class FileScorer {
     if (!Files.isRegularFile(input)) {
       throw Errors.inputMissing("input file", input.toString(), "give a CSV or Parquet file of rows to score");
     }
+    requireWritable(input, output);
     Path partial = output.toAbsolutePath().resolveSibling(output.getFileName() + ".partial");
+    // A killed run (SIGTERM, Ctrl-C) leaves no half-written file behind either.
+    Thread removePartial = new Thread(() -> {
+      try {
+        Files.deleteIfExists(partial);
+      } catch (IOException ignored) { // the JVM is exiting; nothing to report to
+      }
+    }, "lakeforge-score-cleanup");
+    Runtime.getRuntime().addShutdownHook(removePartial);
     long rows = 0;
     Map<String, Long> unknown;
     boolean done = false;
@@ -147,6 +156,10 @@ public final class FileScorer {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot score " + input + " into " + output + ": " + e.getMessage(), e);
     } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(removePartial);
+      } catch (IllegalStateException exiting) { // the hook is already running
+      }
       if (!done) {
         try {
           Files.deleteIfExists(partial);
@@ -155,6 +168,43 @@ public final class FileScorer {
       }
     }
     return new Stats(rows, (System.nanoTime() - start) / 1e9, unknown);
+  }
+
+  /** Refuses, before reading anything, an output the run could not write or that would destroy its input. */
+  private static void requireWritable(Path input, Path output) {
+    Path target = output.toAbsolutePath().normalize();
+    if (Files.isDirectory(target)) {
+      throw Errors.usage("Cannot score into " + output + ": it is a directory", "give a file name for --output");
+    }
+    Path parent = target.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw Errors.usage("Cannot score into " + output + ": its directory " + parent + " does not exist",
+          "create the directory first, or give --output in an existing one");
+    }
+    try {
+      if (Files.exists(target) && Files.isSameFile(input, target)) {
+        throw Errors.usage("Cannot score " + input + " into " + output + ": they are the same file, and the output "
+            + "replaces it", "give --output another file name");
+      }
+    } catch (IOException e) {
+      throw Errors.inputUnreadable("output file", output.toString(), String.valueOf(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Refuses batches that cannot be held: {@code batches} of {@code batchRows} x {@code width} floats and the kept
+   * values, against half the heap (the rest is the reader's buffers, the output and the booster).
+   */
+  private void requireMemory(int batches, int width, int keptColumns) {
+    long floats = (long) batchRows * width;
+    long bytes = batches * (floats * Float.BYTES + (long) batchRows * (16 + 8L * keptColumns));
+    long heap = Runtime.getRuntime().maxMemory();
+    if (floats > Integer.MAX_VALUE - 8 || bytes > heap / 2) {
+      throw Errors.usage(String.format(Locale.ROOT, "Cannot score with --batch-rows %d and --threads %d: their %d "
+              + "batches of %d rows x %d features need about %,d MB, more than half the scorer's heap (%,d MB)",
+              batchRows, threads, batches, batchRows, width, bytes >> 20, heap >> 20),
+          "lower --batch-rows or --threads, or raise LAKEFORGE_SCORER_MEMORY (the heap, default 1g)");
+    }
   }
 
   /** One batch of rows: their features (row-major) and kept values. */
@@ -180,6 +230,7 @@ public final class FileScorer {
       throws IOException {
     int width = plan.width();
     int threads = trees() ? this.threads : 1;
+    requireMemory(threads + 3, width, keptAt.length);
     BlockingQueue<Batch> free = new ArrayBlockingQueue<>(threads + 3);
     BlockingQueue<Batch> full = new ArrayBlockingQueue<>(threads + 3);
     for (int i = 0; i < threads + 3; i++) {
