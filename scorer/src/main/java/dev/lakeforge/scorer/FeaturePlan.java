@@ -168,6 +168,10 @@ final class FeaturePlan {
     }
     if (!missing.isEmpty() || !explained.isEmpty()) {
       List<String> parts = new ArrayList<>();
+      if (input.size() == 1 && input.get(0).matches(".*[;\t|].*")) { // the whole header in one column
+        throw Errors.usage("Cannot score " + source + ": its header is one column, '" + abbreviated(input.get(0))
+            + "': the scorer reads comma-separated CSV (RFC 4180)", "write the file with commas between values");
+      }
       if (!missing.isEmpty()) {
         parts.add("the header lacks the features " + String.join(", ", missing));
       }
@@ -179,6 +183,10 @@ final class FeaturePlan {
               : "add those columns (empty cells are missing values)");
     }
     return new FeaturePlan(out, read, textual, unknown);
+  }
+
+  private static String abbreviated(String text) {
+    return text.length() <= 80 ? text : text.substring(0, 77) + "...";
   }
 
   private static Feature number(int column, String feature, Path source) {

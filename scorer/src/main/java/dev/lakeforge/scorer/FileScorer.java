@@ -101,6 +101,10 @@ public final class FileScorer {
   /** @param keep input columns copied to the output; null keeps every column that is not a model feature */
   public Stats score(Path input, Path output, List<String> keep) {
     long start = System.nanoTime();
+    if (Files.isDirectory(input)) {
+      throw Errors.usage("Cannot score " + input + ": it is a directory", "give one CSV or Parquet file (for a "
+          + "directory of part files, as Spark writes them, use `lakeforge score --input`)");
+    }
     if (!Files.isRegularFile(input)) {
       throw Errors.inputMissing("input file", input.toString(), "give a CSV or Parquet file of rows to score");
     }

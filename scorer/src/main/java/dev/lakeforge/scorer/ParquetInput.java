@@ -82,12 +82,13 @@ final class ParquetInput implements InputRows {
 
   ParquetInput(Path file) {
     this.file = file;
+    LocalInputFile local = new LocalInputFile(file);
     try {
-      reader = ParquetFileReader.open(new LocalInputFile(file),
-          ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+      reader = ParquetFileReader.open(local, ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
     } catch (IOException | RuntimeException e) {
+      // parquet-java names the file by its object's toString ("LocalInputFile@42e99e4a"): name it by its path.
       throw Errors.inputUnreadable("Parquet file", file.toString(), String.valueOf(e.getMessage())
-          + " (is it a Parquet file?)", e);
+          .replace(local.toString(), file.toString()) + " (is it a Parquet file?)", e);
     }
     schema = reader.getFooter().getFileMetaData().getSchema();
     createdBy = reader.getFooter().getFileMetaData().getCreatedBy();

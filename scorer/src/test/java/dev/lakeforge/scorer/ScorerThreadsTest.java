@@ -111,6 +111,21 @@ class ScorerThreadsTest {
       assertFalse(Files.exists(dir.resolve("big.csv.partial")));
     }
 
+    LakeforgeException dirIn = assertThrows(LakeforgeException.class,
+        () -> new FileScorer(model, 16).score(dir.resolve("model"), dir.resolve("o.csv"), null));
+    assertTrue(dirIn.getMessage().contains("model: it is a directory"), dirIn.getMessage());
+    Files.writeString(dir.resolve("semicolons.csv"), toy.csv.toString().replace(',', ';'));
+    LakeforgeException semicolons = assertThrows(LakeforgeException.class,
+        () -> new FileScorer(model, 16).score(dir.resolve("semicolons.csv"), dir.resolve("o.csv"), null));
+    assertTrue(semicolons.getMessage().contains("its header is one column, 'a;b': the scorer reads comma-separated"),
+        semicolons.getMessage());
+    Files.copy(rows, dir.resolve("not.parquet"));
+    LakeforgeException notParquet = assertThrows(LakeforgeException.class,
+        () -> new FileScorer(model, 16).score(dir.resolve("not.parquet"), dir.resolve("o.csv"), null));
+    assertTrue(notParquet.getMessage().contains(dir.resolve("not.parquet") + " is not a Parquet file"),
+        notParquet.getMessage());
+    assertFalse(notParquet.getMessage().contains("LocalInputFile@"), notParquet.getMessage());
+
     // A spreadsheet's byte-order mark is not part of the first column's name.
     Files.write(dir.resolve("bom.csv"), ("\uFEFF" + toy.csv).getBytes(StandardCharsets.UTF_8));
     assertEquals(ROWS, new FileScorer(model, 16).score(dir.resolve("bom.csv"), dir.resolve("bom-out.csv"), null)
