@@ -23,7 +23,7 @@ public final class CsvScorer {
     return new Stats(stats.rows(), stats.seconds());
   }
 
-  /** Scores {@code n} rows of {@code data}; also used by the benchmark to time the booster alone. */
+  /** Scores {@code n} rows of {@code data} (row-major, {@code width} features each), as {@link FileScorer#predict}. */
   public float[][] predict(float[] data, int n, int width) {
     return scorer.predict(data, n, width);
   }
