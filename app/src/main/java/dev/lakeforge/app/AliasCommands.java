@@ -1,6 +1,5 @@
 package dev.lakeforge.app;
 
-import dev.lakeforge.core.config.ConfigLoader;
 import dev.lakeforge.core.config.RegistryConfig;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.mlflow.MlflowClient;
@@ -27,12 +26,18 @@ final class AliasCommands {
 
     @Override
     public void run() {
-      spec.commandLine().usage(System.out);
+      spec.commandLine().usage(spec.commandLine().getOut());
     }
   }
 
   /** The pipeline config, for its registry section. */
   abstract static class AliasCommand implements Callable<Integer> {
+    final Services services;
+
+    AliasCommand(Services services) {
+      this.services = services;
+    }
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "conf/pipelines/flights.yaml",
         description = "Pipeline config (YAML). Default: ${DEFAULT-VALUE}")
     Path config;
@@ -44,7 +49,7 @@ final class AliasCommands {
     String alias;
 
     RegistryConfig registry() {
-      RegistryConfig registry = ConfigLoader.fromSystemEnv().loadPipeline(config, overrides).config().registry();
+      RegistryConfig registry = services.configLoader().loadPipeline(config, overrides).config().registry();
       if (registry == null) {
         throw Errors.configInvalid(config.toString(), "there is no 'registry' section naming the model");
       }
@@ -52,17 +57,21 @@ final class AliasCommands {
     }
 
     ModelAliases aliases(RegistryConfig registry) {
-      return new ModelAliases(new MlflowClient(registry, System.getenv()), registry.modelName());
+      return new ModelAliases(new MlflowClient(registry, services.environment()), registry.modelName());
     }
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the version an alias points at.")
   static final class Show extends AliasCommand {
+    Show(Services services) {
+      super(services);
+    }
+
     @Override
     public Integer call() {
       RegistryConfig registry = registry();
       var version = aliases(registry).get(alias);
-      System.out.println(version.map(v -> "models:/" + registry.modelName() + "@" + alias + " -> models:/"
+      services.out().println(version.map(v -> "models:/" + registry.modelName() + "@" + alias + " -> models:/"
           + registry.modelName() + "/" + v).orElse("models:/" + registry.modelName() + "@" + alias + " is not set"));
       return version.isPresent() ? 0 : 2;
     }
@@ -71,6 +80,10 @@ final class AliasCommands {
   @Command(name = "set", mixinStandardHelpOptions = true,
       description = "Point an alias at a version (moves it if set); the version must have been blessed.")
   static final class Set extends AliasCommand {
+    Set(Services services) {
+      super(services);
+    }
+
     @Parameters(index = "1", paramLabel = "VERSION", description = "registered model version number")
     String version;
 
@@ -81,7 +94,7 @@ final class AliasCommands {
     public Integer call() {
       RegistryConfig registry = registry();
       var before = aliases(registry).set(alias, version, force);
-      System.out.printf("models:/%s@%s -> version %s%s%n", registry.modelName(), alias, version,
+      services.out().printf("models:/%s@%s -> version %s%s%n", registry.modelName(), alias, version,
           before.map(b -> b.equals(version) ? " (unchanged)" : " (moved from version " + b + ")").orElse(" (new)"));
       return 0;
     }
@@ -89,11 +102,15 @@ final class AliasCommands {
 
   @Command(name = "delete", mixinStandardHelpOptions = true, description = "Remove an alias.")
   static final class Delete extends AliasCommand {
+    Delete(Services services) {
+      super(services);
+    }
+
     @Override
     public Integer call() {
       RegistryConfig registry = registry();
       boolean deleted = aliases(registry).delete(alias);
-      System.out.printf("models:/%s@%s %s%n", registry.modelName(), alias,
+      services.out().printf("models:/%s@%s %s%n", registry.modelName(), alias,
           deleted ? "deleted" : "was not set (nothing to delete)");
       return 0;
     }

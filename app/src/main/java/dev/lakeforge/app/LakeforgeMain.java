@@ -6,42 +6,27 @@ import dev.lakeforge.core.error.ErrorKind;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.BuildInfo;
-import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.spark.SparkSessions;
-import dev.lakeforge.etl.IngestStage;
-import dev.lakeforge.etl.ValidateStage;
-import dev.lakeforge.evaluation.DriftStage;
-import dev.lakeforge.evaluation.EvaluateStage;
-import dev.lakeforge.evaluation.RegisteredModel;
-import dev.lakeforge.features.FeatureSetStage;
 import dev.lakeforge.features.TrainingSetStage;
 import dev.lakeforge.registry.RegisterStage;
 import dev.lakeforge.registry.Reproduction;
 import dev.lakeforge.scoring.ScoreStage;
-import dev.lakeforge.training.SweepStage;
-import dev.lakeforge.training.TrainStage;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** The {@code lakeforge} command line: one subcommand per stage, {@code run} for all, {@code config check}. */
 @Command(name = "lakeforge", mixinStandardHelpOptions = true, versionProvider = LakeforgeMain.Version.class,
     description = "Batch machine learning on Spark and Delta: ingest, validate, features, training-set, train or "
         + "sweep, evaluate, register, score.",
-    subcommands = {LakeforgeMain.Ingest.class, LakeforgeMain.Validate.class, LakeforgeMain.Features.class,
-        LakeforgeMain.TrainingSet.class, LakeforgeMain.Train.class, LakeforgeMain.Sweep.class, LakeforgeMain.Evaluate.class, LakeforgeMain.Drift.class, LakeforgeMain.Register.class,
-        LakeforgeMain.Score.class, LakeforgeMain.Run.class, TablesCommands.Tables.class, TablesCommands.Profile.class,
-        LakeforgeMain.ConfigCommand.class, AliasCommands.Alias.class, LakeforgeMain.Reproduce.class},
     footer = {"", "Exit codes: 0 ok, 1 unexpected, 2 usage or config, 3 data-quality gate, 4 model gate, "
         + "5 external service unavailable."})
 public final class LakeforgeMain implements Runnable {
@@ -57,11 +42,15 @@ public final class LakeforgeMain implements Runnable {
     System.exit(code);
   }
 
-  /** Runs a command and returns its exit code; never lets a stack trace reach the console. */
+  /** Runs a command with the process's environment and returns its exit code. */
   public static int execute(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cli = new CommandLine(new LakeforgeMain());
-    cli.setOut(new java.io.PrintWriter(out, true));
-    cli.setErr(new java.io.PrintWriter(err, true));
+    return execute(args, out, err, System.getenv());
+  }
+
+  /** Runs a command and returns its exit code; never lets a stack trace reach the console. */
+  static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
+    Services services = new Services(environment, new PrintWriter(out, true), new PrintWriter(err, true));
+    CommandLine cli = commandLine(services);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       Throwable cause = unwrap(e);
       if (!(cause instanceof LakeforgeException)) {
@@ -83,6 +72,42 @@ public final class LakeforgeMain implements Runnable {
       return ErrorKind.USAGE.exitCode();
     });
     return cli.execute(args);
+  }
+
+  /**
+   * The command tree: one subcommand per {@link StageCatalog} entry in flow order, then {@code run} and the tools.
+   * Every command gets {@code services} through its constructor (picocli's factory) and writes to its streams.
+   */
+  static CommandLine commandLine(Services services) {
+    CommandLine.IFactory factory = new ServicesFactory(services);
+    CommandLine cli = new CommandLine(new LakeforgeMain(), factory);
+    for (StageCatalog.Entry<?> entry : StageCatalog.STAGES) {
+      cli.addSubcommand(entry.name(), new StageCommand<>(entry, services).commandLine(factory));
+    }
+    CommandLine run = new CommandLine(new Run(services), factory);
+    run.getCommandSpec().usageMessage().description(StageCatalog.runDescription());
+    cli.addSubcommand(run);
+    for (Class<?> tool : List.of(TablesCommands.Tables.class, TablesCommands.Profile.class, ConfigCommand.class,
+        AliasCommands.Alias.class, Reproduce.class)) {
+      cli.addSubcommand(new CommandLine(tool, factory));
+    }
+    cli.setOut(services.out());
+    cli.setErr(services.err());
+    return cli;
+  }
+
+  /** picocli's factory, giving {@link Services} to every command class with a {@code (Services)} constructor. */
+  private record ServicesFactory(Services services) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      try {
+        var constructor = type.getDeclaredConstructor(Services.class);
+        constructor.setAccessible(true);
+        return constructor.newInstance(services);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(type);
+      }
+    }
   }
 
   private static Throwable unwrap(Throwable e) {
@@ -112,211 +137,86 @@ public final class LakeforgeMain implements Runnable {
     }
   }
 
-  /** A subcommand that runs a fixed list of stages. */
-  abstract static class StageCommand implements Callable<Integer> {
+  /** A subcommand that runs stages through {@link StageRunner}. */
+  abstract static class RunnerCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    final Services services;
 
-    abstract List<Stage> stages(LoadedConfig loaded);
+    RunnerCommand(Services services) {
+      this.services = services;
+    }
 
-    /** Summaries on stdout; progress lines on the command's stderr. */
     StageRunner runner() {
-      return new StageRunner(System.out, spec.commandLine().getErr());
+      return new StageRunner(services);
+    }
+  }
+
+  /** One stage of {@link StageCatalog}: its options are {@link CommonOptions} plus the stage's own mixin. */
+  @Command(mixinStandardHelpOptions = true)
+  static final class StageCommand<O extends StageOptions> extends RunnerCommand {
+    private final StageCatalog.Entry<O> entry;
+    private final O stageOptions;
+
+    StageCommand(StageCatalog.Entry<O> entry, Services services) {
+      super(services);
+      this.entry = entry;
+      this.stageOptions = entry.options().get();
+    }
+
+    CommandLine commandLine(CommandLine.IFactory factory) {
+      CommandLine cli = new CommandLine(this, factory);
+      cli.getCommandSpec().addMixin("stage", CommandLine.Model.CommandSpec.forAnnotatedObjectLenient(stageOptions));
+      cli.getCommandSpec().usageMessage().description(entry.description().toArray(String[]::new));
+      return cli;
     }
 
     @Override
     public Integer call() {
-      runner().run(options, this::stages);
+      stageOptions.apply(options);
+      runner().run(options, loaded -> List.of(entry.factory().create(stageOptions, services)));
       return 0;
-    }
-  }
-
-  @Command(name = "ingest", mixinStandardHelpOptions = true,
-      description = "Load every configured source into bronze.<source> Delta tables.")
-  static final class Ingest extends StageCommand {
-    @Override
-    List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new IngestStage());
-    }
-  }
-
-  @Command(name = "validate", mixinStandardHelpOptions = true,
-      description = "Apply the rules: passing rows to silver.<entity>, failing rows to quarantine.<entity>.")
-  static final class Validate extends StageCommand {
-    @Override
-    List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new ValidateStage());
-    }
-  }
-
-  @Command(name = "features", mixinStandardHelpOptions = true,
-      description = {"Compute feature sets into features.<name> (window aggregates, encodings, dimension joins).",
-          "--set NAME (no '=') computes only that feature set; --set key=value still overrides the config."})
-  static final class Features extends StageCommand {
-    private String set;
-
-    @Override
-    public Integer call() {
-      List<String> names = options.overrides.stream().filter(o -> !o.contains("=")).toList();
-      if (names.size() > 1) {
-        throw dev.lakeforge.core.error.Errors.usage("Cannot compute feature sets " + names + ": --set NAME names "
-            + "one set", "run `lakeforge features` once per set, or without --set NAME for all of them");
-      }
-      set = names.isEmpty() ? null : names.get(0);
-      options.overrides.removeAll(names);
-      return super.call();
-    }
-
-    @Override
-    List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new FeatureSetStage(set));
-    }
-  }
-
-  @Command(name = "training-set", mixinStandardHelpOptions = true,
-      description = "Build a point-in-time correct training set into training_sets.<name>.")
-  static final class TrainingSet extends StageCommand {
-    @Option(names = "--name", paramLabel = "NAME", description = "The training set (default: the one training uses)")
-    String name;
-
-    @Override
-    List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new TrainingSetStage(name));
-    }
-  }
-
-  @Command(name = "train", mixinStandardHelpOptions = true,
-      description = "Train training.algorithm on the training split; writes a model directory.")
-  static final class Train extends StageCommand {
-    @Override
-    List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new TrainStage());
-    }
-  }
-
-  @Command(name = "sweep", mixinStandardHelpOptions = true,
-      description = "Search training.sweep's space (grid, random or successive halving), record every trial in "
-          + "training.trials, and retrain the best config into a model directory.")
-  static final class Sweep extends StageCommand {
-    @Override
-    List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new SweepStage());
-    }
-  }
-
-  @Command(name = "evaluate", mixinStandardHelpOptions = true,
-      description = "Compute validation metrics and apply the gates (exit 4 when not blessed).")
-  static final class Evaluate extends StageCommand {
-    @Override
-    List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new EvaluateStage(System.getenv()));
-    }
-  }
-
-  @Command(name = "drift", mixinStandardHelpOptions = true,
-      description = "Compare the current batch with the reference (PSI, KS, Wasserstein, Jensen-Shannon, "
-          + "chi-square) into monitoring.drift; exit 3 when a fail level is crossed.")
-  static final class Drift extends StageCommand {
-    @Override
-    List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new DriftStage());
-    }
-  }
-
-  @Command(name = "register", mixinStandardHelpOptions = true,
-      description = "Log the model to MLflow, register a version and move the alias when blessed.")
-  static final class Register extends StageCommand {
-    @Option(names = "--from", paramLabel = "DIR", description = "Register this model directory (a local path or "
-        + "any Hadoop path such as s3a://bucket/models/...) instead of the run date's trained model")
-    String from;
-
-    @Option(names = "--force", description = "Move the alias even if the model was not blessed")
-    boolean force;
-
-    @Override
-    List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new RegisterStage(Optional.ofNullable(from), force, System.getenv()));
-    }
-  }
-
-  @Command(name = "score", mixinStandardHelpOptions = true,
-      description = "Score a day's features, or new rows without labels (--input), with the aliased model; writes "
-          + "the predictions table and an export.")
-  static final class Score extends StageCommand {
-    @Option(names = "--model", paramLabel = "URI", description = "models:/<name>@<alias> or models:/<name>/<version>; "
-        + "default: the registry's model at scoring.alias (or registry.alias)")
-    String model;
-
-    @Option(names = "--input", paramLabel = "ROWS", description = "What to score (sets scoring.input): a "
-        + "training_sets table, any pin (its rows hold the features), or new rows without labels: a sources entry, a "
-        + "lake table such as silver.flights_next@v3, or a Parquet, CSV (with a header) or JSON-lines file; their "
-        + "features are built as the model's training set version built them, bad rows quarantined")
-    String input;
-
-    @Option(names = "--where", paramLabel = "PREDICATE", description = "Spark SQL predicate choosing the rows, e.g. "
-        + "\"date >= '2001-06-15' AND date < '2001-06-16'\" (sets scoring.where; default: the run date's rows)")
-    String where;
-
-    @Override
-    List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new ScoreStage(System.getenv(), Optional.ofNullable(model)));
-    }
-
-    @Override
-    public Integer call() {
-      if (input != null) {
-        options.overrides.add("scoring.input=" + input);
-      }
-      if (where != null) {
-        options.overrides.add("scoring.where=" + where);
-      }
-      return super.call();
     }
   }
 
   @Command(name = "reproduce", mixinStandardHelpOptions = true,
       description = "Retrain a registered model from its recorded config, training set version and run date, and "
           + "say whether the booster is byte for byte the same.")
-  static final class Reproduce extends StageCommand {
+  static final class Reproduce extends RunnerCommand {
     @picocli.CommandLine.Parameters(index = "0", paramLabel = "MODEL", description = "models:/<name>/<version> or "
         + "models:/<name>@<alias>")
     String model;
 
-    private Reproduction plan;
-
-    @Override
-    List<Stage> stages(LoadedConfig loaded) {
-      return List.of(new TrainStage(), plan.check());
+    Reproduce(Services services) {
+      super(services);
     }
 
     @Override
     public Integer call() {
-      var base = ConfigLoader.fromSystemEnv().loadPipeline(options.config, options.overrides).config();
-      plan = Reproduction.plan(base, System.getenv(), dev.lakeforge.core.mlflow.ModelUri.parse(model));
+      var base = services.configLoader().loadPipeline(options.config, options.overrides).config();
+      Reproduction plan = Reproduction.plan(base, services.environment(),
+          dev.lakeforge.core.mlflow.ModelUri.parse(model));
       options.overrides.addAll(plan.overrides());
       options.runDate = plan.runDate();
       if (options.runId == null) {
         options.runId = "reproduce-" + plan.registered().name() + "-v" + plan.registered().version() + "-"
             + java.util.UUID.randomUUID().toString().substring(0, 8);
       }
-      var results = runner().run(options, this::stages);
+      var results = runner().run(options,
+          loaded -> List.of(StageCatalog.TRAIN.createDefault(services), plan.check())).results();
       boolean identical = Boolean.TRUE.equals(results.get(results.size() - 1).metrics().get(Reproduction.IDENTICAL));
-      System.out.println(identical ? "reproduced: the retrained booster is byte for byte the registered one"
+      services.out().println(identical ? "reproduced: the retrained booster is byte for byte the registered one"
           : "NOT reproduced: the retrained booster differs from the registered one");
       return 0;
     }
   }
 
-  @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Run all stages in order in one process: ingest, validate, features (when the pipeline "
-          + "declares feature sets), training-set, train, evaluate, register, score.")
-  static final class Run extends StageCommand {
-    @Override
-    List<Stage> stages(LoadedConfig loaded) {
-      return pipeline(loaded);
+  /** {@code lakeforge run}: the catalog's stages that {@link StageCatalog#pipeline} picks for the config. */
+  @Command(name = "run", mixinStandardHelpOptions = true)
+  static final class Run extends RunnerCommand {
+    Run(Services services) {
+      super(services);
     }
 
     /** A lake path for people: a URI (s3a://...) as it is, a local path made absolute. */
@@ -326,33 +226,24 @@ public final class LakeforgeMain implements Runnable {
 
     @Override
     public Integer call() {
-      var results = runner().run(options, this::stages);
-      var config = results.isEmpty() ? null : ConfigLoader.fromSystemEnv().loadPipeline(options.config,
-          options.overrides).config();
-      if (config != null) {
-        var register = results.stream().filter(r -> r.stage().equals(RegisterStage.NAME)).findFirst();
-        var score = results.stream().filter(r -> r.stage().equals(ScoreStage.NAME)).findFirst();
-        System.out.println();
-        System.out.println("Tables:   " + where(config.lake().root()) + " (bronze, silver, "
-            + "quarantine, features, training_sets)");
-        score.ifPresent(s -> System.out.println("Export:   " + where(s.output(ScoreStage.EXPORT))));
-        register.ifPresent(r -> System.out.println("MLflow:   " + r.output("tracking_uri") + "/#/models/"
-            + config.registry().modelName() + " (" + r.output("model_uri") + ", alias " + r.output("alias") + ")"));
-        System.out.printf("Total:    %.1f s%n", results.stream().mapToLong(r -> r.millis()).sum() / 1000.0);
+      var ran = runner().run(options, loaded -> StageCatalog.pipeline(loaded.config(), services));
+      var results = ran.results();
+      if (results.isEmpty()) {
+        return 0;
       }
+      var config = ran.loaded().config();
+      PrintWriter out = services.out();
+      var register = results.stream().filter(r -> r.stage().equals(RegisterStage.NAME)).findFirst();
+      var score = results.stream().filter(r -> r.stage().equals(ScoreStage.NAME)).findFirst();
+      out.println();
+      out.println("Tables:   " + where(config.lake().root()) + " (bronze, silver, quarantine, features, "
+          + "training_sets)");
+      score.ifPresent(s -> out.println("Export:   " + where(s.output(ScoreStage.EXPORT))));
+      register.ifPresent(r -> out.println("MLflow:   " + r.output("tracking_uri") + "/#/models/"
+          + config.registry().modelName() + " (" + r.output("model_uri") + ", alias " + r.output("alias") + ")"));
+      out.printf("Total:    %.1f s%n", results.stream().mapToLong(r -> r.millis()).sum() / 1000.0);
       return 0;
     }
-  }
-
-  /** Every stage in flow order; the features stage only when there are feature sets to compute. */
-  static List<Stage> pipeline(LoadedConfig loaded) {
-    List<Stage> stages = new ArrayList<>(List.of(new IngestStage(), new ValidateStage()));
-    if (!loaded.config().featureSets().isEmpty()) {
-      stages.add(new FeatureSetStage());
-    }
-    stages.addAll(List.of(new TrainingSetStage(), new TrainStage(), new EvaluateStage(System.getenv()),
-        new RegisterStage(Optional.empty(), false, System.getenv()), new ScoreStage(System.getenv())));
-    return stages;
   }
 
   @Command(name = "config", mixinStandardHelpOptions = true, description = "Work with pipeline configs.",
@@ -373,14 +264,21 @@ public final class LakeforgeMain implements Runnable {
     @Mixin
     CommonOptions options;
 
+    private final Services services;
+
+    ConfigCheck(Services services) {
+      this.services = services;
+    }
+
     @Override
     public Integer call() {
-      ConfigLoader loader = ConfigLoader.fromSystemEnv();
+      PrintWriter out = services.out();
+      ConfigLoader loader = services.configLoader();
       LoadedConfig loaded = loader.loadPipeline(options.config, options.overrides);
       var profile = SparkSessions.loadProfile(options.profile, options.confDir(), loader);
       var c = loaded.config();
-      System.out.printf("config ok: %s (pipeline %s, sha256 %s)%n", options.config, c.pipeline(), loaded.hash());
-      System.out.printf("  sources: %s; validation: %s; feature sets: %s; training sets: %s; model: %s; "
+      out.printf("config ok: %s (pipeline %s, sha256 %s)%n", options.config, c.pipeline(), loaded.hash());
+      out.printf("  sources: %s; validation: %s; feature sets: %s; training sets: %s; model: %s; "
               + "profile: %s%n",
           String.join(", ", new java.util.TreeSet<>(c.sources().keySet())),
           String.join(", ", new java.util.TreeSet<>(c.validation().keySet())),
@@ -389,18 +287,13 @@ public final class LakeforgeMain implements Runnable {
       var t = c.training();
       // The trainer refuses unknown params and values out of range here too, before anything would run.
       dev.lakeforge.training.Trainers.forAlgorithm(t.algorithm()).check(t.params(), t.task());
-      System.out.printf("  training: %s (%s) on %s, split %s, device %s%s%n", t.algorithm(), t.task(),
+      out.printf("  training: %s (%s) on %s, split %s, device %s%s%n", t.algorithm(), t.task(),
           c.trainingSets().isEmpty() ? "(no training set)" : TrainingSetStage.trainingSetName(c), t.split().kind(), t.device(), t.sweep() == null ? ""
               : ", sweep: " + t.sweep().strategy() + " over " + String.join(", ", new java.util.TreeSet<>(
                   t.sweep().space().keySet())));
-      System.out.println("  spark settings of profile " + options.profile + " here:");
-      SparkSessions.settings(profile).forEach((k, v) -> System.out.printf("    %s=%s%n", k, v));
+      out.println("  spark settings of profile " + options.profile + " here:");
+      SparkSessions.settings(profile).forEach((k, v) -> out.printf("    %s=%s%n", k, v));
       return 0;
     }
-  }
-
-  /** For tests: the stage list of a subcommand. */
-  static Function<LoadedConfig, List<Stage>> pipelineStages() {
-    return LakeforgeMain::pipeline;
   }
 }

@@ -9,7 +9,6 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.spark.SparkProfile;
 import dev.lakeforge.core.spark.SparkSessions;
 import dev.lakeforge.core.spark.StageProgress;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.UUID;
@@ -24,17 +23,23 @@ import org.apache.spark.sql.SparkSession;
  * ({@link StageProgress}).
  */
 final class StageRunner {
-  private final PrintStream out;
+  private final Services services;
+  private final PrintWriter out;
   private final PrintWriter err;
 
-  StageRunner(PrintStream out, PrintWriter err) {
-    this.out = out;
-    this.err = err;
+  /** Summaries go to {@code services.out()}, progress lines to {@code services.err()}. */
+  StageRunner(Services services) {
+    this.services = services;
+    this.out = services.out();
+    this.err = services.err();
   }
 
+  /** What a run did: the config it loaded and each stage's result, in order. */
+  record Ran(LoadedConfig loaded, List<StageResult> results) {}
+
   /** A run context for commands that work on the lake without running stages (tables, profile). */
-  static RunContext context(CommonOptions options) {
-    ConfigLoader loader = ConfigLoader.fromSystemEnv();
+  RunContext context(CommonOptions options) {
+    ConfigLoader loader = services.configLoader();
     LoadedConfig loaded = loader.loadPipeline(options.config, options.overrides);
     return start(options, loader, loaded);
   }
@@ -49,8 +54,8 @@ final class StageRunner {
     return RunContext.create(runId, options.runDateOrToday(), options.profile, loaded, spark);
   }
 
-  List<StageResult> run(CommonOptions options, Function<LoadedConfig, List<Stage>> stagesFor) {
-    ConfigLoader loader = ConfigLoader.fromSystemEnv();
+  Ran run(CommonOptions options, Function<LoadedConfig, List<Stage>> stagesFor) {
+    ConfigLoader loader = services.configLoader();
     LoadedConfig loaded = loader.loadPipeline(options.config, options.overrides);
     List<Stage> stages = stagesFor.apply(loaded);
     RunContext context = start(options, loader, loaded);
@@ -88,7 +93,7 @@ final class StageRunner {
         print(result);
       }
     }
-    return results;
+    return new Ran(loaded, results);
   }
 
   private void print(StageResult r) {

@@ -36,20 +36,26 @@ final class TablesCommands {
     @Mixin
     CommonOptions options;
 
+    private final Services services;
+
+    History(Services services) {
+      this.services = services;
+    }
+
     @Parameters(paramLabel = "TABLE", description = "layer.name, e.g. silver.flights")
     String table;
 
     @Override
     public Integer call() {
       TableRef ref = TableRef.parse(table);
-      RunContext ctx = StageRunner.context(options);
+      RunContext ctx = new StageRunner(services).context(options);
       var tags = new java.util.HashMap<Long, java.util.List<String>>();
       new TableTags(ctx.lake()).list(ref.table()).forEach(r ->
           tags.computeIfAbsent(r.getLong(1), k -> new java.util.ArrayList<>()).add(r.getString(0)));
-      System.out.printf("%-8s %-23s %-10s %-9s %-10s %-36s %12s  %s%n", "version", "committed", "operation", "stage",
+      services.out().printf("%-8s %-23s %-10s %-9s %-10s %-36s %12s  %s%n", "version", "committed", "operation", "stage",
           "run date", "run id", "rows", "tags");
       for (TableHistory.Entry e : TableHistory.of(ctx.lake(), ref)) {
-        System.out.printf("v%-7d %-23s %-10s %-9s %-10s %-36s %12s  %s%n", e.version(), e.timestamp(),
+        services.out().printf("v%-7d %-23s %-10s %-9s %-10s %-36s %12s  %s%n", e.version(), e.timestamp(),
             e.operation(), e.stage(), e.runDate(), e.runId(), e.rowsWritten() == null ? "" : e.rowsWritten(),
             String.join(",", tags.getOrDefault(e.version(), java.util.List.of())));
       }
@@ -63,6 +69,12 @@ final class TablesCommands {
     @Mixin
     CommonOptions options;
 
+    private final Services services;
+
+    Tag(Services services) {
+      this.services = services;
+    }
+
     @Parameters(index = "0", paramLabel = "TABLE", description = "layer.name[@vN|@time], default the latest version")
     String table;
 
@@ -74,9 +86,9 @@ final class TablesCommands {
 
     @Override
     public Integer call() {
-      RunContext ctx = StageRunner.context(options);
+      RunContext ctx = new StageRunner(services).context(options);
       TableVersion v = new TableTags(ctx.lake()).tag(TableRef.parse(table), name, note);
-      System.out.printf("tagged %s@v%d as %s (read it as %s@tag:%s)%n", v.table(), v.version(), name, v.table(), name);
+      services.out().printf("tagged %s@v%d as %s (read it as %s@tag:%s)%n", v.table(), v.version(), name, v.table(), name);
       return 0;
     }
   }
@@ -89,6 +101,12 @@ final class TablesCommands {
     @Mixin
     CommonOptions options;
 
+    private final Services services;
+
+    Checksum(Services services) {
+      this.services = services;
+    }
+
     @Parameters(paramLabel = "TABLE", description = "layer.name[@vN|@time|@tag:NAME], default the latest version")
     String table;
 
@@ -100,9 +118,9 @@ final class TablesCommands {
 
     @Override
     public Integer call() {
-      RunContext ctx = StageRunner.context(options);
+      RunContext ctx = new StageRunner(services).context(options);
       TableChecksum sum = TableChecksum.of(ctx.lake(), TableRef.parse(table), exclude, allColumns);
-      System.out.printf("%s rows=%d checksum=%s excluded=%s%n", sum.version(), sum.rows(), sum.checksum(),
+      services.out().printf("%s rows=%d checksum=%s excluded=%s%n", sum.version(), sum.rows(), sum.checksum(),
           sum.excluded().isEmpty() ? "-" : String.join(",", sum.excluded()));
       return 0;
     }
@@ -115,6 +133,12 @@ final class TablesCommands {
     @Mixin
     CommonOptions options;
 
+    private final Services services;
+
+    Profile(Services services) {
+      this.services = services;
+    }
+
     @Option(names = "--table", required = true, paramLabel = "TABLE", description = "e.g. silver.flights@v3")
     String table;
 
@@ -124,13 +148,13 @@ final class TablesCommands {
 
     @Override
     public Integer call() {
-      RunContext ctx = StageRunner.context(options);
+      RunContext ctx = new StageRunner(services).context(options);
       TableProfiler profiler = new TableProfiler();
       TableProfiler.Profile profile = profiler.run(ctx.lake(), TableRef.parse(table));
       String dir = out != null ? out
           : ctx.storage().resolve(ctx.config().lake().state(), ctx.config().pipeline(), "profiles");
       String html = profiler.write(ctx.storage(), profile, dir);
-      System.out.printf("profiled %s@v%d: %,d rows, %d columns%n  %s%n  %s%n", profile.table(), profile.version(),
+      services.out().printf("profiled %s@v%d: %,d rows, %d columns%n  %s%n  %s%n", profile.table(), profile.version(),
           profile.rows(), profile.columns().size(), html, html.replaceAll("\\.html$", ".json"));
       return 0;
     }
