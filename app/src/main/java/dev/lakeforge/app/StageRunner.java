@@ -79,8 +79,7 @@ final class StageRunner {
         // scripts/stage-profile.py groups them by stage.
         context.spark().sparkContext().setLocalProperty("spark.jobGroup.id", "lakeforge." + stage.name());
         try {
-          result = stage.run(context);
-          context.manifests().save(result);
+          result = context.runStage(stage);
         } catch (RuntimeException | Error e) {
           run.fail(e);
           throw e;

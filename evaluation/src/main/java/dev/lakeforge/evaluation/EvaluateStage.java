@@ -25,11 +25,13 @@ import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
+import dev.lakeforge.features.FeatureSetStage;
 import dev.lakeforge.features.TrainingSetStage;
 import dev.lakeforge.training.LabelClasses;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.PreparedTraining;
 import dev.lakeforge.training.SparkModels;
+import dev.lakeforge.training.SweepStage;
 import dev.lakeforge.training.TrainStage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,9 +56,12 @@ public final class EvaluateStage implements Stage {
   public static final String NAME = "evaluate";
   public static final String BLESSED = "blessed";
   public static final String REPORT = "report";
-  /** The stages whose reads are the model's data lineage. */
-  public static final List<String> LINEAGE_STAGES = List.of("ingest", "validate", "features", "training-set",
-      TrainStage.NAME, "sweep");
+  /**
+   * The stages whose reads are the model's data lineage, in flow order. Ingest and validate are named as strings:
+   * they live in etl, which evaluation does not depend on.
+   */
+  public static final List<String> LINEAGE_STAGES = List.of("ingest", "validate", FeatureSetStage.NAME,
+      TrainingSetStage.NAME, TrainStage.NAME, SweepStage.NAME);
   static final String LABEL = "_label";
   static final String SCORE = "_score";
   static final String PREDICTION = "_prediction";

@@ -54,8 +54,7 @@ class EarlyStoppingEvaluationTest {
   /** Trains, evaluates, and returns {evaluated log loss, best round's validation log loss, best iteration}. */
   static double[] evaluatedAndBest(String algorithm, String params, String curve) throws Exception {
     RunContext ctx = context(algorithm, params);
-    StageResult trained = new TrainStage().run(ctx);
-    ctx.manifests().save(trained);
+    StageResult trained = ctx.runStage(new TrainStage());
     ModelDirectory dir = new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
     ModelDirectory.Info info = dir.info();
     int best = info.bestIteration();

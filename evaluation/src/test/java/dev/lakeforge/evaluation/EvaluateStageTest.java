@@ -15,6 +15,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.TrainStage;
 import com.sun.net.httpserver.HttpServer;
@@ -30,39 +31,15 @@ import org.junit.jupiter.api.Test;
 
 /** The evaluate stage on a trained toy model: report, slices, gates, the champion comparison, bad input. */
 class EvaluateStageTest {
-  static final String PIPELINE = """
-      pipeline: toy
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
-      training_sets:
-        toy:
-          spine: {source: silver.raw, keys: [shop], event_time: ts, label: "y"}
-          features: [{name: x, expr: "x"}, {name: z, expr: "z"}]
-      training:
-        split: {column: ts, validate_from: "2020-01-21"}
-        params: {num_round: 20, max_depth: 3, eta: 0.3, seed: 7}
-      evaluation:
+  static final String PIPELINE = ToyPipeline.binary().registry("TRACKING", "MODEL").evaluation("""
         gates: GATES
         slices: [{column: shop, top: 3}]
         calibration_bins: 5
-      registry: {tracking_uri: "TRACKING", experiment: lakeforge-tests, model_name: MODEL}
-      scoring: {output: "${TMP}/out"}
-      """;
+      """).yaml();
 
-  /** 600 hourly rows from 2020-01-01: label ~ Bernoulli(x), shop cycles a, b, c, d; validation from Jan 21. */
+  /** {@link ToyPipeline#writeBinaryTrainingSet} with z null in every third row and 0 elsewhere. */
   static void writeTrainingSet(RunContext ctx, String labelExpr) {
-    var rows = ctx.spark().range(600).selectExpr("timestamp_seconds(1577836800 + id * 3600) AS ts",
-        "element_at(array('a','b','c','d'), CAST(id % 4 AS INT) + 1) AS shop",
-        "rand(3) AS x", "IF(id % 3 = 0, NULL, 0.0) AS z", "rand(4) AS u")
-        .selectExpr("ts", "shop", "x", "z", labelExpr + " AS label");
-    ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
-  }
-
-  /** Trains and saves the manifest, as the stage runner does, so evaluate finds the model. */
-  static StageResult train(RunContext ctx) {
-    StageResult trained = new TrainStage().run(ctx);
-    ctx.manifests().save(trained);
-    return trained;
+    ToyPipeline.writeBinaryTrainingSet(ctx, "IF(id % 3 = 0, NULL, 0.0)", labelExpr);
   }
 
   static String pipeline(String gates, String tracking, String model) throws Exception {
@@ -76,7 +53,7 @@ class EvaluateStageTest {
     RunContext ctx = SharedSpark.context(pipeline("{auc_roc: {min: 0.6}, log_loss: {max: 0.7}}",
         "http://127.0.0.1:1", "m"), "2020-02-01");
     writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
-    train(ctx);
+    ctx.runStage(new TrainStage());
     StageResult result = new EvaluateStage(Map.of()).run(ctx);
 
     assertEquals("true", result.output(EvaluateStage.BLESSED));
@@ -113,7 +90,7 @@ class EvaluateStageTest {
     RunContext ctx = SharedSpark.context(pipeline("{auc_roc: {min: 0.99}}", "http://127.0.0.1:1", "m"),
         "2020-02-01");
     writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
-    train(ctx);
+    ctx.runStage(new TrainStage());
     LakeforgeException e = assertThrows(LakeforgeException.class, () -> new EvaluateStage(Map.of()).run(ctx));
     assertEquals(ErrorKind.MODEL_GATE, e.kind());
     assertTrue(e.getMessage().contains("auc_roc = 0."), e.getMessage());
@@ -135,7 +112,7 @@ class EvaluateStageTest {
     writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
 
     // No champion yet: the absolute bound alone decides, and the good model is blessed.
-    Path good = Path.of(train(ctx).output(TrainStage.MODEL_DIR));
+    Path good = Path.of(ctx.runStage(new TrainStage()).output(TrainStage.MODEL_DIR));
     StageResult first = new EvaluateStage(Map.of()).run(ctx);
     assertEquals("true", first.output(EvaluateStage.BLESSED));
     assertEquals(null, first.outputs().get("champion"));
@@ -156,7 +133,7 @@ class EvaluateStageTest {
     RunContext stump = SharedSpark.context(yaml.replace("params: {num_round: 20, max_depth: 3, eta: 0.3, seed: 7}",
         "params: {num_round: 1, max_depth: 1, eta: 0.3, seed: 7}"), "2020-02-01");
     RunContext worse = RunContext.create("worse-run", stump.runDate(), "local", stump.loaded(), stump.spark());
-    train(worse);
+    worse.runStage(new TrainStage());
     LakeforgeException e = assertThrows(LakeforgeException.class, () -> new EvaluateStage(Map.of()).run(worse));
     assertEquals(ErrorKind.MODEL_GATE, e.kind());
     assertTrue(e.getMessage().contains("worse than " + model + "@champion (v" + version + ")"), e.getMessage());
@@ -181,7 +158,7 @@ class EvaluateStageTest {
     RunContext ctx = SharedSpark.context(pipeline("{auc_roc: {min: 0.5, champion_margin: 0.002}}", proxied, model),
         "2020-02-01");
     writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
-    Path trained = Path.of(train(ctx).output(TrainStage.MODEL_DIR));
+    Path trained = Path.of(ctx.runStage(new TrainStage()).output(TrainStage.MODEL_DIR));
 
     // A registry that cannot be read ends the stage without a verdict: no "no champion yet", no blessing.
     HttpServer gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -257,7 +234,7 @@ class EvaluateStageTest {
     RunContext ctx = SharedSpark.context(pipeline("{auc_roc: {min: 0.6}}", "http://127.0.0.1:1", "m"),
         "2020-02-01");
     writeTrainingSet(ctx, "CAST(ts < '2020-01-21' AND u < x AS DOUBLE)");
-    train(ctx);
+    ctx.runStage(new TrainStage());
     LakeforgeException e = assertThrows(LakeforgeException.class, () -> new EvaluateStage(Map.of()).run(ctx));
     assertEquals(ErrorKind.DATA_QUALITY, e.kind());
     assertTrue(e.getMessage().contains("the label has one class only (0) on all 120 validation rows"),
@@ -269,7 +246,7 @@ class EvaluateStageTest {
     RunContext ctx = SharedSpark.context(pipeline("{auc_rock: {min: 0.6}}", "http://127.0.0.1:1", "m")
         .replace("column: shop", "column: store"), "2020-02-01");
     writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
-    train(ctx);
+    ctx.runStage(new TrainStage());
     LakeforgeException slice = assertThrows(LakeforgeException.class, () -> new EvaluateStage(Map.of()).run(ctx));
     assertEquals(ErrorKind.CONFIG, slice.kind());
     assertTrue(slice.getMessage().contains("column 'store' is not in training_sets.toy@v0"), slice.getMessage());
@@ -277,7 +254,7 @@ class EvaluateStageTest {
     RunContext gate = SharedSpark.context(pipeline("{auc_rock: {min: 0.6}}", "http://127.0.0.1:1", "m"),
         "2020-02-01");
     writeTrainingSet(gate, "CAST(u < x AS DOUBLE)");
-    train(gate);
+    gate.runStage(new TrainStage());
     LakeforgeException metric = assertThrows(LakeforgeException.class, () -> new EvaluateStage(Map.of()).run(gate));
     assertEquals(ErrorKind.CONFIG, metric.kind());
     assertTrue(metric.getMessage().contains("metric 'auc_rock' does not exist"), metric.getMessage());
@@ -288,7 +265,7 @@ class EvaluateStageTest {
     RunContext multi = SharedSpark.context(pipeline("{accuracy: {min: 0.5}, macro_f1: {min: 0.3}}",
         "http://127.0.0.1:1", "m").replace("params:", "task: multiclass\n  params:"), "2020-02-01");
     writeTrainingSet(multi, "LEAST(FLOOR(x * 3), 2)");
-    train(multi);
+    multi.runStage(new TrainStage());
     Evaluation m = new ModelDirectory(Path.of(new EvaluateStage(Map.of()).run(multi).output(TrainStage.MODEL_DIR)))
         .readJson(ModelDirectory.EVALUATION, Evaluation.class);
     assertEquals("multiclass", m.task());
@@ -300,7 +277,7 @@ class EvaluateStageTest {
     RunContext regression = SharedSpark.context(pipeline("{rmse: {max: 2.0}, r2: {min: 0.5}}",
         "http://127.0.0.1:1", "m").replace("params:", "task: regression\n  params:"), "2020-02-01");
     writeTrainingSet(regression, "10 * x + u");
-    train(regression);
+    regression.runStage(new TrainStage());
     Evaluation r = new ModelDirectory(Path.of(new EvaluateStage(Map.of()).run(regression)
         .output(TrainStage.MODEL_DIR))).readJson(ModelDirectory.EVALUATION, Evaluation.class);
     assertEquals(120.0, r.metrics().get("rows"));

@@ -33,8 +33,7 @@ class LabelDomainEvaluationTest {
   @Test
   void labelsOneToThreeAreThreeClassesAndAPerfectModelScoresOne() throws Exception {
     RunContext ctx = context("multiclass", "CAST(cls AS DOUBLE)");
-    StageResult trained = new TrainStage().run(ctx);
-    ctx.manifests().save(trained);
+    StageResult trained = ctx.runStage(new TrainStage());
     ModelDirectory dir = new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
     assertEquals(List.of(1.0, 2.0, 3.0), dir.info().classes().values(), "learnt on the training split, recorded");
 

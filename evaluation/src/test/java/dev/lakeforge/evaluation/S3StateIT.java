@@ -71,9 +71,8 @@ class S3StateIT {
 
   static Run run(RunContext ctx) {
     EvaluateStageTest.writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
-    EvaluateStageTest.train(ctx);
-    StageResult evaluated = new EvaluateStage(Map.of()).run(ctx);
-    ctx.manifests().save(evaluated);
+    ctx.runStage(new TrainStage());
+    StageResult evaluated = ctx.runStage(new EvaluateStage(Map.of()));
     assertEquals("true", evaluated.output(EvaluateStage.BLESSED));
     ModelDirectory dir = new ModelDirectory(ctx.storage(), evaluated.output(TrainStage.MODEL_DIR));
     Evaluation e = dir.readJson(ModelDirectory.EVALUATION, Evaluation.class);

@@ -33,12 +33,11 @@ class StringLabelTest {
   @Test
   void aStringLabelIsLearntByNameAndTheReportShowsTheNames() throws Exception {
     RunContext ctx = context("multiclass", X_ONLY);
-    ctx.manifests().save(new TrainingSetStage().run(ctx));
+    ctx.runStage(new TrainingSetStage());
     assertEquals("string", ctx.lake().read(TableRef.parse("training_sets.classes"), "test").rows().schema()
         .apply("label").dataType().simpleString(), "the label is kept a string in the training set");
 
-    StageResult trained = new TrainStage().run(ctx);
-    ctx.manifests().save(trained);
+    StageResult trained = ctx.runStage(new TrainStage());
     ModelDirectory dir = new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
     assertEquals(List.of("fog", "rain", "sun"), dir.info().classes().values(), "class i is the i-th name in order");
 
@@ -55,7 +54,7 @@ class StringLabelTest {
   @Test
   void aBinaryTaskNeedsToBeToldWhichStringIsPositive() throws Exception {
     RunContext ctx = context("binary", X_ONLY);
-    ctx.manifests().save(new TrainingSetStage().run(ctx));
+    ctx.runStage(new TrainingSetStage());
     LakeforgeException e = assertThrows(LakeforgeException.class, () -> new TrainStage().run(ctx));
     assertEquals(ErrorKind.DATA_QUALITY, e.kind());
     assertEquals("Cannot train a binary model on training_sets.classes@v0: because its label is a string with "

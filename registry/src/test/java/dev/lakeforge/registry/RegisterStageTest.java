@@ -13,6 +13,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.evaluation.EvaluateStage;
 import dev.lakeforge.evaluation.RegisteredModel;
 import dev.lakeforge.training.ModelDirectory;
@@ -33,21 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * second version, the lineage tags read back, and Python's mlflow.pyfunc predicts what Lakeforge predicts.
  */
 class RegisterStageTest {
-  static final String PIPELINE = """
-      pipeline: toy
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
-      training_sets:
-        toy:
-          spine: {source: silver.raw, keys: [shop], event_time: ts, label: "y"}
-          features: [{name: x, expr: "x"}, {name: z, expr: "z"}]
-      training:
-        split: {column: ts, validate_from: "2020-01-21"}
-        params: {num_round: 20, max_depth: 3, eta: 0.3, seed: 7}
-      evaluation: {gates: {auc_roc: {min: 0.6}}}
-      registry: {tracking_uri: "TRACKING", experiment: lakeforge-tests, model_name: MODEL}
-      scoring: {output: "${TMP}/out"}
-      """;
+  static final String PIPELINE = ToyPipeline.binary().registry("TRACKING", "MODEL")
+      .evaluation("{gates: {auc_roc: {min: 0.6}}}").yaml();
 
   static ModelDirectory dir(StageResult trained) {
     return new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
@@ -64,14 +52,9 @@ class RegisterStageTest {
     String model = "register_test_" + System.nanoTime();
     RunContext ctx = SharedSpark.context(PIPELINE.replace("TRACKING", tracking).replace("MODEL", model),
         "2020-02-01");
-    var rows = ctx.spark().range(600).selectExpr("timestamp_seconds(1577836800 + id * 3600) AS ts",
-        "element_at(array('a','b','c','d'), CAST(id % 4 AS INT) + 1) AS shop", "rand(3) AS x",
-        "IF(id % 3 = 0, NULL, rand(5)) AS z", "rand(4) AS u").selectExpr("ts", "shop", "x", "z",
-        "CAST(u < x AS DOUBLE) AS label");
-    ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
-    StageResult trained = new TrainStage().run(ctx);
-    ctx.manifests().save(trained);
-    ctx.manifests().save(new EvaluateStage(Map.of()).run(ctx));
+    var rows = ToyPipeline.writeBinaryTrainingSet(ctx, "IF(id % 3 = 0, NULL, rand(5))", "CAST(u < x AS DOUBLE)");
+    StageResult trained = ctx.runStage(new TrainStage());
+    ctx.runStage(new EvaluateStage(Map.of()));
 
     // An earlier register that died after creating its run (MLflow went down mid-upload) left it RUNNING.
     MlflowClient mlflow = new MlflowClient(ctx.config().registry(), Map.of());
@@ -150,7 +133,7 @@ class RegisterStageTest {
     RunContext rerun = RunContext.create("reproduce-run", plan.runDate(), "local",
         new dev.lakeforge.core.config.ConfigLoader(Map.of()).loadPipeline(ctx.loaded().file(), plan.overrides()),
         ctx.spark());
-    rerun.manifests().save(new TrainStage().run(rerun));
+    rerun.runStage(new TrainStage());
     StageResult reproduced = plan.check().run(rerun);
     assertEquals(true, reproduced.metrics().get(Reproduction.IDENTICAL), reproduced.toString());
 
@@ -201,7 +184,7 @@ class RegisterStageTest {
         "'a' AS shop", "rand(3) AS x", "rand(5) AS z", "rand(4) AS u")
         .selectExpr("ts", "shop", "x", "z", "CAST(u < x AS DOUBLE) AS label");
     ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
-    ctx.manifests().save(new dev.lakeforge.training.SweepStage().run(ctx));
+    ctx.runStage(new dev.lakeforge.training.SweepStage());
 
     StageResult registered = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
     assertEquals(2, registered.metrics().get("trial_runs"));

@@ -11,6 +11,7 @@ import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.SparkModels;
 import dev.lakeforge.training.TrainStage;
@@ -26,20 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /** The Spark-free scorer predicts what the Spark model predicts, row by row, and refuses bad files by line. */
 class CsvScorerTest {
-  static final String PIPELINE = """
-      pipeline: toy
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
-      training_sets:
-        toy:
-          spine: {source: silver.raw, keys: [id], event_time: ts, label: "y"}
-          features: [{name: x, expr: "x"}, {name: z, expr: "z"}]
-      training:
-        split: {column: ts, validate_from: "2020-01-21"}
-        params: {num_round: 30, max_depth: 4, eta: 0.3, seed: 7}
-      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
-      scoring: {output: "${TMP}/out"}
-      """;
+  static final String PIPELINE = ToyPipeline.binary().keys("[id]")
+      .params("{num_round: 30, max_depth: 4, eta: 0.3, seed: 7}").yaml();
   static Path modelDir;
   static Path csv;
   static Map<String, Double> sparkProbability = new HashMap<>();
@@ -150,7 +139,7 @@ class CsvScorerTest {
             .csv(csv.toString()).selectExpr("id", "timestamp_seconds(1577836800 + CAST(id AS INT) * 3600) AS ts", "x",
                 "z", "CAST(x > 50 AS DOUBLE) AS label"),
         TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
-    ctx.manifests().save(new TrainStage().run(ctx));
+    ctx.runStage(new TrainStage());
     String version = new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true, Map.of()).run(ctx)
         .output(dev.lakeforge.registry.RegisterStage.MODEL_VERSION);
 
@@ -193,8 +182,7 @@ class CsvScorerTest {
               .csv(csv.toString()).selectExpr("id", "timestamp_seconds(1577836800 + CAST(id AS INT) * 3600) AS ts",
                   "x", "z", "CAST(" + server.getValue() + " AS DOUBLE) AS label"),
           TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
-      var trained = new TrainStage().run(ctx);
-      ctx.manifests().save(trained);
+      var trained = ctx.runStage(new TrainStage());
       assertEquals("1", new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true, Map.of()).run(ctx)
           .output(dev.lakeforge.registry.RegisterStage.MODEL_VERSION), "each server's first version");
       Path expected = cache.resolveSibling(cache.getFileName() + "-" + own.size() + ".csv");

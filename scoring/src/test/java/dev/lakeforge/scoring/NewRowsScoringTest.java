@@ -89,10 +89,9 @@ class NewRowsScoringTest {
         + "('c', 'west', 2.0), ('d', 'north', 5.0) as t(shop, region, size)"), TableRef.parse("silver.shops"),
         ctx.commitMetadata("test"));
     new FeatureSetStage("shop_history").run(ctx);
-    StageResult built = new TrainingSetStage().run(ctx);
-    ctx.manifests().save(built);
-    ctx.manifests().save(new TrainStage().run(ctx));
-    ctx.manifests().save(new EvaluateStage(Map.of()).run(ctx));
+    StageResult built = ctx.runStage(new TrainingSetStage());
+    ctx.runStage(new TrainStage());
+    ctx.runStage(new EvaluateStage(Map.of()));
     new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
 
     // The reference: the training set's own rows, scored as score always did (all 600 of them).

@@ -12,6 +12,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.evaluation.EvaluateStage;
 import dev.lakeforge.registry.ModelAliases;
 import dev.lakeforge.registry.RegisterStage;
@@ -29,21 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /** Batch scoring against the real MLflow server: the predictions table, its rerun, the export, shadow scoring. */
 class ScoreStageTest {
-  static final String PIPELINE = """
-      pipeline: toy
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
-      training_sets:
-        toy:
-          spine: {source: silver.raw, keys: [shop], event_time: ts, label: "y"}
-          features: [{name: x, expr: "x"}, {name: z, expr: "z"}]
-      training:
-        split: {column: ts, validate_from: "2020-01-21"}
-        params: {num_round: 10, max_depth: 3, eta: 0.3, seed: 7}
-      evaluation: {gates: {auc_roc: {min: 0.6}}}
-      registry: {tracking_uri: "TRACKING", experiment: lakeforge-tests, model_name: MODEL}
-      scoring: {output: "${TMP}/exports", export_format: csv, shadow_alias: challenger}
-      """;
+  static final String PIPELINE = ToyPipeline.binary().params("{num_round: 10, max_depth: 3, eta: 0.3, seed: 7}")
+      .evaluation("{gates: {auc_roc: {min: 0.6}}}").registry("TRACKING", "MODEL")
+      .scoring("{output: \"${TMP}/exports\", export_format: csv, shadow_alias: challenger}").yaml();
 
   @Test
   void scoresADayIntoThePredictionsTableReplacesItOnRerunAndComparesTheShadow() throws Exception {
@@ -53,13 +42,9 @@ class ScoreStageTest {
     RunContext ctx = SharedSpark.context(PIPELINE.replace("TRACKING", tracking).replace("MODEL", model),
         "2020-01-22");
     // 600 hourly rows from 2020-01-01; the run date 2020-01-22 has 24 of them.
-    var rows = ctx.spark().range(600).selectExpr("timestamp_seconds(1577836800 + id * 3600) AS ts",
-        "element_at(array('a','b','c','d'), CAST(id % 4 AS INT) + 1) AS shop", "rand(3) AS x",
-        "IF(id % 3 = 0, NULL, 0.0) AS z", "rand(4) AS u").selectExpr("ts", "shop", "x", "z",
-        "CAST(u < x AS DOUBLE) AS label");
-    ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
-    ctx.manifests().save(new TrainStage().run(ctx));
-    ctx.manifests().save(new EvaluateStage(Map.of()).run(ctx));
+    ToyPipeline.writeBinaryTrainingSet(ctx, "IF(id % 3 = 0, NULL, 0.0)", "CAST(u < x AS DOUBLE)");
+    ctx.runStage(new TrainStage());
+    ctx.runStage(new EvaluateStage(Map.of()));
     String version = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx)
         .output(RegisterStage.MODEL_VERSION);
 
@@ -121,8 +106,8 @@ class ScoreStageTest {
         "concat('s', id % 4) AS `shop id`", "rand(3) AS x", "rand(5) AS z", "rand(4) AS u")
         .selectExpr("ts", "`shop id`", "x", "z", "CAST(u < x AS DOUBLE) AS label");
     ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
-    ctx.manifests().save(new TrainStage().run(ctx));
-    ctx.manifests().save(new EvaluateStage(Map.of()).run(ctx));
+    ctx.runStage(new TrainStage());
+    ctx.runStage(new EvaluateStage(Map.of()));
     new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
 
     StageResult scored = new ScoreStage(Map.of()).run(ctx);
@@ -170,14 +155,10 @@ class ScoreStageTest {
           .replace("models: \"${TMP}/models\"", "models: \"" + models + "\""), "2020-01-22");
       RunContext ctx = RunContext.create("run-" + contexts.size(), loaded.runDate(), "local", loaded.loaded(),
           loaded.spark());
-      ctx.lake().overwrite(ctx.spark().range(600).selectExpr("timestamp_seconds(1577836800 + id * 3600) AS ts",
-          "element_at(array('a','b','c','d'), CAST(id % 4 AS INT) + 1) AS shop", "rand(3) AS x",
-          "IF(id % 3 = 0, NULL, 0.0) AS z", "rand(4) AS u").selectExpr("ts", "shop", "x", "z",
-          server.getValue() + " AS label"), TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
-      StageResult train = new TrainStage().run(ctx);
-      ctx.manifests().save(train);
+      ToyPipeline.writeBinaryTrainingSet(ctx, "IF(id % 3 = 0, NULL, 0.0)", server.getValue());
+      StageResult train = ctx.runStage(new TrainStage());
       trained.add(Path.of(train.output(TrainStage.MODEL_DIR)));
-      ctx.manifests().save(new EvaluateStage(Map.of()).run(ctx));
+      ctx.runStage(new EvaluateStage(Map.of()));
       StageResult registered = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
       assertEquals("1", registered.output(RegisterStage.MODEL_VERSION), "each server's first version");
       assertEquals("champion", registered.output("alias"));

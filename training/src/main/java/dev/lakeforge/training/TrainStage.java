@@ -57,7 +57,7 @@ public final class TrainStage implements Stage {
    * rewrite). A manifest written before finish times were recorded counts as oldest.
    */
   public static StageResult latestModel(RunManifests manifests) {
-    return Stream.of(NAME, "sweep")
+    return Stream.of(NAME, SweepStage.NAME)
         .map(manifests::find)
         .flatMap(Optional::stream)
         .filter(r -> r.output(MODEL_DIR) != null)

@@ -10,6 +10,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -27,20 +28,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 class TrainStageTest {
-  static final String PIPELINE = """
-      pipeline: toy
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
-      training_sets:
-        toy:
-          spine: {source: silver.raw, event_time: ts, label: "y"}
-          features: [{name: x, expr: "x"}, {name: z, expr: "z"}]
-      training:
-        split: {column: ts, validate_from: "2020-01-21"}
-        params: {num_round: 20, max_depth: 3, eta: 0.3, seed: 7}
-      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
-      scoring: {output: "${TMP}/out"}
-      """;
+  static final String PIPELINE = ToyPipeline.binary().keys(null).yaml();
 
   /** A toy feature table: label depends on x; z is 0 or null, so zeros and missing values both occur. */
   static void writeFeatures(RunContext ctx) {

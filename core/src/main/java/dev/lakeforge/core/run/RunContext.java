@@ -100,6 +100,16 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
     return runId.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
+  /**
+   * Runs {@code stage} and saves its result as the run date's manifest for that stage, which is how a later stage,
+   * in this process or another, finds what it produced. The runner does this for every stage; so do tests.
+   */
+  public StageResult runStage(Stage stage) {
+    StageResult result = stage.run(this);
+    manifests.save(result);
+    return result;
+  }
+
   public StageResult.Builder result(String stage) {
     return new StageResult.Builder(this, stage);
   }

@@ -75,4 +75,89 @@ public final class ToyPipeline {
     return ctx.spark().range(600).selectExpr("id", "timestamp_seconds(1577836800 + id * 3600) AS ts",
         "element_at(array(0.1, 0.5, 0.9), CAST(id % 3 AS INT) + 1) AS x", "CAST(id % 3 AS INT) + 1 AS cls");
   }
+
+  /**
+   * The binary toy most stage tests share (train, evaluate, register, score, the Spark-free scorer): training set
+   * {@code training_sets.toy} on the spine {@code silver.raw} keyed by {@code shop}, event time {@code ts}, label
+   * {@code y}, features x and z, a time split at 2020-01-21 and XGBoost. Each setter replaces one part.
+   */
+  public static Binary binary() {
+    return new Binary();
+  }
+
+  /** The YAML of {@link #binary()}; tests replace {@code ${TMP}} (or let {@link SharedSpark#context} do it). */
+  public static final class Binary {
+    private String keys = "[shop]";
+    private String params = "{num_round: 20, max_depth: 3, eta: 0.3, seed: 7}";
+    private String evaluation;
+    private String tracking = "http://127.0.0.1:1";
+    private String modelName = "m";
+    private String scoring = "{output: \"${TMP}/out\"}";
+
+    private Binary() {}
+
+    /** The spine's keys as YAML, e.g. {@code [id]}; null for none. */
+    public Binary keys(String yaml) {
+      keys = yaml;
+      return this;
+    }
+
+    /** {@code training.params} as YAML. */
+    public Binary params(String yaml) {
+      params = yaml;
+      return this;
+    }
+
+    /** The {@code evaluation} section's body, indented by two spaces if it spans lines. */
+    public Binary evaluation(String yaml) {
+      evaluation = yaml;
+      return this;
+    }
+
+    public Binary registry(String trackingUri, String model) {
+      tracking = trackingUri;
+      modelName = model;
+      return this;
+    }
+
+    /** The {@code scoring} section as YAML. */
+    public Binary scoring(String yaml) {
+      scoring = yaml;
+      return this;
+    }
+
+    public String yaml() {
+      String spineKeys = keys == null ? "" : "keys: " + keys + ", ";
+      return """
+          pipeline: toy
+          lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+          sources: {raw: {format: parquet, path: "${TMP}/raw"}}
+          training_sets:
+            toy:
+              spine: {source: silver.raw, %sevent_time: ts, label: "y"}
+              features: [{name: x, expr: "x"}, {name: z, expr: "z"}]
+          training:
+            split: {column: ts, validate_from: "2020-01-21"}
+            params: %s
+          %sregistry: {tracking_uri: "%s", experiment: lakeforge-tests, model_name: %s}
+          scoring: %s
+          """.formatted(spineKeys, params, evaluation == null ? "" : "evaluation:" + (evaluation.contains("\n")
+              ? "\n" + evaluation.stripTrailing() : " " + evaluation) + "\n", tracking, modelName, scoring);
+    }
+  }
+
+  /**
+   * Writes {@code training_sets.toy} for {@link #binary()}: 600 hourly rows from 2020-01-01 (validation from Jan 21,
+   * the run date 2020-01-22 holds 24), shop cycling a, b, c, d, {@code x = rand(3)}, {@code u = rand(4)}, and
+   * {@code z} and the label as the given SQL over them (e.g. {@code CAST(u < x AS DOUBLE)}: label ~ Bernoulli(x)).
+   *
+   * @return the rows written (ts, shop, x, z, label)
+   */
+  public static Dataset<Row> writeBinaryTrainingSet(RunContext ctx, String zSql, String labelSql) {
+    var rows = ctx.spark().range(600).selectExpr("timestamp_seconds(1577836800 + id * 3600) AS ts",
+        "element_at(array('a','b','c','d'), CAST(id % 4 AS INT) + 1) AS shop", "rand(3) AS x", zSql + " AS z",
+        "rand(4) AS u").selectExpr("ts", "shop", "x", "z", labelSql + " AS label");
+    ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    return rows;
+  }
 }
