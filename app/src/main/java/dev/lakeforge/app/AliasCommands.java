@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,15 +19,7 @@ final class AliasCommands {
   @Command(name = "alias", mixinStandardHelpOptions = true,
       description = "Show, set, move or delete an alias (champion, challenger, ...) of the pipeline's registered "
           + "model.", subcommands = {Show.class, Set.class, Delete.class})
-  static final class Alias implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-      spec.commandLine().usage(spec.commandLine().getOut());
-    }
-  }
+  static final class Alias extends CommandGroup {}
 
   /** The pipeline config, for its registry section. */
   abstract static class AliasCommand implements Callable<Integer> {

@@ -248,15 +248,7 @@ public final class LakeforgeMain implements Runnable {
 
   @Command(name = "config", mixinStandardHelpOptions = true, description = "Work with pipeline configs.",
       subcommands = {ConfigCheck.class})
-  static final class ConfigCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-      spec.commandLine().usage(spec.commandLine().getOut());
-    }
-  }
+  static final class ConfigCommand extends CommandGroup {}
 
   @Command(name = "check", mixinStandardHelpOptions = true,
       description = "Load and check a pipeline config and its Spark profile without starting Spark.")

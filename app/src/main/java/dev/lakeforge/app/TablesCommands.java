@@ -8,7 +8,6 @@ import dev.lakeforge.core.table.TableTags;
 import dev.lakeforge.core.table.TableVersion;
 import dev.lakeforge.etl.TableProfiler;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,26 +19,29 @@ final class TablesCommands {
 
   @Command(name = "tables", mixinStandardHelpOptions = true, description = "Versions and tags of lake tables.",
       subcommands = {History.class, Tag.class, Checksum.class})
-  static final class Tables implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+  static final class Tables extends CommandGroup {}
 
-    @Override
-    public void run() {
-      spec.commandLine().usage(spec.commandLine().getOut());
+  /** A command on the lake's tables: the common options, and a session started only when it runs. */
+  abstract static class LakeCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions options;
+
+    final Services services;
+
+    LakeCommand(Services services) {
+      this.services = services;
+    }
+
+    RunContext context() {
+      return new StageRunner(services).context(options);
     }
   }
 
   @Command(name = "history", mixinStandardHelpOptions = true,
       description = "List a table's versions with the run id, run date, stage and rows written of each.")
-  static final class History implements Callable<Integer> {
-    @Mixin
-    CommonOptions options;
-
-    private final Services services;
-
+  static final class History extends LakeCommand {
     History(Services services) {
-      this.services = services;
+      super(services);
     }
 
     @Parameters(paramLabel = "TABLE", description = "layer.name, e.g. silver.flights")
@@ -48,7 +50,7 @@ final class TablesCommands {
     @Override
     public Integer call() {
       TableRef ref = TableRef.parse(table);
-      RunContext ctx = new StageRunner(services).context(options);
+      RunContext ctx = context();
       var tags = new java.util.HashMap<Long, java.util.List<String>>();
       new TableTags(ctx.lake()).list(ref.table()).forEach(r ->
           tags.computeIfAbsent(r.getLong(1), k -> new java.util.ArrayList<>()).add(r.getString(0)));
@@ -65,14 +67,9 @@ final class TablesCommands {
 
   @Command(name = "tag", mixinStandardHelpOptions = true,
       description = "Name a table version, so configs can pin it as layer.name@tag:NAME.")
-  static final class Tag implements Callable<Integer> {
-    @Mixin
-    CommonOptions options;
-
-    private final Services services;
-
+  static final class Tag extends LakeCommand {
     Tag(Services services) {
-      this.services = services;
+      super(services);
     }
 
     @Parameters(index = "0", paramLabel = "TABLE", description = "layer.name[@vN|@time], default the latest version")
@@ -86,7 +83,7 @@ final class TablesCommands {
 
     @Override
     public Integer call() {
-      RunContext ctx = new StageRunner(services).context(options);
+      RunContext ctx = context();
       TableVersion v = new TableTags(ctx.lake()).tag(TableRef.parse(table), name, note);
       services.out().printf("tagged %s@v%d as %s (read it as %s@tag:%s)%n", v.table(), v.version(), name, v.table(), name);
       return 0;
@@ -97,14 +94,9 @@ final class TablesCommands {
       description = "Row count and an order-independent checksum of a table version's content, for checking that "
           + "a rerun left the same rows. Columns that record the run (_batch_id, _ingest_time, *run_id, *_at) are "
           + "left out unless --all-columns.")
-  static final class Checksum implements Callable<Integer> {
-    @Mixin
-    CommonOptions options;
-
-    private final Services services;
-
+  static final class Checksum extends LakeCommand {
     Checksum(Services services) {
-      this.services = services;
+      super(services);
     }
 
     @Parameters(paramLabel = "TABLE", description = "layer.name[@vN|@time|@tag:NAME], default the latest version")
@@ -118,7 +110,7 @@ final class TablesCommands {
 
     @Override
     public Integer call() {
-      RunContext ctx = new StageRunner(services).context(options);
+      RunContext ctx = context();
       TableChecksum sum = TableChecksum.of(ctx.lake(), TableRef.parse(table), exclude, allColumns);
       services.out().printf("%s rows=%d checksum=%s excluded=%s%n", sum.version(), sum.rows(), sum.checksum(),
           sum.excluded().isEmpty() ? "-" : String.join(",", sum.excluded()));
@@ -129,14 +121,9 @@ final class TablesCommands {
   @Command(name = "profile", mixinStandardHelpOptions = true,
       description = "Profile a table version (types, nulls, distinct, min/max/mean/stddev, quantiles, top values, "
           + "histograms) into JSON and HTML, in two scans.")
-  static final class Profile implements Callable<Integer> {
-    @Mixin
-    CommonOptions options;
-
-    private final Services services;
-
+  static final class Profile extends LakeCommand {
     Profile(Services services) {
-      this.services = services;
+      super(services);
     }
 
     @Option(names = "--table", required = true, paramLabel = "TABLE", description = "e.g. silver.flights@v3")
@@ -148,7 +135,7 @@ final class TablesCommands {
 
     @Override
     public Integer call() {
-      RunContext ctx = new StageRunner(services).context(options);
+      RunContext ctx = context();
       TableProfiler profiler = new TableProfiler();
       TableProfiler.Profile profile = profiler.run(ctx.lake(), TableRef.parse(table));
       String dir = out != null ? out
