@@ -137,22 +137,6 @@ public final class LakeforgeMain implements Runnable {
     }
   }
 
-  /** A subcommand that runs stages through {@link StageRunner}. */
-  abstract static class RunnerCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions options;
-
-    final Services services;
-
-    RunnerCommand(Services services) {
-      this.services = services;
-    }
-
-    StageRunner runner() {
-      return new StageRunner(services);
-    }
-  }
-
   /** One stage of {@link StageCatalog}: its options are {@link CommonOptions} plus the stage's own mixin. */
   @Command(mixinStandardHelpOptions = true)
   static final class StageCommand<O extends StageOptions> extends RunnerCommand {

@@ -7,9 +7,7 @@ import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableTags;
 import dev.lakeforge.core.table.TableVersion;
 import dev.lakeforge.etl.TableProfiler;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,25 +19,9 @@ final class TablesCommands {
       subcommands = {History.class, Tag.class, Checksum.class})
   static final class Tables extends CommandGroup {}
 
-  /** A command on the lake's tables: the common options, and a session started only when it runs. */
-  abstract static class LakeCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions options;
-
-    final Services services;
-
-    LakeCommand(Services services) {
-      this.services = services;
-    }
-
-    RunContext context() {
-      return new StageRunner(services).context(options);
-    }
-  }
-
   @Command(name = "history", mixinStandardHelpOptions = true,
       description = "List a table's versions with the run id, run date, stage and rows written of each.")
-  static final class History extends LakeCommand {
+  static final class History extends RunnerCommand {
     History(Services services) {
       super(services);
     }
@@ -67,7 +49,7 @@ final class TablesCommands {
 
   @Command(name = "tag", mixinStandardHelpOptions = true,
       description = "Name a table version, so configs can pin it as layer.name@tag:NAME.")
-  static final class Tag extends LakeCommand {
+  static final class Tag extends RunnerCommand {
     Tag(Services services) {
       super(services);
     }
@@ -94,7 +76,7 @@ final class TablesCommands {
       description = "Row count and an order-independent checksum of a table version's content, for checking that "
           + "a rerun left the same rows. Columns that record the run (_batch_id, _ingest_time, *run_id, *_at) are "
           + "left out unless --all-columns.")
-  static final class Checksum extends LakeCommand {
+  static final class Checksum extends RunnerCommand {
     Checksum(Services services) {
       super(services);
     }
@@ -121,7 +103,7 @@ final class TablesCommands {
   @Command(name = "profile", mixinStandardHelpOptions = true,
       description = "Profile a table version (types, nulls, distinct, min/max/mean/stddev, quantiles, top values, "
           + "histograms) into JSON and HTML, in two scans.")
-  static final class Profile extends LakeCommand {
+  static final class Profile extends RunnerCommand {
     Profile(Services services) {
       super(services);
     }

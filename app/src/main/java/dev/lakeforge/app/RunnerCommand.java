@@ -1,0 +1,29 @@
+package dev.lakeforge.app;
+
+import dev.lakeforge.core.run.RunContext;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+
+/**
+ * A command that takes the common options and works through {@link StageRunner}: the stage commands, {@code run},
+ * {@code reproduce} and the table tools.
+ */
+abstract class RunnerCommand implements Callable<Integer> {
+  @Mixin
+  CommonOptions options;
+
+  final Services services;
+
+  RunnerCommand(Services services) {
+    this.services = services;
+  }
+
+  StageRunner runner() {
+    return new StageRunner(services);
+  }
+
+  /** A session and run context without running a stage, for commands that look at the lake. */
+  RunContext context() {
+    return runner().context(options);
+  }
+}
