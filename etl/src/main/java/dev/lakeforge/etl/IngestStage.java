@@ -13,6 +13,7 @@ import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.SchemaPolicy;
+import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import java.util.Map;
 import java.util.TreeMap;
@@ -68,7 +69,7 @@ public final class IngestStage implements Stage {
       Dataset<Row> good = textFormat ? batch.filter(col(CORRUPT).isNull()).drop(CORRUPT) : batch;
       Lake lake = context.lake();
       String metadata = context.commitMetadata(NAME);
-      String sameRunDate = RUN_DATE + " = '" + context.runDate() + "'";
+      Slice sameRunDate = Slice.where(RUN_DATE, context.runDate());
       TableRef bronze = TableRef.of("bronze", name);
       SchemaPolicy policy = SchemaPolicy.of(source.schemaPolicy());
       Lake.WriteResult written = source.incremental()

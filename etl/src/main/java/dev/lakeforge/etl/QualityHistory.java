@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.lakeforge.core.config.AnomalyConfig;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.Lake;
+import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
 import java.sql.Timestamp;
@@ -39,7 +40,7 @@ final class QualityHistory {
     metrics.forEach((metric, value) -> rows.add(RowFactory.create(context.config().pipeline(), entity,
         source.table(), source.version(), context.runId(), context.runDate().toString(), metric, value, now)));
     Dataset<Row> frame = context.spark().createDataFrame(rows, SCHEMA).coalesce(1);
-    String sameRun = "entity = '" + entity + "' AND run_date = '" + context.runDate() + "'";
+    Slice sameRun = Slice.where("entity", entity).and("run_date", context.runDate());
     return context.lake().replaceWhere(frame, TABLE, sameRun, context.commitMetadata(ValidateStage.NAME)).version();
   }
 

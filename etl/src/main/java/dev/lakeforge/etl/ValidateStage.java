@@ -15,6 +15,7 @@ import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.SchemaPolicy;
+import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
 import java.sql.Timestamp;
@@ -99,8 +100,8 @@ public final class ValidateStage implements Stage {
     Lake lake = context.lake();
     VersionedFrame bronze = lake.read(TableRef.of("bronze", suite.source()), IngestStage.NAME);
     result.read(bronze.version());
-    String sameRunDate = IngestStage.RUN_DATE + " = '" + context.runDate() + "'";
-    Dataset<Row> rows = source.incremental() ? bronze.rows().filter(sameRunDate) : bronze.rows();
+    Slice sameRunDate = Slice.where(IngestStage.RUN_DATE, context.runDate());
+    Dataset<Row> rows = source.incremental() ? bronze.rows().filter(sameRunDate.predicate()) : bronze.rows();
 
     SuitePlan plan = SuitePlan.compile(suite, bronze.version().table(), rows, reference -> {
       VersionedFrame table = lake.read(TableRef.parse(reference), NAME);

@@ -17,6 +17,7 @@ import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
 import dev.lakeforge.core.table.VersionedFrame;
@@ -106,7 +107,7 @@ public final class DriftStage implements Stage {
       }
     }
     Dataset<Row> frame = context.spark().createDataFrame(rows, SCHEMA).coalesce(1);
-    result.wrote(context.lake().replaceWhere(frame, TABLE, "run_date = '" + context.runDate() + "'",
+    result.wrote(context.lake().replaceWhere(frame, TABLE, Slice.where("run_date", context.runDate()),
         context.commitMetadata(NAME)).version());
     List<String> insufficient = results.stream().filter(r -> r.status().equals(INSUFFICIENT))
         .map(Result::column).distinct().toList();

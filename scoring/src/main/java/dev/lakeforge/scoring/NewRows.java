@@ -14,6 +14,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.table.SchemaPolicy;
+import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
 import dev.lakeforge.core.table.VersionedFrame;
@@ -209,7 +210,7 @@ final class NewRows {
         bad = bad.unionByName(malformed.withColumn(ValidateStage.FAILED_RULES, org.apache.spark.sql.functions
             .array(lit("schema"))).withColumn("_run_date", lit(runDate)), true);
       }
-      var written = context.lake().replaceWhere(bad, quarantine, "_run_date = '" + runDate + "'", metadata,
+      var written = context.lake().replaceWhere(bad, quarantine, Slice.where("_run_date", runDate), metadata,
           SchemaPolicy.ADD_COLUMNS);
       if (written.rowsWritten() > 0 || context.lake().exists(quarantine)) {
         result.wrote(written.version());

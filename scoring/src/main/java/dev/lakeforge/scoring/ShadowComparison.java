@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.lakeforge.core.mlflow.MlflowClient;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.evaluation.EvaluateStage;
 import dev.lakeforge.evaluation.RegisteredModel;
@@ -81,7 +82,7 @@ final class ShadowComparison {
         t.isNullAt(3) ? null : t.getDouble(3), t.isNullAt(4) ? null : t.getDouble(4),
         t.isNullAt(5) ? null : t.getDouble(5));
     var written = context.lake().replaceWhere(context.spark().createDataFrame(List.of(summary), SCHEMA), TABLE,
-        "run_date = '" + context.runDate() + "' AND shadow_model = '" + shadow.get().label().replace("'", "''") + "'",
+        Slice.where("run_date", context.runDate()).and("shadow_model", shadow.get().label()),
         context.commitMetadata(ScoreStage.NAME));
     result.wrote(written.version()).output("shadow", shadow.get().label());
     result.metric("shadow.agreement", agreement == null ? Double.NaN : agreement);

@@ -12,6 +12,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.spark.SparkSessions;
+import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import java.sql.Date;
 import java.util.ArrayList;
@@ -251,7 +252,7 @@ public final class SweepStage implements Stage {
           t.rounds(), json(t.params()), metric.name, t.value(), t.seconds(), t.status(), t == best));
     }
     Dataset<Row> frame = context.spark().createDataFrame(rows, TRIALS_SCHEMA).orderBy(col("trial"));
-    result.wrote(context.lake().replaceWhere(frame, TRIALS, "run_date = '" + context.runDate() + "'",
+    result.wrote(context.lake().replaceWhere(frame, TRIALS, Slice.where("run_date", context.runDate()),
         context.commitMetadata(NAME, Map.of())).version());
   }
 

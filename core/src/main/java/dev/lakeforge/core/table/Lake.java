@@ -89,14 +89,14 @@ public final class Lake {
     return write(rows, ref, SaveMode.Overwrite, null, commitMetadata, policy);
   }
 
-  /** Replaces only the rows matching {@code predicate} (e.g. one run date), atomically. */
-  public WriteResult replaceWhere(Dataset<Row> rows, TableRef ref, String predicate, String commitMetadata) {
-    return write(rows, ref, SaveMode.Overwrite, predicate, commitMetadata, SchemaPolicy.FAIL);
+  /** Replaces only the rows in {@code slice} (e.g. one run date's), atomically. */
+  public WriteResult replaceWhere(Dataset<Row> rows, TableRef ref, Slice slice, String commitMetadata) {
+    return write(rows, ref, SaveMode.Overwrite, slice.predicate(), commitMetadata, SchemaPolicy.FAIL);
   }
 
-  public WriteResult replaceWhere(Dataset<Row> rows, TableRef ref, String predicate, String commitMetadata,
+  public WriteResult replaceWhere(Dataset<Row> rows, TableRef ref, Slice slice, String commitMetadata,
       SchemaPolicy policy) {
-    return write(rows, ref, SaveMode.Overwrite, predicate, commitMetadata, policy);
+    return write(rows, ref, SaveMode.Overwrite, slice.predicate(), commitMetadata, policy);
   }
 
   /**
@@ -105,7 +105,7 @@ public final class Lake {
    */
   public WriteResult replacePartition(Dataset<Row> rows, TableRef ref, String column, String value,
       String commitMetadata) {
-    return write(rows, ref, SaveMode.Overwrite, column + " = '" + value.replace("'", "''") + "'", commitMetadata,
+    return write(rows, ref, SaveMode.Overwrite, Slice.where(column, value).predicate(), commitMetadata,
         SchemaPolicy.FAIL, column);
   }
 

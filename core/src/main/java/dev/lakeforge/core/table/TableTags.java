@@ -34,7 +34,7 @@ public final class TableTags {
     long version = lake.resolveVersion(ref);
     Row row = RowFactory.create(ref.table(), tag, version, new Timestamp(System.currentTimeMillis()), note);
     Dataset<Row> frame = lake.spark().createDataFrame(List.of(row), SCHEMA);
-    String same = "table_name = '" + ref.table() + "' AND tag = '" + tag + "'";
+    Slice same = Slice.where("table_name", ref.table()).and("tag", tag);
     lake.replaceWhere(frame, TABLE, same, "{\"operation\":\"tag\",\"table\":\"" + ref.table() + "\"}");
     return new TableVersion(ref.table(), version);
   }
