@@ -16,12 +16,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** The {@code lakeforge} command line: one subcommand per stage, {@code run} for all, {@code config check}. */
 @Command(name = "lakeforge", mixinStandardHelpOptions = true, versionProvider = LakeforgeMain.Version.class,
@@ -236,14 +234,9 @@ public final class LakeforgeMain implements Runnable {
 
   @Command(name = "check", mixinStandardHelpOptions = true,
       description = "Load and check a pipeline config and its Spark profile without starting Spark.")
-  static final class ConfigCheck implements Callable<Integer> {
-    @Mixin
-    CommonOptions options;
-
-    private final Services services;
-
+  static final class ConfigCheck extends RunnerCommand {
     ConfigCheck(Services services) {
-      this.services = services;
+      super(services);
     }
 
     @Override

@@ -5,8 +5,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 
 /**
- * A command that takes the common options and works through {@link StageRunner}: the stage commands, {@code run},
- * {@code reproduce} and the table tools.
+ * A command that takes the common options: the stage commands, {@code run}, {@code reproduce}, {@code config check}
+ * and the table tools. Those that run stages or look at the lake go through {@link StageRunner}.
  */
 abstract class RunnerCommand implements Callable<Integer> {
   @Mixin

@@ -19,14 +19,18 @@ public final class ToyPipeline {
    * @param sections YAML top-level sections (training_sets, training, drift, ...), each starting in column 0
    */
   public static String around(String pipeline, String sections) {
+    return around(pipeline, sections, "http://127.0.0.1:1", "m", "{output: \"${TMP}/out\"}");
+  }
+
+  private static String around(String pipeline, String sections, String tracking, String model, String scoring) {
     return """
         pipeline: %s
         lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
         sources: {raw: {format: parquet, path: "${TMP}/raw"}}
         %s
-        registry: {tracking_uri: "http://127.0.0.1:1", experiment: lakeforge-tests, model_name: m}
-        scoring: {output: "${TMP}/out"}
-        """.formatted(pipeline, sections.strip());
+        registry: {tracking_uri: "%s", experiment: lakeforge-tests, model_name: %s}
+        scoring: %s
+        """.formatted(pipeline, sections.strip(), tracking, model, scoring);
   }
 
   /** A multiclass toy whose training set {@code training_sets.classes} has label values 1, 2 and 3. */
@@ -128,10 +132,7 @@ public final class ToyPipeline {
 
     public String yaml() {
       String spineKeys = keys == null ? "" : "keys: " + keys + ", ";
-      return """
-          pipeline: toy
-          lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-          sources: {raw: {format: parquet, path: "${TMP}/raw"}}
+      String sections = """
           training_sets:
             toy:
               spine: {source: silver.raw, %sevent_time: ts, label: "y"}
@@ -139,10 +140,11 @@ public final class ToyPipeline {
           training:
             split: {column: ts, validate_from: "2020-01-21"}
             params: %s
-          %sregistry: {tracking_uri: "%s", experiment: lakeforge-tests, model_name: %s}
-          scoring: %s
-          """.formatted(spineKeys, params, evaluation == null ? "" : "evaluation:" + (evaluation.contains("\n")
-              ? "\n" + evaluation.stripTrailing() : " " + evaluation) + "\n", tracking, modelName, scoring);
+          """.formatted(spineKeys, params);
+      if (evaluation != null) {
+        sections += "evaluation:" + (evaluation.contains("\n") ? "\n" + evaluation.stripTrailing() : " " + evaluation);
+      }
+      return around("toy", sections, tracking, modelName, scoring);
     }
   }
 
