@@ -1,9 +1,10 @@
 package dev.lakeforge.app;
 
+import dev.lakeforge.core.config.PipelineConfig;
 import dev.lakeforge.core.config.RegistryConfig;
-import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.mlflow.MlflowClient;
 import dev.lakeforge.registry.ModelAliases;
+import dev.lakeforge.training.ModelStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,16 +40,13 @@ final class AliasCommands {
     @Parameters(index = "0", paramLabel = "ALIAS", description = "e.g. champion or challenger")
     String alias;
 
-    RegistryConfig registry() {
-      RegistryConfig registry = services.configLoader().loadPipeline(config, overrides).config().registry();
-      if (registry == null) {
-        throw Errors.configInvalid(config.toString(), "there is no 'registry' section naming the model");
-      }
-      return registry;
-    }
+    /** The config's registry section and the aliases of its model, through the model store's one client. */
+    record Target(RegistryConfig registry, ModelAliases aliases) {}
 
-    ModelAliases aliases(RegistryConfig registry) {
-      return new ModelAliases(new MlflowClient(registry, services.environment()), registry.modelName());
+    Target target() {
+      PipelineConfig pipeline = services.configLoader().loadPipeline(config, overrides).config();
+      MlflowClient mlflow = ModelStore.withoutSession(pipeline, services.environment()).registry();
+      return new Target(pipeline.registry(), new ModelAliases(mlflow, pipeline.registry().modelName()));
     }
   }
 
@@ -60,8 +58,9 @@ final class AliasCommands {
 
     @Override
     public Integer call() {
-      RegistryConfig registry = registry();
-      var version = aliases(registry).get(alias);
+      Target target = target();
+      RegistryConfig registry = target.registry();
+      var version = target.aliases().get(alias);
       services.out().println(version.map(v -> "models:/" + registry.modelName() + "@" + alias + " -> models:/"
           + registry.modelName() + "/" + v).orElse("models:/" + registry.modelName() + "@" + alias + " is not set"));
       return version.isPresent() ? 0 : 2;
@@ -83,8 +82,9 @@ final class AliasCommands {
 
     @Override
     public Integer call() {
-      RegistryConfig registry = registry();
-      var before = aliases(registry).set(alias, version, force);
+      Target target = target();
+      RegistryConfig registry = target.registry();
+      var before = target.aliases().set(alias, version, force);
       services.out().printf("models:/%s@%s -> version %s%s%n", registry.modelName(), alias, version,
           before.map(b -> b.equals(version) ? " (unchanged)" : " (moved from version " + b + ")").orElse(" (new)"));
       return 0;
@@ -99,8 +99,9 @@ final class AliasCommands {
 
     @Override
     public Integer call() {
-      RegistryConfig registry = registry();
-      boolean deleted = aliases(registry).delete(alias);
+      Target target = target();
+      RegistryConfig registry = target.registry();
+      boolean deleted = target.aliases().delete(alias);
       services.out().printf("models:/%s@%s %s%n", registry.modelName(), alias,
           deleted ? "deleted" : "was not set (nothing to delete)");
       return 0;

@@ -157,7 +157,7 @@ public final class LakeforgeMain implements Runnable {
     @Override
     public Integer call() {
       stageOptions.apply(options);
-      runner().run(options, loaded -> List.of(entry.factory().create(stageOptions, services)));
+      runner().run(options, loaded -> List.of(entry.factory().create(stageOptions)));
       return 0;
     }
   }
@@ -186,7 +186,7 @@ public final class LakeforgeMain implements Runnable {
             + java.util.UUID.randomUUID().toString().substring(0, 8);
       }
       var results = runner().run(options,
-          loaded -> List.of(StageCatalog.TRAIN.createDefault(services), plan.check())).results();
+          loaded -> List.of(StageCatalog.TRAIN.createDefault(), plan.check())).results();
       boolean identical = Boolean.TRUE.equals(results.get(results.size() - 1).metrics().get(Reproduction.IDENTICAL));
       services.out().println(identical ? "reproduced: the retrained booster is byte for byte the registered one"
           : "NOT reproduced: the retrained booster differs from the registered one");
@@ -208,7 +208,7 @@ public final class LakeforgeMain implements Runnable {
 
     @Override
     public Integer call() {
-      var ran = runner().run(options, loaded -> StageCatalog.pipeline(loaded.config(), services));
+      var ran = runner().run(options, loaded -> StageCatalog.pipeline(loaded.config()));
       var results = ran.results();
       if (results.isEmpty()) {
         return 0;
@@ -255,8 +255,8 @@ public final class LakeforgeMain implements Runnable {
           c.registry().modelName(), options.profile);
       var t = c.training();
       // The trainer refuses unknown params and values out of range here too, before anything would run.
-      dev.lakeforge.training.Trainers.forAlgorithm(t.algorithm()).check(t.params(), t.task());
-      out.printf("  training: %s (%s) on %s, split %s, device %s%s%n", t.algorithm(), t.task(),
+      dev.lakeforge.training.Trainers.forAlgorithm(t.algorithm()).check(t.params(), t.taskKind());
+      out.printf("  training: %s (%s) on %s, split %s, device %s%s%n", t.algorithm(), t.taskKind(),
           c.trainingSets().isEmpty() ? "(no training set)" : TrainingSetStage.trainingSetName(c), t.split().kind(), t.device(), t.sweep() == null ? ""
               : ", sweep: " + t.sweep().strategy() + " over " + String.join(", ", new java.util.TreeSet<>(
                   t.sweep().space().keySet())));

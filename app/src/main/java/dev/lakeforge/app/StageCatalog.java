@@ -44,10 +44,10 @@ final class StageCatalog {
     }
   }
 
-  /** Builds a stage from its parsed options and the process's services. */
+  /** Builds a stage from its parsed options (the environment reaches stages through their run context). */
   @FunctionalInterface
   interface Factory<O extends StageOptions> {
-    Stage create(O options, Services services);
+    Stage create(O options);
   }
 
   /**
@@ -60,65 +60,63 @@ final class StageCatalog {
   record Entry<O extends StageOptions>(String name, InRun inRun, List<String> description, Supplier<O> options,
       Factory<O> factory) {
     /** The stage with its default options, as {@code run} builds it. */
-    Stage createDefault(Services services) {
-      O defaults = options.get();
-      return factory.create(defaults, services);
+    Stage createDefault() {
+      return factory.create(options.get());
     }
   }
 
   private static Entry<StageOptions.None> plain(String name, InRun inRun, String description,
-      java.util.function.Function<Services, Stage> factory) {
-    return new Entry<>(name, inRun, List.of(description), StageOptions.None::new,
-        (options, services) -> factory.apply(services));
+      Supplier<Stage> factory) {
+    return new Entry<>(name, inRun, List.of(description), StageOptions.None::new, options -> factory.get());
   }
 
   static final Entry<StageOptions.None> INGEST = plain(IngestStage.NAME, InRun.ALWAYS,
-      "Load every configured source into bronze.<source> Delta tables.", s -> new IngestStage());
+      "Load every configured source into bronze.<source> Delta tables.", IngestStage::new);
 
   static final Entry<StageOptions.None> VALIDATE = plain(ValidateStage.NAME, InRun.ALWAYS,
       "Apply the rules: passing rows to silver.<entity>, failing rows to quarantine.<entity>.",
-      s -> new ValidateStage());
+      ValidateStage::new);
 
   static final Entry<StageOptions.Features> FEATURES = new Entry<>(FeatureSetStage.NAME, InRun.WITH_FEATURE_SETS,
       List.of("Compute feature sets into features.<name> (window aggregates, encodings, dimension joins).",
           "--set NAME (no '=') computes only that feature set; --set key=value still overrides the config."),
-      StageOptions.Features::new, (o, s) -> new FeatureSetStage(o.set));
+      StageOptions.Features::new, o -> new FeatureSetStage(o.set));
 
   static final Entry<StageOptions.TrainingSet> TRAINING_SET = new Entry<>(TrainingSetStage.NAME, InRun.ALWAYS,
       List.of("Build a point-in-time correct training set into training_sets.<name>."),
-      StageOptions.TrainingSet::new, (o, s) -> new TrainingSetStage(o.name));
+      StageOptions.TrainingSet::new, o -> new TrainingSetStage(o.name));
 
   static final Entry<StageOptions.None> TRAIN = plain(TrainStage.NAME, InRun.ALWAYS,
-      "Train training.algorithm on the training split; writes a model directory.", s -> new TrainStage());
+      "Train training.algorithm on the training split; writes a model directory.", TrainStage::new);
 
   static final Entry<StageOptions.None> SWEEP = plain(SweepStage.NAME, InRun.NEVER,
       "Search training.sweep's space (grid, random or successive halving), record every trial in "
-          + "training.trials, and retrain the best config into a model directory.", s -> new SweepStage());
+          + "training.trials, and retrain the best config into a model directory.", SweepStage::new);
 
   static final Entry<StageOptions.None> EVALUATE = plain(EvaluateStage.NAME, InRun.ALWAYS,
       "Compute validation metrics and apply the gates (exit 4 when not blessed).",
-      s -> new EvaluateStage(s.environment()));
+      EvaluateStage::new);
 
   static final Entry<StageOptions.None> DRIFT = plain(DriftStage.NAME, InRun.NEVER,
       "Compare the current batch with the reference (PSI, KS, Wasserstein, Jensen-Shannon, chi-square) into "
-          + "monitoring.drift; exit 3 when a fail level is crossed.", s -> new DriftStage());
+          + "monitoring.drift; exit 3 when a fail level is crossed.", DriftStage::new);
 
   static final Entry<StageOptions.Register> REGISTER = new Entry<>(RegisterStage.NAME, InRun.ALWAYS,
       List.of("Log the model to MLflow, register a version and move the alias when blessed."),
-      StageOptions.Register::new, (o, s) -> new RegisterStage(o.fromDir(), o.force, s.environment()));
+      StageOptions.Register::new, o -> new RegisterStage(o.fromDir(), o.force));
 
   static final Entry<StageOptions.Score> SCORE = new Entry<>(ScoreStage.NAME, InRun.ALWAYS,
       List.of("Score a day's features, or new rows without labels (--input), with the aliased model; writes the "
           + "predictions table and an export."),
-      StageOptions.Score::new, (o, s) -> new ScoreStage(s.environment(), o.modelUri()));
+      StageOptions.Score::new, o -> new ScoreStage(o.modelUri()));
 
   /** In flow order. */
   static final List<Entry<?>> STAGES = List.of(INGEST, VALIDATE, FEATURES, TRAINING_SET, TRAIN, SWEEP, EVALUATE,
       DRIFT, REGISTER, SCORE);
 
   /** What {@code lakeforge run} runs for this config, in flow order. */
-  static List<Stage> pipeline(PipelineConfig config, Services services) {
-    return STAGES.stream().filter(e -> e.inRun().includes(config)).map(e -> e.createDefault(services)).toList();
+  static List<Stage> pipeline(PipelineConfig config) {
+    return STAGES.stream().filter(e -> e.inRun().includes(config)).map(Entry::createDefault).toList();
   }
 
   /** {@code run}'s help: the stages it runs, with their conditions. */

@@ -44,14 +44,15 @@ final class StageRunner {
     return start(options, loader, loaded);
   }
 
-  private static RunContext start(CommonOptions options, ConfigLoader loader, LoadedConfig loaded) {
+  private RunContext start(CommonOptions options, ConfigLoader loader, LoadedConfig loaded) {
     SparkProfile profile = SparkSessions.loadProfile(options.profile, options.confDir(), loader);
     String runId = options.runId != null ? options.runId : UUID.randomUUID().toString();
     SparkSession spark = SparkSessions.start("lakeforge-" + loaded.config().pipeline(), profile);
     if (System.getProperty("log4j2.configurationFile") == null) {
       spark.sparkContext().setLogLevel("WARN");
     }
-    return RunContext.create(runId, options.runDateOrToday(), options.profile, loaded, spark);
+    return RunContext.create(runId, options.runDateOrToday(), options.profile, loaded, spark,
+        services.environment());
   }
 
   Ran run(CommonOptions options, Function<LoadedConfig, List<Stage>> stagesFor) {

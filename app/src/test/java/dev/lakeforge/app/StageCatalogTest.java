@@ -25,7 +25,7 @@ class StageCatalogTest {
   @Test
   void everyEntryBuildsTheStageItNames() {
     for (StageCatalog.Entry<?> entry : StageCatalog.STAGES) {
-      assertEquals(entry.name(), entry.createDefault(services).name());
+      assertEquals(entry.name(), entry.createDefault().name());
     }
   }
 
@@ -40,10 +40,10 @@ class StageCatalogTest {
   void runTakesTheFeaturesStageOnlyWhenThePipelineDeclaresFeatureSets() {
     PipelineConfig withSets = config("flights.yaml");
     assertEquals(List.of("ingest", "validate", "features", "training-set", "train", "evaluate", "register", "score"),
-        StageCatalog.pipeline(withSets, services).stream().map(Stage::name).toList());
+        StageCatalog.pipeline(withSets).stream().map(Stage::name).toList());
     PipelineConfig withoutSets = config("seattle-weather.yaml");
     assertEquals(List.of("ingest", "validate", "training-set", "train", "evaluate", "register", "score"),
-        StageCatalog.pipeline(withoutSets, services).stream().map(Stage::name).toList());
+        StageCatalog.pipeline(withoutSets).stream().map(Stage::name).toList());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.lakeforge.training;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakeforge.bench.Rounds;
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.spark.SparkProfile;
 import dev.lakeforge.core.spark.SparkSessions;
 import java.nio.file.Files;
@@ -67,7 +68,8 @@ public final class TrainingBenchmark {
           cached.memSize() >> 20, cached.diskSize() >> 20);
     }
 
-    TrainerInput input = new TrainerInput(train, null, features, "label", "binary", null, null, 2, 1, "cpu", false);
+    TrainerInput input = new TrainerInput(train, null, features, "label", TaskKind.BINARY, null, null, 2, 1,
+        "cpu", false);
     Map<String, Object> xgbParams = Map.of("num_round", boostRounds, "max_depth", 6, "eta", 0.1, "seed", 42);
     Map<String, Double> auc = new LinkedHashMap<>();
     Map<String, Runnable> runs = new LinkedHashMap<>();

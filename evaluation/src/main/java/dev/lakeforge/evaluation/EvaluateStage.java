@@ -1,11 +1,8 @@
 package dev.lakeforge.evaluation;
 
-import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -13,13 +10,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.config.DriftConfig;
 import dev.lakeforge.core.config.EvaluationConfig;
-import dev.lakeforge.core.config.GateConfig;
-import dev.lakeforge.core.config.PipelineConfig;
 import dev.lakeforge.core.config.SliceConfig;
 import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.error.LakeforgeException;
-import dev.lakeforge.core.mlflow.MlflowClient;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
@@ -27,8 +21,9 @@ import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.features.FeatureSetStage;
 import dev.lakeforge.features.TrainingSetStage;
-import dev.lakeforge.training.LabelClasses;
 import dev.lakeforge.training.ModelDirectory;
+import dev.lakeforge.training.ModelStore;
+import dev.lakeforge.training.RegisteredModel;
 import dev.lakeforge.training.PreparedTraining;
 import dev.lakeforge.training.SparkModels;
 import dev.lakeforge.training.SweepStage;
@@ -39,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -68,13 +62,6 @@ public final class EvaluateStage implements Stage {
   static final String PROBABILITY = "_probability";
   private static final int IMPORTANCE_SHOWN = 20;
 
-  private final Map<String, String> env;
-
-  /** @param env where MLflow credentials come from when a gate compares with the champion */
-  public EvaluateStage(Map<String, String> env) {
-    this.env = env;
-  }
-
   @Override
   public String name() {
     return NAME;
@@ -82,8 +69,7 @@ public final class EvaluateStage implements Stage {
 
   @Override
   public StageResult run(RunContext context) {
-    ModelDirectory dir = new ModelDirectory(context.storage(), TrainStage.latestModel(context.manifests())
-        .output(TrainStage.MODEL_DIR));
+    ModelDirectory dir = ModelStore.of(context).trained(context.manifests());
     ModelDirectory.Info info = dir.info();
     EvaluationConfig config = context.config().evaluation();
     StageResult.Builder result = context.result(NAME);
@@ -102,53 +88,23 @@ public final class EvaluateStage implements Stage {
     Dataset<Row> validation = PreparedTraining.split(context, spine).validation(table.rows())
         .filter(col(info.label()).isNotNull());
     List<String> sliceColumns = config.slices().stream().map(SliceConfig::column).distinct().toList();
-    Dataset<Row> scored = score(dir, info, validation, sliceColumns).persist(StorageLevel.MEMORY_AND_DISK());
+    TaskEvaluator evaluator = TaskEvaluator.of(info.task());
+    Dataset<Row> scored = score(evaluator, dir, info, validation, sliceColumns)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return evaluate(context, config, dir, info, table, validation, scored, result);
+      return evaluate(context, config, evaluator, dir, info, table, validation, scored, result);
     } finally {
       scored.unpersist();
     }
   }
 
-  private StageResult evaluate(RunContext context, EvaluationConfig config, ModelDirectory dir,
-      ModelDirectory.Info info, VersionedFrame table, Dataset<Row> validation, Dataset<Row> scored,
-      StageResult.Builder result) {
-    checkScored(scored, info, table);
-    Map<String, byte[]> plots = new LinkedHashMap<>();
-    long[][] confusion = null;
-    List<String> classes = null;
-    List<BinaryMetrics.CalibrationBin> calibration = null;
-    Map<String, Double> metrics;
-    switch (info.task()) {
-      case "binary" -> {
-        BinaryMetrics.Result r = BinaryMetrics.compute(scored, LABEL, SCORE, config.threshold(),
-            config.calibrationBins());
-        metrics = r.metrics();
-        confusion = r.confusion();
-        classes = List.of("0", "1");
-        calibration = r.calibration();
-        plots.put("roc.png", EvaluationCharts.roc(r.roc(), metrics.get("auc_roc")));
-        plots.put("pr.png", EvaluationCharts.precisionRecall(r.pr(), metrics.get("auc_pr"),
-            metrics.get("positive_rate")));
-        plots.put("calibration.png", EvaluationCharts.calibration(r.calibration()));
-      }
-      case "multiclass" -> {
-        int k = scored.select(size(col(PROBABILITY))).head().getInt(0);
-        classes = info.classes() == null ? IntStream.range(0, k).mapToObj(String::valueOf).toList()
-            : info.classes().names();
-        MulticlassMetrics.Result r = MulticlassMetrics.compute(scored, LABEL, PREDICTION, PROBABILITY, k, classes);
-        metrics = r.metrics();
-        confusion = r.confusion();
-      }
-      default -> {
-        RegressionMetrics.Result r = RegressionMetrics.compute(scored, LABEL, PREDICTION);
-        metrics = r.metrics();
-        plots.put("predicted_vs_actual.png", EvaluationCharts.predictedVersusActual(r.sample()));
-      }
-    }
-    if (confusion != null) {
-      plots.put("confusion.png", EvaluationCharts.confusion(confusion, classes));
-    }
+  private StageResult evaluate(RunContext context, EvaluationConfig config, TaskEvaluator evaluator,
+      ModelDirectory dir, ModelDirectory.Info info, VersionedFrame table, Dataset<Row> validation,
+      Dataset<Row> scored, StageResult.Builder result) {
+    checkScored(evaluator, scored, info, table);
+    TaskEvaluator.Outcome outcome = evaluator.evaluate(scored, info, config, true);
+    Map<String, Double> metrics = outcome.metrics();
+    Map<String, byte[]> plots = new LinkedHashMap<>(outcome.plots());
     Gates.check(config.gates(), metrics);
 
     List<SliceMetrics.Slice> slices = new ArrayList<>();
@@ -158,7 +114,7 @@ public final class EvaluateStage implements Stage {
 
     Optional<RegisteredModel> champion = champion(context, config);
     Map<String, Double> championMetrics = champion.map(c -> c.directory().root()
-            .equals(dir.root()) ? metrics : championMetrics(c, info, table, validation, config))
+            .equals(dir.root()) ? metrics : championMetrics(evaluator, c, info, table, validation, config))
         .orElse(null);
     List<Gates.Verdict> verdicts = Gates.apply(config.gates(), metrics, championMetrics,
         champion.map(RegisteredModel::label).orElse(null));
@@ -173,11 +129,11 @@ public final class EvaluateStage implements Stage {
     importancePlot(dir).ifPresent(png -> plots.put("importance.png", png));
     curvesPlot(dir, info).ifPresent(png -> plots.put("learning_curves.png", png));
 
-    String modelName = (context.config().registry() == null ? "model" : context.config().registry().modelName())
-        + " " + new org.apache.hadoop.fs.Path(dir.root()).getName();
+    String modelName = context.config().registry().modelName() + " " + new org.apache.hadoop.fs.Path(dir.root())
+        .getName();
     Evaluation evaluation = new Evaluation(modelName, info.algorithm(), info.task(),
         metrics, blessed, reasons, verdicts, champion.map(RegisteredModel::label).orElse(null), championMetrics,
-        slices, confusion, classes, calibration, drift, driftReference, table.version().toString(),
+        slices, outcome.confusion(), outcome.classes(), outcome.calibration(), drift, driftReference, table.version().toString(),
         config.threshold(), context.runId(), context.runDate().toString(), info.configHash(),
         context.manifests().lineage(LINEAGE_STAGES), List.copyOf(plots.keySet()));
     dir.writeJson(ModelDirectory.EVALUATION, evaluation);
@@ -196,35 +152,22 @@ public final class EvaluateStage implements Stage {
   }
 
   /** The label, the model's outputs under fixed names, and the slice and feature columns. */
-  static Dataset<Row> score(ModelDirectory dir, ModelDirectory.Info info, Dataset<Row> rows,
-      List<String> sliceColumns) {
+  static Dataset<Row> score(TaskEvaluator evaluator, ModelDirectory dir, ModelDirectory.Info info,
+      Dataset<Row> rows, List<String> sliceColumns) {
     Dataset<Row> out = SparkModels.transform(SparkModels.load(dir.sparkModel()), rows, info.features());
     List<Column> kept = new ArrayList<>();
-    // Multiclass labels as the model's class indices (labels 1..K are classes 0..K-1; model-info.json's classes).
-    kept.add((info.task().equals("multiclass") ? LabelClasses.toIndex(col(info.label()), info.classes())
-        : col(info.label()).cast("double")).as(LABEL));
-    switch (info.task()) {
-      case "binary" -> kept.add(SparkModels.positiveProbability().as(SCORE));
-      case "multiclass" -> {
-        kept.add(col(SparkModels.PREDICTION).as(PREDICTION));
-        kept.add(vector_to_array(col(SparkModels.PROBABILITY), "float64").as(PROBABILITY));
-      }
-      default -> kept.add(col(SparkModels.PREDICTION).cast("double").as(PREDICTION));
-    }
+    kept.add(evaluator.label(info).as(LABEL));
+    kept.addAll(evaluator.outputs());
     List<String> extra = new ArrayList<>(sliceColumns);
     info.features().stream().filter(f -> !extra.contains(f)).forEach(extra::add);
     extra.forEach(c -> kept.add(ColumnNames.column(c)));
     return out.select(kept.toArray(Column[]::new));
   }
 
-  /** No rows, NaN predictions or a binary label with one class make every metric meaningless: refused, named. */
-  private static void checkScored(Dataset<Row> scored, ModelDirectory.Info info, VersionedFrame table) {
-    Column bad = switch (info.task()) {
-      case "binary" -> col(SCORE).isNull().or(col(SCORE).isNaN());
-      case "multiclass" -> col(PREDICTION).isNull().or(expr("exists(" + PROBABILITY + ", p -> isnan(p))"));
-      default -> col(PREDICTION).isNull().or(col(PREDICTION).isNaN());
-    };
-    Row t = scored.agg(count(lit(1)), sum(when(bad, 1).otherwise(0)), sum(col(LABEL))).head();
+  /** No rows, NaN predictions or labels the task's metrics are undefined on: refused, named. */
+  private static void checkScored(TaskEvaluator evaluator, Dataset<Row> scored, ModelDirectory.Info info,
+      VersionedFrame table) {
+    Row t = scored.agg(count(lit(1)), sum(when(evaluator.unusable(), 1).otherwise(0)), sum(col(LABEL))).head();
     long rows = t.getLong(0);
     String what = "model " + info.runId() + " on " + table.version();
     if (rows == 0) {
@@ -237,12 +180,7 @@ public final class EvaluateStage implements Stage {
           "look for infinite or extreme feature values in those rows (training refuses infinite values), or "
               + "retrain");
     }
-    double positives = t.getDouble(2);
-    if (info.task().equals("binary") && (positives == 0 || positives == rows)) {
-      throw Errors.evaluationInput(what, "the label has one class only (" + (positives == 0 ? "0" : "1") + ") on all "
-          + rows + " validation rows, so AUC and the rates are undefined", "widen the validation window "
-          + "(training.split) or check the label expression");
-    }
+    evaluator.checkLabels(rows, t.getDouble(2), what);
   }
 
   /** The champion, when a gate compares with it; no registry lookup otherwise. */
@@ -251,23 +189,13 @@ public final class EvaluateStage implements Stage {
     if (!wanted) {
       return Optional.empty();
     }
-    if (context.config().registry() == null) {
-      throw Errors.configInvalid("evaluation.gates", "champion_margin needs a 'registry' section naming the "
-          + "model and its champion alias");
-    }
-    return RegisteredModel.byAlias(new MlflowClient(context.config().registry(), env),
-        context.config().registry().modelName(), context.config().registry().alias(), context.storage(),
-        registryCache(context.config()));
-  }
-
-  /** Where registered models that are not on this machine are downloaded to. */
-  public static String registryCache(PipelineConfig config) {
-    return config.lake().models() + "/" + config.pipeline() + "/registry";
+    return ModelStore.of(context).byAlias(context.config().registry().modelName(),
+        context.config().registry().alias());
   }
 
   /** The champion's metrics on exactly the rows the new model was evaluated on. */
-  private static Map<String, Double> championMetrics(RegisteredModel champion, ModelDirectory.Info info,
-      VersionedFrame table, Dataset<Row> validation, EvaluationConfig config) {
+  private static Map<String, Double> championMetrics(TaskEvaluator evaluator, RegisteredModel champion,
+      ModelDirectory.Info info, VersionedFrame table, Dataset<Row> validation, EvaluationConfig config) {
     ModelDirectory.Info theirs = champion.directory().info();
     List<String> missing = theirs.features().stream()
         .filter(f -> !Arrays.asList(validation.columns()).contains(f)).toList();
@@ -278,17 +206,10 @@ public final class EvaluateStage implements Stage {
           + ". Fix: drop champion_margin from the gates for this change, review the model, and promote it with "
           + "`lakeforge register --force`");
     }
-    Dataset<Row> scored = score(champion.directory(), theirs, validation, List.of())
+    Dataset<Row> scored = score(evaluator, champion.directory(), theirs, validation, List.of())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return switch (info.task()) {
-        case "binary" -> BinaryMetrics.compute(scored, LABEL, SCORE, config.threshold(), config.calibrationBins())
-            .metrics();
-        case "multiclass" -> MulticlassMetrics.compute(scored, LABEL, PREDICTION, PROBABILITY,
-            scored.select(size(col(PROBABILITY))).head().getInt(0),
-            theirs.classes() == null ? null : theirs.classes().names()).metrics();
-        default -> RegressionMetrics.compute(scored, LABEL, PREDICTION).metrics();
-      };
+      return evaluator.evaluate(scored, theirs, config, false).metrics();
     } finally {
       scored.unpersist();
     }

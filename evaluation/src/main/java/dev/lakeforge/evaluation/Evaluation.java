@@ -1,5 +1,6 @@
 package dev.lakeforge.evaluation;
 
+import dev.lakeforge.core.config.TaskKind;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +21,7 @@ import java.util.Map;
  * @param lineage         every table this run date's stages read, with its version
  * @param plots           PNG files beside the report
  */
-public record Evaluation(String model, String algorithm, String task, Map<String, Double> metrics, boolean blessed,
+public record Evaluation(String model, String algorithm, TaskKind task, Map<String, Double> metrics, boolean blessed,
     List<String> reasons, List<Gates.Verdict> gates, String champion, Map<String, Double> championMetrics,
     List<SliceMetrics.Slice> slices, long[][] confusion, List<String> classes,
     List<BinaryMetrics.CalibrationBin> calibration, List<DriftStage.Result> drift, String driftReference,

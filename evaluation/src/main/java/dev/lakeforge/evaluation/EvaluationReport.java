@@ -1,5 +1,6 @@
 package dev.lakeforge.evaluation;
 
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.storage.Storage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ public final class EvaluationReport {
     h.append("<h1>Evaluation of ").append(esc(e.model())).append("</h1>\n<p>")
         .append(e.blessed() ? "<span class=\"badge\" style=\"background:#176f2c\">blessed</span>"
             : "<span class=\"badge\" style=\"background:#b00020\">not blessed</span>")
-        .append(" &nbsp;").append(esc(e.algorithm())).append(", ").append(esc(e.task()))
+        .append(" &nbsp;").append(esc(e.algorithm())).append(", ").append(esc(e.task().id()))
         .append(", validated on ").append(esc(e.validatedOn())).append(", run date ").append(esc(e.runDate()))
         .append("</p>\n");
 
@@ -66,7 +67,7 @@ public final class EvaluationReport {
     e.metrics().forEach((k, v) -> metricRows.add(List.of(k, num(v),
         e.championMetrics() == null || !e.championMetrics().containsKey(k) ? "" : num(e.championMetrics().get(k)))));
     table(h, List.of("metric", "model", e.champion() == null ? "champion" : esc(e.champion())), metricRows, 1);
-    if (e.task().equals("binary")) {
+    if (e.task() == TaskKind.BINARY) {
       h.append("<p>Counts and rates at the threshold ").append(e.threshold())
           .append("; best_f1_threshold is searched on steps of 0.001.</p>\n");
     }

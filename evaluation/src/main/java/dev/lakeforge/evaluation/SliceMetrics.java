@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.config.SliceConfig;
 import java.util.ArrayList;
@@ -35,12 +36,12 @@ public final class SliceMetrics {
 
   private SliceMetrics() {}
 
-  public static List<Slice> compute(Dataset<Row> scored, String task, SliceConfig slice, double threshold) {
+  public static List<Slice> compute(Dataset<Row> scored, TaskKind task, SliceConfig slice, double threshold) {
     Column key = coalesce(ColumnNames.column(slice.column()).cast("string"), lit(NULL_VALUE));
     Column y = col(EvaluateStage.LABEL).cast("double");
     List<Column> totals = switch (task) {
-      case "binary" -> BinaryMetrics.totals(y, col(EvaluateStage.SCORE), threshold);
-      case "regression" -> RegressionMetrics.totals(y, col(EvaluateStage.PREDICTION).cast("double"));
+      case BINARY -> BinaryMetrics.totals(y, col(EvaluateStage.SCORE), threshold);
+      case REGRESSION -> RegressionMetrics.totals(y, col(EvaluateStage.PREDICTION).cast("double"));
       default -> List.of(count(lit(1)).as("rows"),
           sum(when(col(EvaluateStage.PREDICTION).equalTo(y), 1).otherwise(0)).as("correct"));
     };
@@ -59,14 +60,14 @@ public final class SliceMetrics {
         continue;
       }
       Map<String, Double> m = switch (task) {
-        case "binary" -> BinaryMetrics.fromTotals(r, 1);
-        case "regression" -> RegressionMetrics.fromTotals(r, 1);
+        case BINARY -> BinaryMetrics.fromTotals(r, 1);
+        case REGRESSION -> RegressionMetrics.fromTotals(r, 1);
         default -> new LinkedHashMap<>(Map.of("rows", (double) r.getLong(1),
             "accuracy", (double) r.getLong(2) / r.getLong(1)));
       };
       byValue.put(r.getString(0), m);
     }
-    Map<String, Double> auc = task.equals("binary") && !byValue.isEmpty()
+    Map<String, Double> auc = task == TaskKind.BINARY && !byValue.isEmpty()
         ? RankAuc.byGroup(keyed.filter(col("_slice").isin(byValue.keySet().toArray())), col("_slice"), y,
             col(EvaluateStage.SCORE))
         : Map.of();
@@ -85,7 +86,7 @@ public final class SliceMetrics {
         continue;
       }
       String note = null;
-      if (task.equals("binary")) {
+      if (task == TaskKind.BINARY) {
         Double a = auc.get(value);
         m.put("auc_roc", a == null ? Double.NaN : a);
         if (a == null) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeforge.core.config.SliceConfig;
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.testing.SharedSpark;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ class BinaryMetricsTest {
 
   @Test
   void slicesHaveTheirOwnMetricsAndEmptyOrOneClassSlicesSaySo() {
-    List<SliceMetrics.Slice> top = SliceMetrics.compute(fiveRows(), "binary", new SliceConfig("shop", 1, null, 1), 0.5);
+    List<SliceMetrics.Slice> top = SliceMetrics.compute(fiveRows(), TaskKind.BINARY, new SliceConfig("shop", 1, null, 1), 0.5);
     assertEquals(1, top.size(), "top 1 by rows");
     assertEquals("a", top.get(0).value());
     assertEquals(3.0, top.get(0).metrics().get("rows"));
@@ -68,7 +69,7 @@ class BinaryMetricsTest {
     assertEquals(2.0 / 3, top.get(0).metrics().get("accuracy"), 1e-12);
 
     List<SliceMetrics.Slice> chosen = SliceMetrics.compute(fiveRows().filter("NOT (shop = 'b' AND "
-        + EvaluateStage.LABEL + " = 0)"), "binary", new SliceConfig("shop", null, List.of("b", "zz", "a"), 1), 0.5);
+        + EvaluateStage.LABEL + " = 0)"), TaskKind.BINARY, new SliceConfig("shop", null, List.of("b", "zz", "a"), 1), 0.5);
     assertEquals(List.of("b", "zz", "a"), chosen.stream().map(SliceMetrics.Slice::value).toList());
     assertTrue(Double.isNaN(chosen.get(0).metrics().get("auc_roc")));
     assertEquals("one class only: AUC is undefined", chosen.get(0).note());
@@ -80,7 +81,7 @@ class BinaryMetricsTest {
   @Test
   void aSliceValueBelowMinRowsHasItsRowCountAndNoMetrics() {
     // Shop a has 3 rows, shop b 2: with min_rows 3, a keeps its metrics and b is reported as insufficient.
-    List<SliceMetrics.Slice> top = SliceMetrics.compute(fiveRows(), "binary", new SliceConfig("shop", 2, null, 3),
+    List<SliceMetrics.Slice> top = SliceMetrics.compute(fiveRows(), TaskKind.BINARY, new SliceConfig("shop", 2, null, 3),
         0.5);
     assertEquals(List.of("a", "b"), top.stream().map(SliceMetrics.Slice::value).toList(), "still listed, in order");
     assertEquals(0.5, top.get(0).metrics().get("auc_roc"), 1e-12);

@@ -62,7 +62,7 @@ class EarlyStoppingEvaluationTest {
     assertTrue(info.roundsTrained() > info.roundsKept(), algorithm + ": rounds after the best were trained");
     assertEquals(best, trained.metrics().get("best_iteration"));
 
-    new EvaluateStage(Map.of()).run(ctx);
+    new EvaluateStage().run(ctx);
     Evaluation e = dir.readJson(ModelDirectory.EVALUATION, Evaluation.class);
     assertEquals(200.0, e.metrics().get("rows"));
     Map<String, List<Double>> curves = dir.readJson(ModelDirectory.CURVES, new TypeReference<>() {});

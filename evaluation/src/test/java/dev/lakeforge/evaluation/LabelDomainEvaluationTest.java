@@ -37,7 +37,7 @@ class LabelDomainEvaluationTest {
     ModelDirectory dir = new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
     assertEquals(List.of(1.0, 2.0, 3.0), dir.info().classes().values(), "learnt on the training split, recorded");
 
-    new EvaluateStage(Map.of()).run(ctx);
+    new EvaluateStage().run(ctx);
     Evaluation e = dir.readJson(ModelDirectory.EVALUATION, Evaluation.class);
     assertEquals(List.of("1", "2", "3"), e.classes(), "three classes, named by their label values");
     assertEquals(3, e.confusion().length);

@@ -72,7 +72,7 @@ class S3StateIT {
   static Run run(RunContext ctx) {
     EvaluateStageTest.writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
     ctx.runStage(new TrainStage());
-    StageResult evaluated = ctx.runStage(new EvaluateStage(Map.of()));
+    StageResult evaluated = ctx.runStage(new EvaluateStage());
     assertEquals("true", evaluated.output(EvaluateStage.BLESSED));
     ModelDirectory dir = new ModelDirectory(ctx.storage(), evaluated.output(TrainStage.MODEL_DIR));
     Evaluation e = dir.readJson(ModelDirectory.EVALUATION, Evaluation.class);

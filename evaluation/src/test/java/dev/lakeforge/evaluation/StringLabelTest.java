@@ -41,7 +41,7 @@ class StringLabelTest {
     ModelDirectory dir = new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
     assertEquals(List.of("fog", "rain", "sun"), dir.info().classes().values(), "class i is the i-th name in order");
 
-    new EvaluateStage(Map.of()).run(ctx);
+    new EvaluateStage().run(ctx);
     Evaluation e = dir.readJson(ModelDirectory.EVALUATION, Evaluation.class);
     assertEquals(List.of("fog", "rain", "sun"), e.classes());
     // 120 validation rows, 40 per class, each class separable by x: all on the diagonal.

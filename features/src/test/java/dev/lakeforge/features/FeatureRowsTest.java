@@ -124,7 +124,7 @@ class FeatureRowsTest {
     RunContext ctx = built();
     RunContext changed = SharedSpark.context(PIPELINE.replace("top: 2", "top: 3"), "2020-01-05");
     RunContext same = new RunContext(ctx.runId(), ctx.runDate(), ctx.profile(), changed.loaded(), ctx.spark(),
-        ctx.lake(), ctx.manifests(), ctx.gitRevision());
+        ctx.lake(), ctx.manifests(), ctx.gitRevision(), ctx.environment());
     Dataset<Row> rows = ctx.lake().read(TableRef.parse("silver.sessions"), "test").rows().drop("y")
         .filter("id <> 4");
     var e = assertThrows(LakeforgeException.class, () -> FeatureRows.forScoring(same, "sessions",

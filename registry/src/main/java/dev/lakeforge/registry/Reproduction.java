@@ -2,14 +2,14 @@ package dev.lakeforge.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakeforge.core.config.PipelineConfig;
+import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.mlflow.MlflowClient;
-import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
-import dev.lakeforge.evaluation.EvaluateStage;
-import dev.lakeforge.evaluation.RegisteredModel;
+import dev.lakeforge.training.ModelStore;
+import dev.lakeforge.training.RegisteredModel;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.TrainStage;
 import java.time.LocalDate;
@@ -33,9 +33,9 @@ public record Reproduction(RegisteredModel registered, List<String> overrides, L
   public static final String IDENTICAL = "identical_booster";
 
   public static Reproduction plan(PipelineConfig config, Map<String, String> env, dev.lakeforge.core.mlflow.ModelUri uri) {
-    MlflowClient mlflow = new MlflowClient(config.registry(), env);
-    RegisteredModel registered = RegisteredModel.resolve(mlflow, uri, RunContext.storage(config),
-        EvaluateStage.registryCache(config));
+    ModelStore models = ModelStore.withoutSession(config, env);
+    MlflowClient mlflow = models.registry();
+    RegisteredModel registered = models.resolve(uri);
     ModelDirectory.Info info = registered.directory().info();
     JsonNode run = mlflow.getRun(registered.runId());
     List<String> overrides = new ArrayList<>(List.of("training=null"));

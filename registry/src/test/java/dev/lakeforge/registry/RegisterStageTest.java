@@ -15,7 +15,7 @@ import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.evaluation.EvaluateStage;
-import dev.lakeforge.evaluation.RegisteredModel;
+import dev.lakeforge.training.RegisteredModel;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.SparkModels;
 import dev.lakeforge.training.TrainStage;
@@ -54,7 +54,7 @@ class RegisterStageTest {
         "2020-02-01");
     var rows = ToyPipeline.writeBinaryTrainingSet(ctx, "IF(id % 3 = 0, NULL, rand(5))", "CAST(u < x AS DOUBLE)");
     StageResult trained = ctx.runStage(new TrainStage());
-    ctx.runStage(new EvaluateStage(Map.of()));
+    ctx.runStage(new EvaluateStage());
 
     // An earlier register that died after creating its run (MLflow went down mid-upload) left it RUNNING.
     MlflowClient mlflow = new MlflowClient(ctx.config().registry(), Map.of());
@@ -62,13 +62,13 @@ class RegisterStageTest {
         RegisterStage.TAG_MODEL_DIR, Path.of(trained.output(TrainStage.MODEL_DIR)).toAbsolutePath().toString()))
         .path("info").path("run_id").asText();
 
-    StageResult first = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+    StageResult first = new RegisterStage(Optional.empty(), false).run(ctx);
     assertEquals(1L, first.metrics().get("interrupted_runs_replaced"));
     assertNotEquals(stale, first.output(RegisterStage.MLFLOW_RUN_ID), "a complete run replaces the interrupted one");
     assertEquals("deleted", mlflow.getRun(stale).path("info").path("lifecycle_stage").asText());
     assertEquals("FINISHED", mlflow.getRun(first.output(RegisterStage.MLFLOW_RUN_ID)).path("info").path("status")
         .asText());
-    StageResult again = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+    StageResult again = new RegisterStage(Optional.empty(), false).run(ctx);
     assertEquals(first.output(RegisterStage.MODEL_VERSION), again.output(RegisterStage.MODEL_VERSION),
         "registering the same model twice creates no second version");
     assertEquals(first.output(RegisterStage.MLFLOW_RUN_ID), again.output(RegisterStage.MLFLOW_RUN_ID));
@@ -186,7 +186,7 @@ class RegisterStageTest {
     ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
     ctx.runStage(new dev.lakeforge.training.SweepStage());
 
-    StageResult registered = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+    StageResult registered = new RegisterStage(Optional.empty(), false).run(ctx);
     assertEquals(2, registered.metrics().get("trial_runs"));
     MlflowClient mlflow = new MlflowClient(ctx.config().registry(), Map.of());
     List<JsonNode> children = mlflow.runsByTag(mlflow.experimentId("lakeforge-tests"), SweepTrialRuns.TAG_PARENT,
@@ -202,7 +202,7 @@ class RegisterStageTest {
       assertTrue(child.path("data").path("metrics").toString().contains("auc_roc"), child.toString());
     }
     assertEquals(java.util.Set.of("2", "3"), depths);
-    new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+    new RegisterStage(Optional.empty(), false).run(ctx);
     assertEquals(2, mlflow.runsByTag(mlflow.experimentId("lakeforge-tests"), SweepTrialRuns.TAG_PARENT,
         registered.output(RegisterStage.MLFLOW_RUN_ID), 10).size(), "registering again adds no trial runs");
   }

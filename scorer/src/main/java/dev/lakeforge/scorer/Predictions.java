@@ -1,5 +1,7 @@
 package dev.lakeforge.scorer;
 
+import dev.lakeforge.core.config.TaskKind;
+
 /**
  * What a booster output means for each task, written as the Spark {@code score} stage writes it: binary models give
  * {@code prediction} 1.0 or 0.0 (threshold 0.5) and the positive class's {@code probability}; multi-class models the
@@ -13,11 +15,11 @@ final class Predictions {
   }
 
   boolean hasProbability() {
-    return !model.task().equals("regression");
+    return model.task() != TaskKind.REGRESSION;
   }
 
   boolean multiclass() {
-    return model.task().equals("multiclass");
+    return model.task() == TaskKind.MULTICLASS;
   }
 
   /** The predicted class's label (multiclass) as text. */
@@ -31,7 +33,7 @@ final class Predictions {
 
   /** Binary: 1.0 or 0.0; regression: the value. */
   double value(float[] p) {
-    return model.task().equals("binary") ? (p[0] >= 0.5f ? 1.0 : 0.0) : p[0];
+    return model.task() == TaskKind.BINARY ? (p[0] >= 0.5f ? 1.0 : 0.0) : p[0];
   }
 
   /** "[p0, p1, ...]", as the CSV output writes every class's probability. */

@@ -3,6 +3,7 @@ package dev.lakeforge.scorer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.config.RegistryConfig;
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.mlflow.MlflowClient;
 import dev.lakeforge.core.mlflow.ModelUri;
@@ -25,15 +26,15 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * {@code recipe} is {@code row-features.json} (how each feature is computed from raw columns, with the fitted
  * vocabularies; see {@link FeaturePlan}), or null for models trained before it was recorded.
  */
-public record ScorerModel(String task, List<String> features, Booster booster, String source, List<String> classes,
+public record ScorerModel(TaskKind task, List<String> features, Booster booster, String source, List<String> classes,
     JsonNode recipe) {
   /** A model whose class i is label value i (binary, regression, models saved before classes were recorded). */
-  public ScorerModel(String task, List<String> features, Booster booster, String source) {
+  public ScorerModel(TaskKind task, List<String> features, Booster booster, String source) {
     this(task, features, booster, source, null, null);
   }
 
   /** A model without a row-feature recipe: every feature must be a column of the input. */
-  public ScorerModel(String task, List<String> features, Booster booster, String source, List<String> classes) {
+  public ScorerModel(TaskKind task, List<String> features, Booster booster, String source, List<String> classes) {
     this(task, features, booster, source, classes, null);
   }
 
@@ -104,7 +105,7 @@ public record ScorerModel(String task, List<String> features, Booster booster, S
       }
       Path recipe = dir.resolve("row-features.json");
       JsonNode recipeNode = Files.isRegularFile(recipe) ? new ObjectMapper().readTree(recipe.toFile()) : null;
-      return new ScorerModel(node.path("task").asText("binary"), List.copyOf(features),
+      return new ScorerModel(TaskKind.of(node.path("task").asText("binary")), List.copyOf(features),
           XGBoost.loadModel(booster.toString()), source, classes, recipeNode);
     } catch (IOException | XGBoostError e) {
       throw Errors.inputUnreadable("model", dir.toString(), String.valueOf(e.getMessage()), e);

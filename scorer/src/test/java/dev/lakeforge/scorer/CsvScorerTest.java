@@ -140,7 +140,7 @@ class CsvScorerTest {
                 "z", "CAST(x > 50 AS DOUBLE) AS label"),
         TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
     ctx.runStage(new TrainStage());
-    String version = new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true, Map.of()).run(ctx)
+    String version = new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true).run(ctx)
         .output(dev.lakeforge.registry.RegisterStage.MODEL_VERSION);
 
     Path cache = Files.createTempDirectory("scorer-cache");
@@ -183,7 +183,7 @@ class CsvScorerTest {
                   "x", "z", "CAST(" + server.getValue() + " AS DOUBLE) AS label"),
           TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
       var trained = ctx.runStage(new TrainStage());
-      assertEquals("1", new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true, Map.of()).run(ctx)
+      assertEquals("1", new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true).run(ctx)
           .output(dev.lakeforge.registry.RegisterStage.MODEL_VERSION), "each server's first version");
       Path expected = cache.resolveSibling(cache.getFileName() + "-" + own.size() + ".csv");
       new CsvScorer(ScorerModel.fromDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)), "dir"), 100)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.error.ErrorKind;
 import dev.lakeforge.core.error.LakeforgeException;
 import java.nio.file.Files;
@@ -26,8 +27,8 @@ class FeaturePlanTest {
       }}""";
 
   static ScorerModel model() throws Exception {
-    return new ScorerModel("binary", List.of("distance", "hour", "origin_late_share", "speed"), null, "flights",
-        null, new ObjectMapper().readTree(RECIPE));
+    return new ScorerModel(TaskKind.BINARY, List.of("distance", "hour", "origin_late_share", "speed"), null,
+        "flights", null, new ObjectMapper().readTree(RECIPE));
   }
 
   @Test

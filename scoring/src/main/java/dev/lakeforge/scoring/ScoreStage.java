@@ -6,13 +6,13 @@ import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.config.PipelineConfig;
 import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.error.Errors;
-import dev.lakeforge.core.mlflow.MlflowClient;
-import dev.lakeforge.evaluation.EvaluateStage;
-import dev.lakeforge.evaluation.RegisteredModel;
+import dev.lakeforge.training.ModelStore;
+import dev.lakeforge.training.RegisteredModel;
 import dev.lakeforge.core.mlflow.ModelUri;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
@@ -51,17 +51,15 @@ public final class ScoreStage implements Stage {
   public static final String EXPORT = "export";
   static final String RUN_DATE = "run_date";
 
-  private final Map<String, String> env;
   private final Optional<String> modelUri;
 
   /** @param modelUri models:/name@alias or models:/name/version; default: the registry's model at scoring.alias */
-  public ScoreStage(Map<String, String> env, Optional<String> modelUri) {
-    this.env = env;
+  public ScoreStage(Optional<String> modelUri) {
     this.modelUri = modelUri;
   }
 
-  public ScoreStage(Map<String, String> env) {
-    this(env, Optional.empty());
+  public ScoreStage() {
+    this(Optional.empty());
   }
 
   @Override
@@ -77,8 +75,8 @@ public final class ScoreStage implements Stage {
     LocalDate day = day(config, context.runDate());
     StageResult.Builder result = context.result(NAME);
 
-    RegisteredModel registered = RegisteredModel.resolve(new MlflowClient(config.registry(), env), uri,
-        context.storage(), EvaluateStage.registryCache(context.config()));
+    ModelStore models = ModelStore.of(context);
+    RegisteredModel registered = models.resolve(uri);
     String modelName = registered.name();
     String versionNumber = registered.version();
     String mlflowRunId = registered.runId();
@@ -124,7 +122,7 @@ public final class ScoreStage implements Stage {
       out.add(ColumnNames.column(info.eventTime()));
     }
     // A multiclass model predicts class indices; the label values they stand for are in model-info.json.
-    out.add(info.task().equals("multiclass") ? LabelClasses.toLabel(col(SparkModels.PREDICTION), info.classes())
+    out.add(info.task() == TaskKind.MULTICLASS ? LabelClasses.toLabel(col(SparkModels.PREDICTION), info.classes())
         .as(SparkModels.PREDICTION) : col(SparkModels.PREDICTION));
     out.add(probability(info.task()).as("probability"));
     out.add(lit(modelName).as("model_name"));
@@ -162,7 +160,7 @@ public final class ScoreStage implements Stage {
       result.output(EXPORT, export);
     }
     if (shadow) {
-      ShadowComparison.run(context, new MlflowClient(config.registry(), env), modelName,
+      ShadowComparison.run(context, models, modelName,
           config.scoring().shadowAlias(), registered, scored, rows, info.task(), result);
       scored.unpersist();
     }
@@ -186,10 +184,10 @@ public final class ScoreStage implements Stage {
   }
 
   /** The probability column of each task: the positive class's, every class's, or none (regression). */
-  static Column probability(String task) {
+  static Column probability(TaskKind task) {
     return switch (task) {
-      case "binary" -> SparkModels.positiveProbability();
-      case "multiclass" -> vector_to_array(col(SparkModels.PROBABILITY), "float64");
+      case BINARY -> SparkModels.positiveProbability();
+      case MULTICLASS -> vector_to_array(col(SparkModels.PROBABILITY), "float64");
       default -> lit(null).cast("double");
     };
   }

@@ -9,13 +9,13 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.lakeforge.core.mlflow.MlflowClient;
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
-import dev.lakeforge.evaluation.EvaluateStage;
-import dev.lakeforge.evaluation.RegisteredModel;
+import dev.lakeforge.training.ModelStore;
+import dev.lakeforge.training.RegisteredModel;
 import dev.lakeforge.training.LabelClasses;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.SparkModels;
@@ -40,11 +40,10 @@ final class ShadowComparison {
 
   private ShadowComparison() {}
 
-  static void run(RunContext context, MlflowClient mlflow, String modelName, String shadowAlias,
-      RegisteredModel primary, Dataset<Row> primaryScored, Dataset<Row> rows, String task,
+  static void run(RunContext context, ModelStore models, String modelName, String shadowAlias,
+      RegisteredModel primary, Dataset<Row> primaryScored, Dataset<Row> rows, TaskKind task,
       StageResult.Builder result) {
-    Optional<RegisteredModel> shadow = RegisteredModel.byAlias(mlflow, modelName, shadowAlias, context.storage(),
-        EvaluateStage.registryCache(context.config()));
+    Optional<RegisteredModel> shadow = models.byAlias(modelName, shadowAlias);
     if (shadow.isEmpty()) {
       result.output("shadow", "models:/" + modelName + "@" + shadowAlias + " is not set; nothing compared");
       return;
@@ -57,26 +56,26 @@ final class ShadowComparison {
         dir.info().features());
     // Binary: positive-class probabilities; regression: predictions; multiclass: the predicted class only.
     Column shadowScore = switch (task) {
-      case "binary" -> SparkModels.positiveProbability();
-      case "regression" -> col(SparkModels.PREDICTION).cast("double");
+      case BINARY -> SparkModels.positiveProbability();
+      case REGRESSION -> col(SparkModels.PREDICTION).cast("double");
       default -> lit(null).cast("double");
     };
     Column primaryScore = switch (task) {
-      case "binary" -> col("_p_score");
-      case "regression" -> col("_p_prediction").cast("double");
+      case BINARY -> col("_p_score");
+      case REGRESSION -> col("_p_prediction").cast("double");
       default -> lit(null).cast("double");
     };
     Column diff = abs(shadowScore.minus(primaryScore));
     // Multiclass: both predicted classes as label values, since the two models may number their classes apart.
-    Column shadowClass = task.equals("multiclass")
+    Column shadowClass = task == TaskKind.MULTICLASS
         ? LabelClasses.toLabel(col(SparkModels.PREDICTION), dir.info().classes()) : col(SparkModels.PREDICTION);
-    Column primaryClass = task.equals("multiclass")
+    Column primaryClass = task == TaskKind.MULTICLASS
         ? LabelClasses.toLabel(col("_p_prediction"), primary.directory().info().classes()) : col("_p_prediction");
     Row t = both.agg(count(lit(1)),
         sum(when(shadowClass.equalTo(primaryClass), 1).otherwise(0)),
         avg(diff), max(diff), avg(primaryScore), avg(shadowScore)).head();
     long n = t.getLong(0);
-    Double agreement = n == 0 || task.equals("regression") ? null : (double) t.getLong(1) / n;
+    Double agreement = n == 0 || task == TaskKind.REGRESSION ? null : (double) t.getLong(1) / n;
     Row summary = RowFactory.create(context.config().pipeline(), context.runDate().toString(), context.runId(),
         primary.label(), shadow.get().label(), n, agreement, t.isNullAt(2) ? null : t.getDouble(2),
         t.isNullAt(3) ? null : t.getDouble(3), t.isNullAt(4) ? null : t.getDouble(4),

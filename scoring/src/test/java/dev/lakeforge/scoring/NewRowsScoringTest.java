@@ -91,11 +91,11 @@ class NewRowsScoringTest {
     new FeatureSetStage("shop_history").run(ctx);
     StageResult built = ctx.runStage(new TrainingSetStage());
     ctx.runStage(new TrainStage());
-    ctx.runStage(new EvaluateStage(Map.of()));
-    new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+    ctx.runStage(new EvaluateStage());
+    new RegisterStage(Optional.empty(), false).run(ctx);
 
     // The reference: the training set's own rows, scored as score always did (all 600 of them).
-    StageResult fromTrainingSet = new ScoreStage(Map.of()).run(with(ctx, "scoring.where=id >= 0"));
+    StageResult fromTrainingSet = new ScoreStage().run(with(ctx, "scoring.where=id >= 0"));
     assertEquals(600L, fromTrainingSet.metrics().get("rows_scored"));
     Map<Long, Double> expected = probabilities(ctx, model);
 
@@ -112,7 +112,7 @@ class NewRowsScoringTest {
             ctx.config().trainingSets().get("toy").spine()));
     features.features().unpersist();
 
-    StageResult scored = new ScoreStage(Map.of()).run(fresh);
+    StageResult scored = new ScoreStage().run(fresh);
     Map<Long, Double> actual = probabilities(ctx, model);
     assertEquals(602L, scored.metrics().get("rows_in"));
     assertEquals(600L, scored.metrics().get("rows_scored"));
@@ -132,7 +132,7 @@ class NewRowsScoringTest {
     // A CSV whose times do not parse, and a shop never seen: quarantined with the reason, and counted.
     Files.writeString(dir.resolve("new.csv"), "id,ts,shop,x\n1000,2020-01-25 20:00:00,zz,0.5\n"
         + "1001,not a time,a,0.5\n1002,2020-01-25 21:00:00,a,0.25\n");
-    StageResult csv = new ScoreStage(Map.of()).run(with(ctx, "scoring.input=new_csv",
+    StageResult csv = new ScoreStage().run(with(ctx, "scoring.input=new_csv",
         "scoring.validation.max_quarantine_fraction=0.5"));
     assertEquals(3L, csv.metrics().get("rows_in"));
     assertEquals(2L, csv.metrics().get("rows_scored"));
@@ -143,14 +143,14 @@ class NewRowsScoringTest {
     // A table lacking a column the features read: one line, exit 2, before any row is read.
     ctx.lake().overwrite(raw.drop("y", "shop"), TableRef.parse("silver.no_shop"), ctx.commitMetadata("test"));
     var missing = assertThrows(LakeforgeException.class,
-        () -> new ScoreStage(Map.of()).run(with(ctx, "scoring.input=silver.no_shop")));
+        () -> new ScoreStage().run(with(ctx, "scoring.input=silver.no_shop")));
     assertEquals(2, missing.exitCode());
     assertTrue(missing.getMessage().contains("lack column shop"), missing.getMessage());
 
     // A file with no rows: exit 3, nothing scored.
     Files.writeString(dir.resolve("empty.csv"), "id,ts,shop,x\n");
     var empty = assertThrows(LakeforgeException.class,
-        () -> new ScoreStage(Map.of()).run(with(ctx, "scoring.input=empty_csv")));
+        () -> new ScoreStage().run(with(ctx, "scoring.input=empty_csv")));
     assertEquals(3, empty.exitCode());
     assertTrue(empty.getMessage().contains("it has no rows"), empty.getMessage());
   }

@@ -44,11 +44,11 @@ class ScoreStageTest {
     // 600 hourly rows from 2020-01-01; the run date 2020-01-22 has 24 of them.
     ToyPipeline.writeBinaryTrainingSet(ctx, "IF(id % 3 = 0, NULL, 0.0)", "CAST(u < x AS DOUBLE)");
     ctx.runStage(new TrainStage());
-    ctx.runStage(new EvaluateStage(Map.of()));
-    String version = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx)
+    ctx.runStage(new EvaluateStage());
+    String version = new RegisterStage(Optional.empty(), false).run(ctx)
         .output(RegisterStage.MODEL_VERSION);
 
-    StageResult first = new ScoreStage(Map.of()).run(ctx);
+    StageResult first = new ScoreStage().run(ctx);
     assertEquals(24L, first.metrics().get("rows_scored"));
     assertTrue(first.output("shadow").contains("is not set"), "no challenger yet: " + first.output("shadow"));
     var table = ctx.lake().read(TableRef.parse("predictions." + model), "score").rows();
@@ -61,7 +61,7 @@ class ScoreStageTest {
 
     // The same model as challenger: the shadow agrees everywhere. A rerun replaces the day's partition.
     new ModelAliases(new MlflowClient(ctx.config().registry(), Map.of()), model).set("challenger", version, true);
-    StageResult again = new ScoreStage(Map.of(), Optional.of("models:/" + model + "/" + version)).run(ctx);
+    StageResult again = new ScoreStage(Optional.of("models:/" + model + "/" + version)).run(ctx);
     assertEquals(24L, ctx.lake().read(TableRef.parse("predictions." + model), "score").rows().count(),
         "rerun of the run date: replaced, not appended");
     assertEquals(1.0, (Double) again.metrics().get("shadow.agreement"), 1e-12);
@@ -84,12 +84,12 @@ class ScoreStageTest {
         new dev.lakeforge.core.config.ConfigLoader(Map.of()).loadPipeline(ctx.loaded().file(), List.of(
             "scoring.input=training_sets.toy@v0", "scoring.where=shop = 'a' AND ts < '2020-01-03'",
             "scoring.export_format=none")), ctx.spark());
-    StageResult filtered = new ScoreStage(Map.of()).run(chosen);
+    StageResult filtered = new ScoreStage().run(chosen);
     assertEquals(12L, filtered.metrics().get("rows_scored"));
     assertEquals(null, filtered.outputs().get(ScoreStage.EXPORT), "export_format none: the table only");
 
     LakeforgeException unknown = assertThrows(LakeforgeException.class,
-        () -> new ScoreStage(Map.of(), Optional.of("models:/" + model + "@nope")).run(ctx));
+        () -> new ScoreStage(Optional.of("models:/" + model + "@nope")).run(ctx));
     assertEquals(ErrorKind.USAGE, unknown.kind());
     assertTrue(unknown.getMessage().contains("has no model '" + model + "' with alias 'nope'"), unknown.getMessage());
   }
@@ -107,10 +107,10 @@ class ScoreStageTest {
         .selectExpr("ts", "`shop id`", "x", "z", "CAST(u < x AS DOUBLE) AS label");
     ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
     ctx.runStage(new TrainStage());
-    ctx.runStage(new EvaluateStage(Map.of()));
-    new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+    ctx.runStage(new EvaluateStage());
+    new RegisterStage(Optional.empty(), false).run(ctx);
 
-    StageResult scored = new ScoreStage(Map.of()).run(ctx);
+    StageResult scored = new ScoreStage().run(ctx);
     assertEquals(24L, scored.metrics().get("rows_scored"));
     var export = ctx.spark().read().parquet(scored.output(ScoreStage.EXPORT));
     assertEquals(List.of("shop id", "ts", "prediction"), List.of(export.columns()).subList(0, 3));
@@ -121,7 +121,7 @@ class ScoreStageTest {
     RunContext unquoted = RunContext.create("where-run", ctx.runDate(), "local",
         new dev.lakeforge.core.config.ConfigLoader(Map.of()).loadPipeline(ctx.loaded().file(), List.of(
             "scoring.where=shop id = 's1'")), ctx.spark());
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new ScoreStage(Map.of()).run(unquoted));
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new ScoreStage().run(unquoted));
     assertEquals(2, e.exitCode(), e.getMessage());
     assertTrue(e.getMessage().contains("[PARSE_SYNTAX_ERROR] Syntax error at or near '='"), e.getMessage());
   }
@@ -158,12 +158,12 @@ class ScoreStageTest {
       ToyPipeline.writeBinaryTrainingSet(ctx, "IF(id % 3 = 0, NULL, 0.0)", server.getValue());
       StageResult train = ctx.runStage(new TrainStage());
       trained.add(Path.of(train.output(TrainStage.MODEL_DIR)));
-      ctx.runStage(new EvaluateStage(Map.of()));
-      StageResult registered = new RegisterStage(Optional.empty(), false, Map.of()).run(ctx);
+      ctx.runStage(new EvaluateStage());
+      StageResult registered = new RegisterStage(Optional.empty(), false).run(ctx);
       assertEquals("1", registered.output(RegisterStage.MODEL_VERSION), "each server's first version");
       assertEquals("champion", registered.output("alias"));
       // Scored from the trained directory the run names: each server's own predictions.
-      assertEquals(24L, new ScoreStage(Map.of()).run(ctx).metrics().get("rows_scored"));
+      assertEquals(24L, new ScoreStage().run(ctx).metrics().get("rows_scored"));
       own.put(server.getKey(), predictions(ctx, model));
       contexts.put(server.getKey(), ctx);
     }
@@ -183,7 +183,7 @@ class ScoreStageTest {
       }
     }
     for (String server : List.of(direct, proxied, direct, proxied)) {
-      StageResult scored = new ScoreStage(Map.of()).run(contexts.get(server));
+      StageResult scored = new ScoreStage().run(contexts.get(server));
       assertEquals(24L, scored.metrics().get("rows_scored"));
       assertEquals(own.get(server), predictions(contexts.get(server), model), "the predictions of " + server);
     }

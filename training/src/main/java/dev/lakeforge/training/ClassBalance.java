@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.error.Errors;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +25,8 @@ final class ClassBalance {
    * and every finite value is counted under 0.0 (a continuous label has as many values as rows: they are not
    * collected to the driver).
    */
-  static Map<Double, Long> counts(Dataset<Row> rows, String label, String task) {
-    if (!"regression".equals(task)) {
+  static Map<Double, Long> counts(Dataset<Row> rows, String label, TaskKind task) {
+    if (task != TaskKind.REGRESSION) {
       return counts(rows, label);
     }
     Column y = col(label).cast("double");
@@ -94,9 +95,9 @@ final class ClassBalance {
   }
 
   /** Refuses a classification label with fewer than two classes, naming the label and what it holds. */
-  static void requireTwoClasses(Map<Double, Long> counts, String label, String task) {
+  static void requireTwoClasses(Map<Double, Long> counts, String label, TaskKind task) {
     List<Double> classes = counts.keySet().stream().filter(java.util.Objects::nonNull).toList();
-    if (!"regression".equals(task) && classes.size() < 2) {
+    if (task != TaskKind.REGRESSION && classes.size() < 2) {
       throw Errors.featureInput("label '" + label + "'", "has " + (classes.isEmpty() ? "no rows"
           : "one class only (" + classes.get(0) + ")") + " in the training split",
           "a " + task + " model needs at least two classes: check the label expression, the spine filter and the split");

@@ -1,5 +1,6 @@
 package dev.lakeforge.training;
 
+import dev.lakeforge.core.config.TaskKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,8 @@ final class GbtTrainer extends MllibTrainer {
   }
 
   @Override
-  Set<String> tasks() {
-    return Set.of("binary", "regression");
+  Set<TaskKind> tasks() {
+    return Set.of(TaskKind.BINARY, TaskKind.REGRESSION);
   }
 
   @Override
@@ -49,8 +50,8 @@ final class GbtTrainer extends MllibTrainer {
 
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
-  Predictor<Vector, ?, ?> estimator(String task) {
-    return "regression".equals(task) ? (Predictor) new GBTRegressor() : (Predictor) new GBTClassifier();
+  Predictor<Vector, ?, ?> estimator(TaskKind task) {
+    return task == TaskKind.REGRESSION ? (Predictor) new GBTRegressor() : (Predictor) new GBTClassifier();
   }
 
   @Override

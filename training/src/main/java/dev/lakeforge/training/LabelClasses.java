@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.error.Errors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,7 +87,7 @@ public final class LabelClasses {
    *     other than 0 and 1, multiclass labels that are not whole numbers or appear in the validation split only,
    *     NaN or infinite labels for any task
    */
-  public static LabelClasses check(Map<Double, Long> training, Map<Double, Long> validation, String task,
+  public static LabelClasses check(Map<Double, Long> training, Map<Double, Long> validation, TaskKind task,
       String table) {
     Map<Double, String> bad = new TreeMap<>();
     for (var split : List.of(Map.entry("training", training), Map.entry("validation", validation))) {
@@ -99,10 +100,10 @@ public final class LabelClasses {
     if (!bad.isEmpty()) {
       throw Errors.labelOutsideDomain(table, task, "has " + describe(bad) + " (" + domain(task) + ")", fix(task));
     }
-    if ("regression".equals(task)) {
+    if (task == TaskKind.REGRESSION) {
       return null;
     }
-    if ("binary".equals(task)) {
+    if (task == TaskKind.BINARY) {
       return of(List.of(0.0, 1.0));
     }
     return requireSeen(new ArrayList<>(new TreeSet<>(training.keySet().stream().filter(Objects::nonNull).toList())),
@@ -126,12 +127,12 @@ public final class LabelClasses {
    * @throws dev.lakeforge.core.error.LakeforgeException exit 3: a string label for a binary or regression task, or
    *     values that appear in the validation split only
    */
-  public static LabelClasses checkText(Map<String, Long> training, Map<String, Long> validation, String task,
+  public static LabelClasses checkText(Map<String, Long> training, Map<String, Long> validation, TaskKind task,
       String table) {
-    if (!"multiclass".equals(task)) {
+    if (task != TaskKind.MULTICLASS) {
       Map<String, String> found = new TreeMap<>();
       training.forEach((value, rows) -> found.put("'" + value + "'", rows + " training rows"));
-      String fix = "binary".equals(task)
+      String fix = task == TaskKind.BINARY
           ? "say which value is the positive class in the spine's label expression (e.g. CAST(outcome = 'yes' AS "
               + "INT)), or set training.task: multiclass to learn one class per value"
           : "give the spine's label expression a numeric type (e.g. CAST(amount AS DOUBLE))";
@@ -146,7 +147,7 @@ public final class LabelClasses {
   }
 
   private static <T extends Comparable<T>> LabelClasses requireSeen(List<T> classes, Map<T, Long> validation,
-      String task, String table) {
+      TaskKind task, String table) {
     Map<String, String> unseen = new TreeMap<>();
     validation.forEach((value, rows) -> {
       if (value != null && !classes.contains(value)) {
@@ -172,27 +173,27 @@ public final class LabelClasses {
     return out;
   }
 
-  private static boolean outside(String task, double value) {
+  private static boolean outside(TaskKind task, double value) {
     return switch (task) {
-      case "binary" -> value != 0.0 && value != 1.0;
-      case "multiclass" -> value != Math.rint(value);
+      case BINARY -> value != 0.0 && value != 1.0;
+      case MULTICLASS -> value != Math.rint(value);
       default -> false;
     };
   }
 
-  private static String domain(String task) {
+  private static String domain(TaskKind task) {
     return switch (task) {
-      case "binary" -> "a binary label must be 0 or 1";
-      case "multiclass" -> "a multiclass label must be a whole number or a string per class";
+      case BINARY -> "a binary label must be 0 or 1";
+      case MULTICLASS -> "a multiclass label must be a whole number or a string per class";
       default -> "a regression label must be a finite number";
     };
   }
 
-  private static String fix(String task) {
+  private static String fix(TaskKind task) {
     return switch (task) {
-      case "binary" -> "map the label to 0 and 1 in the spine's label expression (e.g. CAST(delay > 15 AS INT)), "
+      case BINARY -> "map the label to 0 and 1 in the spine's label expression (e.g. CAST(delay > 15 AS INT)), "
           + "or set training.task: multiclass for more than two classes";
-      case "multiclass" -> "give each class a whole number or a name in the spine's label expression, or set "
+      case MULTICLASS -> "give each class a whole number or a name in the spine's label expression, or set "
           + "training.task: regression for a continuous target";
       default -> "filter the rows with NaN or infinite labels in the spine's filter, or fix the label expression";
     };

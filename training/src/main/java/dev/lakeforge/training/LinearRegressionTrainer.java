@@ -1,5 +1,6 @@
 package dev.lakeforge.training;
 
+import dev.lakeforge.core.config.TaskKind;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,13 +30,13 @@ final class LinearRegressionTrainer extends MllibTrainer {
   }
 
   @Override
-  Set<String> tasks() {
-    return Set.of("regression");
+  Set<TaskKind> tasks() {
+    return Set.of(TaskKind.REGRESSION);
   }
 
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
-  Predictor<Vector, ?, ?> estimator(String task) {
+  Predictor<Vector, ?, ?> estimator(TaskKind task) {
     return (Predictor) new LinearRegression();
   }
 

@@ -1,5 +1,6 @@
 package dev.lakeforge.training;
 
+import dev.lakeforge.core.config.TaskKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +31,13 @@ final class LogisticRegressionTrainer extends MllibTrainer {
   }
 
   @Override
-  Set<String> tasks() {
-    return Set.of("binary", "multiclass");
+  Set<TaskKind> tasks() {
+    return Set.of(TaskKind.BINARY, TaskKind.MULTICLASS);
   }
 
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
-  Predictor<Vector, ?, ?> estimator(String task) {
+  Predictor<Vector, ?, ?> estimator(TaskKind task) {
     return (Predictor) new LogisticRegression();
   }
 

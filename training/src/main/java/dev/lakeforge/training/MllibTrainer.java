@@ -3,6 +3,7 @@ package dev.lakeforge.training;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.lakeforge.core.config.EarlyStoppingConfig;
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.error.Errors;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,9 +37,9 @@ abstract class MllibTrainer implements Trainer {
       "lowerBoundsOnCoefficients", "upperBoundsOnCoefficients", "lowerBoundsOnIntercepts", "upperBoundsOnIntercepts");
 
   /** A fresh, unconfigured estimator for the task. */
-  abstract Predictor<Vector, ?, ?> estimator(String task);
+  abstract Predictor<Vector, ?, ?> estimator(TaskKind task);
 
-  abstract Set<String> tasks();
+  abstract Set<TaskKind> tasks();
 
   /** Per-iteration metrics the fitted model can report on assembled rows; empty when it has none. */
   Map<String, List<Double>> curves(Model<?> model, Dataset<Row> training, Dataset<Row> validation) {
@@ -54,10 +55,10 @@ abstract class MllibTrainer implements Trainer {
   }
 
   @Override
-  public void check(Map<String, Object> params, String task) {
+  public void check(Map<String, Object> params, TaskKind task) {
     if (!tasks().contains(task)) {
       throw Errors.configInvalid("training.task", "algorithm " + algorithm() + " cannot do a " + task + " task; it does "
-          + String.join(", ", new java.util.TreeSet<>(tasks())));
+          + String.join(", ", tasks().stream().sorted().map(TaskKind::id).toList()));
     }
     EstimatorParams.apply(estimator(task), params, WIRING, Map.of(), algorithm());
   }
@@ -68,7 +69,7 @@ abstract class MllibTrainer implements Trainer {
    * stop early.
    */
   @Override
-  public void checkEarlyStopping(EarlyStoppingConfig earlyStopping, String task) {
+  public void checkEarlyStopping(EarlyStoppingConfig earlyStopping, TaskKind task) {
     if (earlyStopping == null) {
       return;
     }
@@ -81,7 +82,7 @@ abstract class MllibTrainer implements Trainer {
           + "stops at the first round that does not improve its validation loss by validation_tol (Spark's rule); "
           + "set rounds: 1 and tune validation_tol in training.params, or use xgboost for a longer patience");
     }
-    String loss = "regression".equals(task) ? "rmse" : "logloss";
+    String loss = task == TaskKind.REGRESSION ? "rmse" : "logloss";
     if (earlyStopping.metric() != null && !earlyStopping.metric().equals(loss)) {
       throw Errors.configInvalid("training.early_stopping.metric", "is '" + earlyStopping.metric() + "', but gbt "
           + "stops on its own loss; remove metric or set it to " + loss);

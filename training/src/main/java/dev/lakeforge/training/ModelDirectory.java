@@ -2,6 +2,7 @@ package dev.lakeforge.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.storage.Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +49,7 @@ public record ModelDirectory(Storage storage, String root) {
    *                      1, 2, 3 are classes 0, 1, 2), learnt on the training split; null for regression and for
    *                      models saved before it was recorded (class i is label i)
    */
-  public record Info(String algorithm, String task, List<String> features, List<String> featureTypes, String label,
+  public record Info(String algorithm, TaskKind task, List<String> features, List<String> featureTypes, String label,
       String eventTime, String trainingSet, Map<String, Object> params, Map<String, Object> split, long trainingRows,
       long validationRows, String device, Integer bestIteration, String runId, String configHash,
       Integer roundsTrained, Integer roundsKept, LabelClasses classes) {}

@@ -66,8 +66,8 @@ public final class PreparedTraining implements AutoCloseable {
   static PreparedTraining prepare(RunContext context, StageResult.Builder result, String readerStage) {
     TrainingConfig training = context.config().training();
     Trainer trainer = Trainers.forAlgorithm(training.algorithm());
-    trainer.check(training.params(), training.task());
-    trainer.checkEarlyStopping(training.earlyStopping(), training.task());
+    trainer.check(training.params(), training.taskKind());
+    trainer.checkEarlyStopping(training.earlyStopping(), training.taskKind());
     TrainingDevice device = TrainingDevice.choose(training.device(), context.profile(), context.spark());
 
     String trainingSet = TrainingSetStage.trainingSetName(context.config());
@@ -91,10 +91,10 @@ public final class PreparedTraining implements AutoCloseable {
     boolean textLabel = table.rows().schema().apply(FeatureTable.LABEL).dataType() instanceof StringType;
     Map<String, Long> textClasses = textLabel ? ClassBalance.textCounts(train, FeatureTable.LABEL) : null;
     Map<Double, Long> classes = textLabel ? Map.of()
-        : ClassBalance.counts(train, FeatureTable.LABEL, training.task());
+        : ClassBalance.counts(train, FeatureTable.LABEL, training.taskKind());
     Map<String, Long> textValidation = textLabel ? ClassBalance.textCounts(validation, FeatureTable.LABEL) : null;
     Map<Double, Long> validationClasses = textLabel ? Map.of()
-        : ClassBalance.counts(validation, FeatureTable.LABEL, training.task());
+        : ClassBalance.counts(validation, FeatureTable.LABEL, training.taskKind());
     long unlabelled = textLabel ? ClassBalance.removeUnlabelled(textClasses) + ClassBalance.removeUnlabelled(textValidation)
         : ClassBalance.removeUnlabelled(classes) + ClassBalance.removeUnlabelled(validationClasses);
     if (unlabelled > 0) {
@@ -112,17 +112,18 @@ public final class PreparedTraining implements AutoCloseable {
     }
     LabelClasses labelClasses;
     if (textLabel) {
-      labelClasses = LabelClasses.checkText(textClasses, textValidation, training.task(), table.version().toString());
+      labelClasses = LabelClasses.checkText(textClasses, textValidation, training.taskKind(),
+          table.version().toString());
       classes = labelClasses.indexCounts(textClasses);
       validationClasses = labelClasses.indexCounts(textValidation);
       train = train.withColumn(FeatureTable.LABEL, LabelClasses.toIndex(col(FeatureTable.LABEL), labelClasses));
       validation = validation.withColumn(FeatureTable.LABEL,
           LabelClasses.toIndex(col(FeatureTable.LABEL), labelClasses));
     } else {
-      labelClasses = LabelClasses.check(classes, validationClasses, training.task(), table.version().toString());
+      labelClasses = LabelClasses.check(classes, validationClasses, training.taskKind(), table.version().toString());
     }
     long validationRows = validationClasses.values().stream().mapToLong(Long::longValue).sum();
-    ClassBalance.requireTwoClasses(classes, FeatureTable.LABEL, training.task());
+    ClassBalance.requireTwoClasses(classes, FeatureTable.LABEL, training.taskKind());
     refuseInfinite(train, features, table.version().toString());
     String weight = null;
     if ("balanced".equals(training.classWeight())) {
@@ -141,7 +142,7 @@ public final class PreparedTraining implements AutoCloseable {
     train = trainer.cacheLayout(train, training.workers()).persist(StorageLevel.MEMORY_AND_DISK());
     validation = validation.persist(StorageLevel.MEMORY_AND_DISK());
     TrainerInput input = new TrainerInput(train, validationRows == 0 ? null : validation, features,
-        FeatureTable.LABEL, training.task(), weight, training.earlyStopping(), training.workers(),
+        FeatureTable.LABEL, training.taskKind(), weight, training.earlyStopping(), training.workers(),
         training.threadsPerWorker(), device.device(), device.featureArray());
     return new PreparedTraining(trainer, table, spine, features, List.copyOf(types), input, device, trainingRows,
         validationRows, labelClasses);

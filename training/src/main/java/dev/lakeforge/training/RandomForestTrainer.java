@@ -1,5 +1,6 @@
 package dev.lakeforge.training;
 
+import dev.lakeforge.core.config.TaskKind;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,14 +30,14 @@ final class RandomForestTrainer extends MllibTrainer {
   }
 
   @Override
-  Set<String> tasks() {
-    return Set.of("binary", "multiclass", "regression");
+  Set<TaskKind> tasks() {
+    return Set.of(TaskKind.values());
   }
 
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
-  Predictor<Vector, ?, ?> estimator(String task) {
-    return "regression".equals(task) ? (Predictor) new RandomForestRegressor()
+  Predictor<Vector, ?, ?> estimator(TaskKind task) {
+    return task == TaskKind.REGRESSION ? (Predictor) new RandomForestRegressor()
         : (Predictor) new RandomForestClassifier();
   }
 

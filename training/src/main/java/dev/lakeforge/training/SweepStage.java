@@ -80,9 +80,9 @@ public final class SweepStage implements Stage {
     Trainer trainer = Trainers.forAlgorithm(training.algorithm());
     List<Map<String, Object>> configs = SearchSpace.configs(sweep);
     for (Map<String, Object> config : configs) { // every point is checked before any data is read
-      trainer.check(merged(training.params(), config, trainer, 1), training.task());
+      trainer.check(merged(training.params(), config, trainer, 1), training.taskKind());
     }
-    TrialMetric metric = TrialMetric.of(sweep.metric(), training.task(), dev.lakeforge.features.FeatureTable.LABEL);
+    TrialMetric metric = TrialMetric.of(sweep.metric(), training.taskKind(), dev.lakeforge.features.FeatureTable.LABEL);
     int maxRounds = maxRounds(sweep, training, trainer);
 
     try (PreparedTraining prepared = PreparedTraining.prepare(context, result, NAME)) {

@@ -6,9 +6,6 @@ import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.storage.Storage;
-import java.util.Comparator;
-import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Trains {@code training.algorithm} with {@code training.params} on the training split of the training set and
@@ -49,19 +46,5 @@ public final class TrainStage implements Stage {
     Storage storage = context.storage();
     return storage.resolve(storage.qualify(context.config().lake().models()), context.config().pipeline(),
         context.runIdForPaths() + suffix);
-  }
-
-  /**
-   * The model this run date trained last, by {@code train} or {@code sweep}: evaluate and register take the one whose
-   * stage finished later, as its run manifest records it (not the files' times, which object stores and copies
-   * rewrite). A manifest written before finish times were recorded counts as oldest.
-   */
-  public static StageResult latestModel(RunManifests manifests) {
-    return Stream.of(NAME, SweepStage.NAME)
-        .map(manifests::find)
-        .flatMap(Optional::stream)
-        .filter(r -> r.output(MODEL_DIR) != null)
-        .max(Comparator.comparing(StageResult::finished))
-        .orElseThrow(() -> Errors.stageOutputMissing(NAME, manifests.dir(), "model directory"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.lakeforge.training;
 
+import dev.lakeforge.core.config.TaskKind;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,13 +24,13 @@ public interface Trainer {
   /**
    * Checks params and task without touching data, so a typo fails before a long read (exit 2 naming the param).
    */
-  void check(Map<String, Object> params, String task);
+  void check(Map<String, Object> params, TaskKind task);
 
   /**
    * Checks {@code training.early_stopping} (null: none) against what the trainer can honour, so no setting is
    * silently ignored (exit 2 naming the key).
    */
-  default void checkEarlyStopping(dev.lakeforge.core.config.EarlyStoppingConfig earlyStopping, String task) {}
+  default void checkEarlyStopping(dev.lakeforge.core.config.EarlyStoppingConfig earlyStopping, TaskKind task) {}
 
   TrainedModel fit(TrainerInput input, Map<String, Object> params);
 

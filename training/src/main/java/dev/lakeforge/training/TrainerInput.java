@@ -1,6 +1,7 @@
 package dev.lakeforge.training;
 
 import dev.lakeforge.core.config.EarlyStoppingConfig;
+import dev.lakeforge.core.config.TaskKind;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -15,7 +16,7 @@ import org.apache.spark.sql.Row;
  * @param featureArray   give XGBoost the features as a column array (the GPU path) instead of one vector column
  */
 public record TrainerInput(Dataset<Row> training, Dataset<Row> validation, List<String> features, String label,
-    String task, String weightColumn, EarlyStoppingConfig earlyStopping, int workers, int threadsPerWorker,
+    TaskKind task, String weightColumn, EarlyStoppingConfig earlyStopping, int workers, int threadsPerWorker,
     String device, boolean featureArray) {
   public TrainerInput {
     features = List.copyOf(features);

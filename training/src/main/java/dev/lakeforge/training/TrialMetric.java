@@ -1,5 +1,6 @@
 package dev.lakeforge.training;
 
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.error.Errors;
 import java.util.Map;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
@@ -11,13 +12,13 @@ import org.apache.spark.sql.Row;
 
 /** The validation metric a sweep ranks trials by, computed with Spark's evaluators. */
 final class TrialMetric {
-  private static final Map<String, Map<String, String>> BY_TASK = Map.of(
-      "binary", Map.of("auc_roc", "areaUnderROC", "auc_pr", "areaUnderPR", "log_loss", "logLoss",
+  private static final Map<TaskKind, Map<String, String>> BY_TASK = Map.of(
+      TaskKind.BINARY, Map.of("auc_roc", "areaUnderROC", "auc_pr", "areaUnderPR", "log_loss", "logLoss",
           "accuracy", "accuracy", "f1", "f1"),
-      "multiclass", Map.of("log_loss", "logLoss", "accuracy", "accuracy", "f1", "f1"),
-      "regression", Map.of("rmse", "rmse", "mae", "mae", "r2", "r2"));
-  private static final Map<String, String> DEFAULTS = Map.of("binary", "auc_roc", "multiclass", "log_loss",
-      "regression", "rmse");
+      TaskKind.MULTICLASS, Map.of("log_loss", "logLoss", "accuracy", "accuracy", "f1", "f1"),
+      TaskKind.REGRESSION, Map.of("rmse", "rmse", "mae", "mae", "r2", "r2"));
+  private static final Map<TaskKind, String> DEFAULTS = Map.of(TaskKind.BINARY, "auc_roc",
+      TaskKind.MULTICLASS, "log_loss", TaskKind.REGRESSION, "rmse");
 
   final String name;
   private final Evaluator evaluator;
@@ -27,7 +28,7 @@ final class TrialMetric {
     this.evaluator = evaluator;
   }
 
-  static TrialMetric of(String configured, String task, String label) {
+  static TrialMetric of(String configured, TaskKind task, String label) {
     String name = configured != null ? configured : DEFAULTS.get(task);
     String spark = BY_TASK.get(task).get(name);
     if (spark == null) {

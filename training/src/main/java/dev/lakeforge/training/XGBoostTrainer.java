@@ -2,6 +2,7 @@ package dev.lakeforge.training;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.error.Errors;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public final class XGBoostTrainer implements Trainer {
   }
 
   @Override
-  public void check(Map<String, Object> params, String task) {
+  public void check(Map<String, Object> params, TaskKind task) {
     EstimatorParams.apply(estimator(task), withoutAuto(params), WIRING, ALIASES, ALGORITHM);
   }
 
@@ -134,14 +135,14 @@ public final class XGBoostTrainer implements Trainer {
     return estimator;
   }
 
-  private static Params estimator(String task) {
-    return "regression".equals(task) ? new XGBoostRegressor() : new XGBoostClassifier();
+  private static Params estimator(TaskKind task) {
+    return task == TaskKind.REGRESSION ? new XGBoostRegressor() : new XGBoostClassifier();
   }
 
   private static void setDefaults(Params estimator, TrainerInput input) {
     EstimatorParams.setOwn(estimator, "objective", switch (input.task()) {
-      case "multiclass" -> "multi:softprob";
-      case "regression" -> "reg:squarederror";
+      case MULTICLASS -> "multi:softprob";
+      case REGRESSION -> "reg:squarederror";
       default -> "binary:logistic";
     });
     EstimatorParams.setOwn(estimator, "tree_method", "hist");

@@ -28,17 +28,17 @@ class LatestModelTest {
     Path trainModel = Files.createDirectories(state.resolve("models/train"));
     Path sweepModel = Files.createDirectories(state.resolve("models/sweep"));
     RunManifests manifests = new RunManifests(state, "toy", "2026-12-01");
-    assertThrows(LakeforgeException.class, () -> TrainStage.latestModel(manifests), "nothing trained yet");
+    assertThrows(LakeforgeException.class, () -> ModelStore.latestTraining(manifests), "nothing trained yet");
 
     manifests.save(result("train", trainModel.toString(), "2026-12-01T10:00:00Z"));
     manifests.save(result("sweep", sweepModel.toString(), "2026-12-01T10:05:00.25Z"));
     // The train model's files written last (copied back, restored from a backup): the manifests still decide.
     Files.writeString(trainModel.resolve(ModelDirectory.INFO), "{}");
     Files.setLastModifiedTime(trainModel.resolve(ModelDirectory.INFO), FileTime.from(Instant.now().plusSeconds(3600)));
-    assertEquals(sweepModel.toString(), TrainStage.latestModel(manifests).output(TrainStage.MODEL_DIR));
+    assertEquals(sweepModel.toString(), ModelStore.latestTraining(manifests).output(TrainStage.MODEL_DIR));
 
     manifests.save(result("train", trainModel.toString(), "2026-12-01T10:05:00.3Z"));
-    assertEquals(trainModel.toString(), TrainStage.latestModel(manifests).output(TrainStage.MODEL_DIR));
+    assertEquals(trainModel.toString(), ModelStore.latestTraining(manifests).output(TrainStage.MODEL_DIR));
   }
 
   @Test
@@ -51,10 +51,10 @@ class LatestModelTest {
         + "\"gitRevision\": \"g\", \"reads\": [], \"writes\": [], \"metrics\": {}, "
         + "\"outputs\": {\"model_dir\": \"/models/train\"}, \"millis\": 5}");
     assertEquals(Instant.EPOCH, manifests.require("train", "model").finished());
-    assertEquals("/models/sweep", TrainStage.latestModel(manifests).output(TrainStage.MODEL_DIR));
+    assertEquals("/models/sweep", ModelStore.latestTraining(manifests).output(TrainStage.MODEL_DIR));
 
     manifests.save(result("sweep", null, "2026-12-01T09:00:00Z")); // a sweep that saved no model does not count
-    assertEquals("/models/train", TrainStage.latestModel(manifests).output(TrainStage.MODEL_DIR));
-    assertTrue(TrainStage.latestModel(manifests).finished().equals(Instant.EPOCH));
+    assertEquals("/models/train", ModelStore.latestTraining(manifests).output(TrainStage.MODEL_DIR));
+    assertTrue(ModelStore.latestTraining(manifests).finished().equals(Instant.EPOCH));
   }
 }

@@ -73,7 +73,7 @@ class SweepStageTest {
     assertEquals(((Number) bestParams.get("max_depth")).intValue(), model.info().params().get("max_depth"));
     ctx.manifests().save(result);
     assertEquals(result.output(TrainStage.MODEL_DIR),
-        TrainStage.latestModel(ctx.manifests()).output(TrainStage.MODEL_DIR), "evaluate picks the sweep's model");
+        ModelStore.latestTraining(ctx.manifests()).output(TrainStage.MODEL_DIR), "evaluate picks the sweep's model");
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeforge.core.config.EarlyStoppingConfig;
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.testing.SharedSpark;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ class TrainersTest {
     return SharedSpark.get().createDataFrame(rows, schema);
   }
 
-  static TrainerInput input(String label, String task, EarlyStoppingConfig stopping) {
+  static TrainerInput input(String label, TaskKind task, EarlyStoppingConfig stopping) {
     return new TrainerInput(rows(400, 1), rows(200, 2), List.of("x", "w", "z"), label, task, null, stopping, 1, 1,
         "cpu", false);
   }
@@ -57,7 +58,7 @@ class TrainersTest {
 
   @Test
   void xgboostStopsEarlyAndKeepsBothCurves() {
-    TrainedModel model = new XGBoostTrainer().fit(input("noisy", "binary", new EarlyStoppingConfig(3, "logloss")),
+    TrainedModel model = new XGBoostTrainer().fit(input("noisy", TaskKind.BINARY, new EarlyStoppingConfig(3, "logloss")),
         Map.of("num_round", 200, "max_depth", 6, "eta", 0.5, "seed", 7));
     List<Double> validation = model.curves().get("validation-logloss");
     assertNotNull(validation, "curves: " + model.curves().keySet());
@@ -80,7 +81,7 @@ class TrainersTest {
 
   @Test
   void xgboostKeepsOnlyTheRoundsUpToTheBestOne() throws Exception {
-    TrainedModel model = new XGBoostTrainer().fit(input("noisy", "binary", new EarlyStoppingConfig(3, "logloss")),
+    TrainedModel model = new XGBoostTrainer().fit(input("noisy", TaskKind.BINARY, new EarlyStoppingConfig(3, "logloss")),
         Map.of("num_round", 200, "max_depth", 6, "eta", 0.5, "seed", 7));
     List<Double> validation = model.curves().get("validation-logloss");
     int best = model.bestIteration();
@@ -109,7 +110,7 @@ class TrainersTest {
         "CAST(LEAST(2, GREATEST(0, FLOOR(x * 3 + (rand(5) - 0.5) * 2))) AS DOUBLE)"));
     Dataset<Row> valid = rows(200, 2).withColumn("noisy3", org.apache.spark.sql.functions.expr(
         "CAST(LEAST(2, GREATEST(0, FLOOR(x * 3 + (rand(6) - 0.5) * 2))) AS DOUBLE)")).cache();
-    TrainerInput in = new TrainerInput(train, valid, List.of("x", "w", "z"), "noisy3", "multiclass", null,
+    TrainerInput in = new TrainerInput(train, valid, List.of("x", "w", "z"), "noisy3", TaskKind.MULTICLASS, null,
         new EarlyStoppingConfig(3, "mlogloss"), 1, 1, "cpu", false);
     TrainedModel model = new XGBoostTrainer().fit(in, Map.of("num_round", 200, "max_depth", 6, "eta", 0.5, "seed", 7));
     List<Double> validation = model.curves().get("validation-mlogloss");
@@ -127,7 +128,7 @@ class TrainersTest {
 
   @Test
   void gbtStopsEarlyKeepingTheBestTreesAndCurvesInLogLoss() {
-    TrainedModel model = new GbtTrainer().fit(input("noisy", "binary", new EarlyStoppingConfig(3, null)),
+    TrainedModel model = new GbtTrainer().fit(input("noisy", TaskKind.BINARY, new EarlyStoppingConfig(3, null)),
         Map.of("max_iter", 100, "max_depth", 5, "step_size", 0.5, "seed", 7));
     List<Double> validation = model.curves().get("validation-log_loss");
     assertTrue(model.roundsKept() < 100, "stopped early: " + validation);
@@ -142,7 +143,7 @@ class TrainersTest {
   void everyClassifierLearnsTheThresholdAndTakesMissingValues() {
     for (Trainer trainer : List.of(new XGBoostTrainer(), new GbtTrainer(), new RandomForestTrainer(),
         new LogisticRegressionTrainer())) {
-      TrainedModel model = trainer.fit(input("binary", "binary", null), Map.of());
+      TrainedModel model = trainer.fit(input("binary", TaskKind.BINARY, null), Map.of());
       assertTrue(accuracy(model, "binary") >= 0.95, trainer.algorithm() + ": " + accuracy(model, "binary"));
       assertEquals(trainer instanceof XGBoostTrainer, model.booster() != null, trainer.algorithm());
       assertTrue(model.sparkModel() instanceof PipelineModel || model.booster() != null);
@@ -152,17 +153,17 @@ class TrainersTest {
   @Test
   void multiclassAndRegression() {
     for (Trainer trainer : List.of(new XGBoostTrainer(), new RandomForestTrainer(), new LogisticRegressionTrainer())) {
-      TrainedModel model = trainer.fit(input("klass", "multiclass", null), Map.of());
+      TrainedModel model = trainer.fit(input("klass", TaskKind.MULTICLASS, null), Map.of());
       assertTrue(accuracy(model, "klass") >= 0.9, trainer.algorithm() + ": " + accuracy(model, "klass"));
     }
-    TrainedModel linear = new LinearRegressionTrainer().fit(input("target", "regression", null), Map.of());
+    TrainedModel linear = new LinearRegressionTrainer().fit(input("target", TaskKind.REGRESSION, null), Map.of());
     var fitted = (LinearRegressionModel) ((PipelineModel) linear.sparkModel()).stages()[2];
     // Noise-free 2x + 1 - 3w: the exact coefficients, and 0 for z (imputed constant).
     assertEquals(2.0, fitted.coefficients().apply(0), 1e-6);
     assertEquals(-3.0, fitted.coefficients().apply(1), 1e-6);
     assertEquals(1.0, fitted.intercept(), 1e-6);
     assertEquals(2.0, linear.importance().get("coefficient").get("x"), 1e-6);
-    TrainedModel boosted = new XGBoostTrainer().fit(input("target", "regression", null), Map.of("num_round", 200));
+    TrainedModel boosted = new XGBoostTrainer().fit(input("target", TaskKind.REGRESSION, null), Map.of("num_round", 200));
     Dataset<Row> scored = SparkModels.transform(boosted.sparkModel(), rows(200, 2), List.of("x", "w", "z"));
     double rmse = Math.sqrt(scored.selectExpr("avg(pow(prediction - target, 2))").first().getDouble(0));
     assertTrue(rmse < 0.1, "rmse " + rmse);
@@ -170,7 +171,7 @@ class TrainersTest {
 
   @Test
   void aSavedMulticlassXgboostModelLoadsWithItsClassCount() throws Exception {
-    TrainedModel model = new XGBoostTrainer().fit(input("klass", "multiclass", null), Map.of());
+    TrainedModel model = new XGBoostTrainer().fit(input("klass", TaskKind.MULTICLASS, null), Map.of());
     ModelDirectory dir = new ModelDirectory(java.nio.file.Files.createTempDirectory("multiclass"));
     dir.save(model);
     var loaded = SparkModels.load(dir.sparkModel());
@@ -187,7 +188,7 @@ class TrainersTest {
 
   @Test
   void gbtKeepsLossPerIteration() {
-    TrainedModel model = new GbtTrainer().fit(input("binary", "binary", null), Map.of("max_iter", 5));
+    TrainedModel model = new GbtTrainer().fit(input("binary", TaskKind.BINARY, null), Map.of("max_iter", 5));
     assertEquals(5, model.curves().get("train-log_loss").size());
     assertEquals(5, model.curves().get("validation-log_loss").size());
     assertTrue(model.curves().get("train-log_loss").get(4) < model.curves().get("train-log_loss").get(0));
@@ -201,27 +202,27 @@ class TrainersTest {
   @Test
   void badParamsNameTheParamBeforeAnyData() {
     var unknown = assertThrows(LakeforgeException.class,
-        () -> new XGBoostTrainer().check(Map.of("max_dept", 3), "binary"));
+        () -> new XGBoostTrainer().check(Map.of("max_dept", 3), TaskKind.BINARY));
     assertEquals(2, unknown.kind().exitCode());
     assertTrue(unknown.getMessage().contains("'max_dept' is not a parameter of xgboost; known: "), unknown.getMessage());
     assertTrue(unknown.getMessage().contains("max_depth"), unknown.getMessage());
-    var range = assertThrows(LakeforgeException.class, () -> new XGBoostTrainer().check(Map.of("eta", -0.1), "binary"));
+    var range = assertThrows(LakeforgeException.class, () -> new XGBoostTrainer().check(Map.of("eta", -0.1), TaskKind.BINARY));
     assertTrue(range.getMessage().contains("training.params.eta") && range.getMessage().contains("out of range"),
         range.getMessage());
-    var type = assertThrows(LakeforgeException.class, () -> new GbtTrainer().check(Map.of("max_depth", "deep"), "binary"));
+    var type = assertThrows(LakeforgeException.class, () -> new GbtTrainer().check(Map.of("max_depth", "deep"), TaskKind.BINARY));
     assertTrue(type.getMessage().contains("training.params.max_depth") && type.getMessage().contains("expects a number"),
         type.getMessage());
-    var fraction = assertThrows(LakeforgeException.class, () -> new GbtTrainer().check(Map.of("max_iter", 2.5), "binary"));
+    var fraction = assertThrows(LakeforgeException.class, () -> new GbtTrainer().check(Map.of("max_iter", 2.5), TaskKind.BINARY));
     assertTrue(fraction.getMessage().contains("expects an integer"), fraction.getMessage());
     var wiring = assertThrows(LakeforgeException.class,
-        () -> new XGBoostTrainer().check(Map.of("label_col", "y"), "binary"));
+        () -> new XGBoostTrainer().check(Map.of("label_col", "y"), TaskKind.BINARY));
     assertTrue(wiring.getMessage().contains("'label_col' is not a parameter"), wiring.getMessage());
-    var task = assertThrows(LakeforgeException.class, () -> new GbtTrainer().check(Map.of(), "multiclass"));
+    var task = assertThrows(LakeforgeException.class, () -> new GbtTrainer().check(Map.of(), TaskKind.MULTICLASS));
     assertTrue(task.getMessage().contains("gbt cannot do a multiclass task; it does binary, regression"),
         task.getMessage());
     var algorithm = assertThrows(LakeforgeException.class, () -> Trainers.forAlgorithm("svm"));
     assertTrue(algorithm.getMessage().contains("'svm' is not a trainer; known: xgboost, gbt"), algorithm.getMessage());
-    new XGBoostTrainer().check(Map.of("max_bin", 64, "scale_pos_weight", "auto", "eval_metric", "auc"), "binary");
+    new XGBoostTrainer().check(Map.of("max_bin", 64, "scale_pos_weight", "auto", "eval_metric", "auc"), TaskKind.BINARY);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.testing.SharedSpark;
 import java.util.List;
@@ -30,7 +31,7 @@ class TrainingDeviceTest {
   /** What XGBoost gets on a GPU, per XGBoost's GPU docs: device=cuda, hist, and the features as a column array. */
   @Test
   void onCudaXGBoostGetsTheFeatureColumnsNotAVector() {
-    var input = new TrainerInput(TrainersTest.rows(10, 1), null, List.of("x", "w", "z"), "binary", "binary", null,
+    var input = new TrainerInput(TrainersTest.rows(10, 1), null, List.of("x", "w", "z"), "binary", TaskKind.BINARY, null,
         null, 2, 4, "cuda", true);
     Params estimator = new XGBoostTrainer().configure(input, Map.of("num_round", 50));
     assertEquals("cuda", value(estimator, "device"));

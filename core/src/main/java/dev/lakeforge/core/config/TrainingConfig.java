@@ -45,4 +45,9 @@ public record TrainingConfig(String algorithm, String task, String trainingSet, 
       throw new IllegalArgumentException("key 'class_weight' is 'balanced' but a regression task has no classes");
     }
   }
+
+  /** {@link #task()} as its type, which code outside the config compares and switches on. */
+  public TaskKind taskKind() {
+    return TaskKind.of(task);
+  }
 }

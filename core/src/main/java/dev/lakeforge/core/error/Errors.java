@@ -1,5 +1,6 @@
 package dev.lakeforge.core.error;
 
+import dev.lakeforge.core.config.TaskKind;
 import java.nio.file.Path;
 
 /**
@@ -282,7 +283,7 @@ public final class Errors {
    * @param table the training set table@version
    * @param found the offending values with their row counts and split
    */
-  public static LakeforgeException labelOutsideDomain(String table, String task, String found, String fix) {
+  public static LakeforgeException labelOutsideDomain(String table, TaskKind task, String found, String fix) {
     return new LakeforgeException(ErrorKind.DATA_QUALITY,
         "Cannot train a " + task + " model on " + table + ": because its label " + found + ". Fix: " + fix + ".",
         null);

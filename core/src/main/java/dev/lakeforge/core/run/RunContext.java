@@ -8,24 +8,42 @@ import dev.lakeforge.core.config.S3Config;
 import dev.lakeforge.core.storage.Storage;
 import dev.lakeforge.core.table.Lake;
 import java.time.LocalDate;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Everything a stage needs besides its own code: the config, the session, the lake, the run's identity
- * (run id, run date, config hash, git revision) and the manifests of earlier stages.
+ * (run id, run date, config hash, git revision), the manifests of earlier stages and the process environment
+ * (read once by the command line; where credentials such as {@code MLFLOW_TRACKING_TOKEN} come from).
  */
 public record RunContext(String runId, LocalDate runDate, String profile, LoadedConfig loaded, SparkSession spark,
-    Lake lake, RunManifests manifests, String gitRevision) {
+    Lake lake, RunManifests manifests, String gitRevision, Map<String, String> environment) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  public RunContext {
+    environment = environment == null ? Map.of() : Map.copyOf(environment);
+  }
+
+  /** The run's identity; not the environment, whose values hold credentials. */
+  @Override
+  public String toString() {
+    return "RunContext[runId=" + runId + ", runDate=" + runDate + ", profile=" + profile + "]";
+  }
+
+  /** A context whose environment holds no credentials (tests, tools that never call MLflow with a token). */
   public static RunContext create(String runId, LocalDate runDate, String profile, LoadedConfig loaded,
       SparkSession spark) {
+    return create(runId, runDate, profile, loaded, spark, Map.of());
+  }
+
+  public static RunContext create(String runId, LocalDate runDate, String profile, LoadedConfig loaded,
+      SparkSession spark, Map<String, String> environment) {
     PipelineConfig config = loaded.config();
     applyS3(config.lake().s3(), spark.sparkContext().hadoopConfiguration());
     return new RunContext(runId, runDate, profile, loaded, spark, new Lake(spark, config.lake().root()),
         new RunManifests(Storage.of(spark.sparkContext().hadoopConfiguration()), config.lake().state(),
             config.pipeline(), runDate.toString()),
-        BuildInfo.gitRevision());
+        BuildInfo.gitRevision(), environment);
   }
 
   /**

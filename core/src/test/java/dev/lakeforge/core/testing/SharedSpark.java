@@ -50,7 +50,7 @@ public final class SharedSpark {
     return context(yaml, runDate, Map.of());
   }
 
-  /** As {@link #context(String, String)}, resolving ${env:NAME} from {@code env}. */
+  /** As {@link #context(String, String)}; {@code env} resolves ${env:NAME} and is the context's environment. */
   public static RunContext context(String yaml, String runDate, Map<String, String> env) {
     try {
       Path dir = Files.createTempDirectory("lakeforge-test");
@@ -58,7 +58,7 @@ public final class SharedSpark {
       Path file = dir.resolve("pipeline.yaml");
       Files.writeString(file, resolved);
       LoadedConfig loaded = new ConfigLoader(env).loadPipeline(file, List.of());
-      return RunContext.create("test-run", LocalDate.parse(runDate), "local", loaded, get());
+      return RunContext.create("test-run", LocalDate.parse(runDate), "local", loaded, get(), env);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,10 +1,9 @@
-package dev.lakeforge.evaluation;
+package dev.lakeforge.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.mlflow.MlflowClient;
 import dev.lakeforge.core.mlflow.ModelUri;
-import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.core.mlflow.RegistryCache;
 import dev.lakeforge.core.storage.Storage;
 import java.nio.file.Path;
