@@ -111,27 +111,10 @@ public final class ValidateStage implements Stage {
     Dataset<Row> prepared = plan.prepared().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Row aggregate = plan.metricsAggregation(prepared).head();
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      long rowsIn = aggregate.getLong(aggregate.fieldIndex("rows_in"));
-      long duplicates = longOf(aggregate, "duplicates_removed");
-      metrics.put("rows_in", (double) rowsIn);
-      metrics.put("duplicates_removed", (double) duplicates);
-      if (suite.deduplicate() != null) {
-        // The order that chose the kept rows, so a later reader knows which of the duplicates survived and why.
-        String order = SuitePlan.effectiveOrder(suite.deduplicate(), bronze.version().table(), rows).stream()
-            .map(Object::toString).collect(java.util.stream.Collectors.joining(", "));
-        metrics.put("duplicates_removed[keys: " + String.join(", ", suite.deduplicate().keys()) + "; order_by: "
-            + order + "]", (double) duplicates);
-        result.metric(entity + ".deduplicate_order_by", order);
-      }
       List<RowCheck> checks = new ArrayList<>(plan.checks());
-      for (RowCheck check : checks) {
-        metrics.put(ruleMetric(check.rule()), (double) longOf(aggregate, ruleMetric(check.rule())));
-      }
-      checks.addAll(outlierChecks(plan, prepared, aggregate, metrics));
-      for (ColumnMetric metric : plan.columnMetrics()) {
-        metrics.put(metric.name(), metric.value(aggregate, rowsIn - duplicates));
-      }
+      Map<String, Double> metrics = measure(entity, suite, bronze, rows, plan, prepared, aggregate, checks, result);
+      long rowsIn = metrics.get("rows_in").longValue();
+      long duplicates = metrics.get("duplicates_removed").longValue();
 
       List<String> errors = new ArrayList<>();
       List<String> warnings = new ArrayList<>();
@@ -154,35 +137,9 @@ public final class ValidateStage implements Stage {
             quarantined, rowsIn, fraction, suite.maxQuarantineFraction()));
       }
       QualityHistory history = new QualityHistory(context);
-      for (AnomalyConfig check : suite.anomalies()) {
-        if (!metrics.containsKey(check.metric())) {
-          throw Errors.configInvalid("validation." + entity + " anomaly '" + check.name() + "'", "metric '"
-              + check.metric() + "' is not a metric of this suite (e.g. rows_in, rows_quarantined, "
-              + "duplicates_removed, rule.<rule>.failed, column.<column>.<" + ColumnMetric.Statistic.keys()
-              + ">)");
-        }
-        if (!check.metric().equals("rows_in") && rowsIn < check.minRows()) {
-          // A mean or a failure count of a handful of rows says nothing: neither pass nor fail (issue 26 case 9).
-          metrics.put("anomaly." + check.name() + ".insufficient", 1.0);
-          warnings.add(String.format("anomaly %s insufficient data: %s of %d rows, fewer than min_rows %d; neither "
-              + "passed nor failed", check.name(), check.metric(), rowsIn, check.minRows()));
-          continue;
-        }
-        int depth = Math.max(check.window(), check.minHistory());
-        QualityHistory.judge(check, metrics.get(check.metric()), history.previous(entity, check.metric(), depth))
-            .ifPresent(problem -> (check.isError() ? errors : warnings).add("anomaly " + problem));
-      }
+      judgeAnomalies(entity, suite, history, metrics, rowsIn, errors, warnings);
       result.wrote(history.record(entity, bronze.version(), metrics));
-      for (String key : List.of("rows_in", "duplicates_removed", "rows_quarantined", "rows_kept")) {
-        result.metric(entity + "." + key, metrics.get(key).longValue());
-      }
-      result.metric(entity + ".quarantine_fraction", fraction);
-      for (RowCheck check : checks) {
-        result.metric(entity + "." + ruleMetric(check.rule()), metrics.get(ruleMetric(check.rule())).longValue());
-      }
-      if (!warnings.isEmpty()) {
-        result.metric(entity + ".warnings", String.join("; ", warnings));
-      }
+      report(entity, metrics, checks, warnings, result);
       if (!errors.isEmpty()) {
         throw Errors.dataQualityGate(entity, String.join("; ", errors) + "; silver." + entity + " was not updated");
       }
@@ -200,6 +157,77 @@ public final class ValidateStage implements Stage {
       }
     } finally {
       prepared.unpersist();
+    }
+  }
+
+  /**
+   * The suite's metrics from its one aggregation: rows in, duplicates removed (with the order that chose the kept
+   * rows), each rule's failures, the outlier rules' (whose checks join {@code checks}) and the column metrics.
+   */
+  private static Map<String, Double> measure(String entity, ValidationConfig suite, VersionedFrame bronze,
+      Dataset<Row> rows, SuitePlan plan, Dataset<Row> prepared, Row aggregate, List<RowCheck> checks,
+      StageResult.Builder result) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    long rowsIn = aggregate.getLong(aggregate.fieldIndex("rows_in"));
+    long duplicates = longOf(aggregate, "duplicates_removed");
+    metrics.put("rows_in", (double) rowsIn);
+    metrics.put("duplicates_removed", (double) duplicates);
+    if (suite.deduplicate() != null) {
+      // The order that chose the kept rows, so a later reader knows which of the duplicates survived and why.
+      String order = SuitePlan.effectiveOrder(suite.deduplicate(), bronze.version().table(), rows).stream()
+          .map(Object::toString).collect(java.util.stream.Collectors.joining(", "));
+      metrics.put("duplicates_removed[keys: " + String.join(", ", suite.deduplicate().keys()) + "; order_by: "
+          + order + "]", (double) duplicates);
+      result.metric(entity + ".deduplicate_order_by", order);
+    }
+    for (RowCheck check : checks) {
+      metrics.put(ruleMetric(check.rule()), (double) longOf(aggregate, ruleMetric(check.rule())));
+    }
+    checks.addAll(outlierChecks(plan, prepared, aggregate, metrics));
+    for (ColumnMetric metric : plan.columnMetrics()) {
+      metrics.put(metric.name(), metric.value(aggregate, rowsIn - duplicates));
+    }
+    return metrics;
+  }
+
+  /**
+   * Each anomaly check against earlier run dates' metrics in {@code quality.metrics}; a statistic of fewer rows
+   * than the check's {@code min_rows} is recorded as insufficient and neither passes nor fails.
+   */
+  private static void judgeAnomalies(String entity, ValidationConfig suite, QualityHistory history,
+      Map<String, Double> metrics, long rowsIn, List<String> errors, List<String> warnings) {
+    for (AnomalyConfig check : suite.anomalies()) {
+      if (!metrics.containsKey(check.metric())) {
+        throw Errors.configInvalid("validation." + entity + " anomaly '" + check.name() + "'", "metric '"
+            + check.metric() + "' is not a metric of this suite (e.g. rows_in, rows_quarantined, "
+            + "duplicates_removed, rule.<rule>.failed, column.<column>.<" + ColumnMetric.Statistic.keys()
+            + ">)");
+      }
+      if (!check.metric().equals("rows_in") && rowsIn < check.minRows()) {
+        // A mean or a failure count of a handful of rows says nothing: neither pass nor fail (issue 26 case 9).
+        metrics.put("anomaly." + check.name() + ".insufficient", 1.0);
+        warnings.add(String.format("anomaly %s insufficient data: %s of %d rows, fewer than min_rows %d; neither "
+            + "passed nor failed", check.name(), check.metric(), rowsIn, check.minRows()));
+        continue;
+      }
+      int depth = Math.max(check.window(), check.minHistory());
+      QualityHistory.judge(check, metrics.get(check.metric()), history.previous(entity, check.metric(), depth))
+          .ifPresent(problem -> (check.isError() ? errors : warnings).add("anomaly " + problem));
+    }
+  }
+
+  /** The entity's counts, quarantine fraction, rule failures and warnings as the stage's metrics. */
+  private static void report(String entity, Map<String, Double> metrics, List<RowCheck> checks,
+      List<String> warnings, StageResult.Builder result) {
+    for (String key : List.of("rows_in", "duplicates_removed", "rows_quarantined", "rows_kept")) {
+      result.metric(entity + "." + key, metrics.get(key).longValue());
+    }
+    result.metric(entity + ".quarantine_fraction", metrics.get("quarantine_fraction"));
+    for (RowCheck check : checks) {
+      result.metric(entity + "." + ruleMetric(check.rule()), metrics.get(ruleMetric(check.rule())).longValue());
+    }
+    if (!warnings.isEmpty()) {
+      result.metric(entity + ".warnings", String.join("; ", warnings));
     }
   }
 
