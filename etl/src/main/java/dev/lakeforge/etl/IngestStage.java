@@ -15,6 +15,7 @@ import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.SchemaPolicy;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
@@ -68,13 +69,11 @@ public final class IngestStage implements Stage {
       Dataset<Row> batch = withBatchColumns(context, parsed);
       Dataset<Row> good = textFormat ? batch.filter(col(CORRUPT).isNull()).drop(CORRUPT) : batch;
       Lake lake = context.lake();
-      String metadata = context.commitMetadata(NAME);
       Slice sameRunDate = Slice.where(RUN_DATE, context.runDate());
       TableRef bronze = TableRef.of("bronze", name);
       SchemaPolicy policy = SchemaPolicy.of(source.schemaPolicy());
-      Lake.WriteResult written = source.incremental()
-          ? lake.replaceWhere(good, bronze, sameRunDate, metadata, policy)
-          : lake.overwrite(good, bronze, metadata, policy);
+      Lake.WriteResult written = lake.write(good, (source.incremental() ? TableWrite.replace(bronze, sameRunDate)
+          : TableWrite.overwrite(bronze)).schema(policy));
       result.wrote(written.version()).metric(name + ".rows_bronze", written.rowsWritten());
       long malformed = 0;
       if (textFormat) {
@@ -82,8 +81,8 @@ public final class IngestStage implements Stage {
             .select(col(CORRUPT).as("_raw_line"), col(SOURCE_FILE), col(BATCH_ID), col(INGEST_TIME), col(RUN_DATE),
                 lit("line does not match the declared schema of source '" + name + "' (column count or types)")
                     .as("_reason"));
-        Lake.WriteResult quarantined = lake.replaceWhere(bad, TableRef.of("quarantine", name + "_raw"),
-            sameRunDate, metadata);
+        Lake.WriteResult quarantined = lake.write(bad,
+            TableWrite.replace(TableRef.of("quarantine", name + "_raw"), sameRunDate));
         malformed = quarantined.rowsWritten();
         result.wrote(quarantined.version());
       }

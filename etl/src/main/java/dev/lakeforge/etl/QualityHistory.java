@@ -8,6 +8,7 @@ import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
+import dev.lakeforge.core.table.TableWrite;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ final class QualityHistory {
         source.table(), source.version(), context.runId(), context.runDate().toString(), metric, value, now)));
     Dataset<Row> frame = context.spark().createDataFrame(rows, SCHEMA).coalesce(1);
     Slice sameRun = Slice.where("entity", entity).and("run_date", context.runDate());
-    return context.lake().replaceWhere(frame, TABLE, sameRun, context.commitMetadata(ValidateStage.NAME)).version();
+    return context.lake().write(frame, TableWrite.replace(TABLE, sameRun)).version();
   }
 
   /** Earlier values of one metric, newest run date first, at most {@code limit}. */

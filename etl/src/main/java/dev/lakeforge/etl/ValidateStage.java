@@ -17,6 +17,7 @@ import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.SchemaPolicy;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.table.VersionedFrame;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -123,9 +124,8 @@ public final class ValidateStage implements Stage {
       Dataset<Row> annotated = SuitePlan.annotate(prepared, checks);
       String[] helpers = Arrays.stream(prepared.columns()).filter(c -> !Arrays.asList(rows.columns()).contains(c))
           .toArray(String[]::new);
-      String metadata = context.commitMetadata(NAME);
-      Lake.WriteResult quarantine = lake.replaceWhere(annotated.filter(SuitePlan.isQuarantined()).drop(helpers),
-          TableRef.of("quarantine", entity), sameRunDate, metadata, SchemaPolicy.ADD_COLUMNS);
+      Lake.WriteResult quarantine = lake.write(annotated.filter(SuitePlan.isQuarantined()).drop(helpers),
+          TableWrite.replace(TableRef.of("quarantine", entity), sameRunDate).schema(SchemaPolicy.ADD_COLUMNS));
       result.wrote(quarantine.version());
       long quarantined = quarantine.rowsWritten();
       double fraction = rowsIn == 0 ? 0 : (double) quarantined / rowsIn;
@@ -147,9 +147,8 @@ public final class ValidateStage implements Stage {
       Dataset<Row> good = annotated.filter(SuitePlan.isKept()).drop(helpers).drop(FAILED_RULES, REASON);
       TableRef silver = TableRef.of("silver", entity);
       SchemaPolicy policy = SchemaPolicy.of(suite.schemaPolicy());
-      Lake.WriteResult kept = source.incremental()
-          ? lake.replaceWhere(good, silver, sameRunDate, metadata, policy)
-          : lake.overwrite(good, silver, metadata, policy);
+      Lake.WriteResult kept = lake.write(good, (source.incremental() ? TableWrite.replace(silver, sameRunDate)
+          : TableWrite.overwrite(silver)).schema(policy));
       result.wrote(kept.version());
       if (kept.rowsWritten() + quarantined + duplicates != rowsIn) {
         throw new IllegalStateException("row accounting broke for " + entity + ": in " + rowsIn + ", kept "

@@ -8,6 +8,7 @@ import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,8 +144,7 @@ class AwkwardInputTest {
           - {name: s_present, kind: not_null, column: s}""", "2026-11-01");
     new IngestStage().run(ctx);
     // The referential rule reads silver.known: give it the one known value first.
-    ctx.lake().overwrite(ctx.spark().sql("select 'ok' s"), TableRef.parse("silver.known"),
-        ctx.commitMetadata("test"));
+    ctx.lake().write(ctx.spark().sql("select 'ok' s"), TableWrite.overwrite(TableRef.parse("silver.known")));
     new ValidateStage().run(ctx);
     assertEquals(List.of("[1,s_present]"), rows(ctx, "quarantine.s", "id", "concat_ws(',', _failed_rules)"));
   }

@@ -25,13 +25,13 @@ class TableVersionsTest {
     RunContext ctx = SharedSpark.context(EtlStagesTest.pipeline("1.0"), "2026-11-01");
     Path csv = Path.of(ctx.config().sources().get("trips").path());
     Files.writeString(csv, EtlStagesTest.CSV);
-    new IngestStage().run(ctx);
+    ctx.runStage(new IngestStage());
     Thread.sleep(1500);
     String between = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC)
         .format(Instant.now());
     Thread.sleep(1500);
     Files.writeString(csv, EtlStagesTest.CSV + "9,BOS,12\n10,NYC,13\n");
-    new IngestStage().run(ctx);
+    ctx.runStage(new IngestStage());
 
     new TableTags(ctx.lake()).tag(TableRef.parse("bronze.trips@v0"), "golden", "first load");
     assertEquals(6, ctx.lake().read(TableRef.parse("bronze.trips@tag:golden"), "ingest").rows().count());
@@ -67,7 +67,7 @@ class TableVersionsTest {
   void profileHasExactCountsMomentsTopValuesAndHistogramsAndWritesJsonAndHtml() throws Exception {
     RunContext ctx = SharedSpark.context(EtlStagesTest.pipeline("1.0"), "2026-11-01");
     Files.writeString(Path.of(ctx.config().sources().get("trips").path()), EtlStagesTest.CSV);
-    new IngestStage().run(ctx);
+    ctx.runStage(new IngestStage());
     TableProfiler profiler = new TableProfiler();
     TableProfiler.Profile p = profiler.run(ctx.lake(), TableRef.parse("bronze.trips@v0"));
     assertEquals(6, p.rows());

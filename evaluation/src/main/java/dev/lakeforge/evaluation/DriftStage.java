@@ -20,6 +20,7 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.features.FeatureStatistics;
 import java.util.ArrayList;
@@ -107,8 +108,8 @@ public final class DriftStage implements Stage {
       }
     }
     Dataset<Row> frame = context.spark().createDataFrame(rows, SCHEMA).coalesce(1);
-    result.wrote(context.lake().replaceWhere(frame, TABLE, Slice.where("run_date", context.runDate()),
-        context.commitMetadata(NAME)).version());
+    result.wrote(context.lake().write(frame, TableWrite.replace(TABLE, Slice.where("run_date", context.runDate())))
+        .version());
     List<String> insufficient = results.stream().filter(r -> r.status().equals(INSUFFICIENT))
         .map(Result::column).distinct().toList();
     result.metric("drift.warnings", results.stream().filter(r -> r.status().equals("warn")).count())

@@ -8,6 +8,7 @@ import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.core.testing.ToyPipeline;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ class DriftMinRowsTest {
     RunContext ctx = SharedSpark.context(PIPELINE.replace("${TMP}", tmp).replace("MIN_ROWS", minRows), "2026-11-01");
     var rows = ctx.spark().range(602).selectExpr("CAST(date_add('2026-11-01', CAST(id / 2 AS INT) - 300) AS STRING) "
         + "AS day", "rand(7) AS x", "element_at(array('a','b','c','d'), CAST(rand(8) * 4 AS INT) + 1) AS shop");
-    ctx.lake().overwrite(rows, TableRef.parse("features.orders"), "{}");
+    ctx.lake().write(rows, TableWrite.overwrite(TableRef.parse("features.orders")));
     return ctx;
   }
 

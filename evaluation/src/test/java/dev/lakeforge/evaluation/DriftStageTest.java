@@ -8,6 +8,7 @@ import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -43,7 +44,7 @@ class DriftStageTest {
     Dataset<Row> day2 = day1.selectExpr("'2026-11-02' AS day", "x", "shop");
     Dataset<Row> day3 = ctx.spark().range(10_000).selectExpr("'2026-11-03' AS day", "CAST(id + 3000 AS DOUBLE) AS x",
         "IF(id % 7 < 4, 'a', element_at(array('b','c','d'), CAST(id % 3 AS INT) + 1)) AS shop");
-    ctx.lake().overwrite(day1.unionByName(day2).unionByName(day3), TableRef.parse("features.orders"), "{}");
+    ctx.lake().write(day1.unionByName(day2).unionByName(day3), TableWrite.overwrite(TableRef.parse("features.orders")));
     return ctx;
   }
 
@@ -88,7 +89,7 @@ class DriftStageTest {
     RunContext stored = SharedSpark.context(pipeline.replace("${TMP}/lake", ctx.config().lake().root()), runDate);
     dev.lakeforge.features.FeatureStatistics.record(stored.lake(),
         new dev.lakeforge.core.table.TableVersion("features.orders", 0), java.util.List.of("x"),
-        new dev.lakeforge.features.FeatureTable.FitWindow("day", "2026-11-02"), "{}");
+        new dev.lakeforge.features.FeatureTable.FitWindow("day", "2026-11-02"), java.util.Map.of());
     return stored;
   }
 

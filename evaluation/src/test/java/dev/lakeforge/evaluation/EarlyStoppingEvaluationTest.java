@@ -10,6 +10,7 @@ import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.training.ModelDirectory;
@@ -47,7 +48,7 @@ class EarlyStoppingEvaluationTest {
     var rows = ctx.spark().range(800).selectExpr("id", "timestamp_seconds(1577836800 + id * 3600) AS ts",
         "rand(1) AS a", "rand(2) AS b", "rand(3) AS c", "randn(4) * 0.6 AS noise")
         .selectExpr("id", "ts", "a", "b", "c", "CAST(a + noise > 0.8 AS DOUBLE) AS label");
-    ctx.lake().overwrite(rows, TableRef.parse("training_sets.stopped"), ctx.commitMetadata("test"));
+    ctx.lake().write(rows, TableWrite.overwrite(TableRef.parse("training_sets.stopped")));
     return ctx;
   }
 

@@ -149,7 +149,7 @@ public final class FeatureRows {
     Dataset<Row> joined = DimensionJoins.apply(lake, rows, set.joins(), owner, result);
     var spec = new RowFeatures.Spec(owner, set.features(), set.spine().eventTime(), null, null,
         TableRef.of(FeatureTable.TRAINING_SETS, name + "_vocab"));
-    RowFeatures rowFeatures = new RowFeatures(lake, result, context.commitMetadata("score"));
+    RowFeatures rowFeatures = new RowFeatures(lake, result, java.util.Map.of());
     return assemble(lake, config, owner, set, joined, rowFeatures, spec, encodings, null, true, result);
   }
 

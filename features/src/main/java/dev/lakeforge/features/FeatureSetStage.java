@@ -17,6 +17,7 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.table.VersionedFrame;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,12 +90,11 @@ public final class FeatureSetStage implements Stage {
         : onePerEvent(owner, source, set, result, name);
     base = DimensionJoins.apply(lake, base, set.joins(), owner, result);
 
-    String metadata = context.commitMetadata(NAME,
-        Map.of("definition_hash", FeatureTable.definitionHash(context, "feature_sets", name)));
+    Map<String, String> facts = Map.of("definition_hash", FeatureTable.definitionHash(context, "feature_sets", name));
     FeatureTable.FitWindow fit = FeatureTable.FitWindow.of(context.config(), set.fitUntil(), set.eventTime());
     var spec = new RowFeatures.Spec(owner, rowFeatures, set.eventTime(), fit.contains(), null,
         TableRef.of(FeatureTable.LAYER, name + "_vocab"));
-    RowFeatures.Output withRows = new RowFeatures(lake, result, metadata).add(base, spec);
+    RowFeatures.Output withRows = new RowFeatures(lake, result, facts).add(base, spec);
 
     List<String> featureColumns = new ArrayList<>(aggregates.stream().map(FeatureConfig::name).toList());
     featureColumns.addAll(withRows.columns());
@@ -104,9 +104,9 @@ public final class FeatureSetStage implements Stage {
     featureColumns.forEach(f -> out.add(ColumnNames.column(f).cast("double").as(f)));
     Dataset<Row> features = Expressions.analysed(owner, () -> withRows.rows().select(out.toArray(Column[]::new)));
 
-    Lake.WriteResult written = lake.overwrite(features, FeatureTable.featureSet(name), metadata);
+    Lake.WriteResult written = lake.write(features, TableWrite.overwrite(FeatureTable.featureSet(name)).facts(facts));
     result.wrote(written.version())
-        .wrote(FeatureStatistics.record(lake, written.version(), featureColumns, fit, metadata))
+        .wrote(FeatureStatistics.record(lake, written.version(), featureColumns, fit, facts))
         .metric(name + ".rows", written.rowsWritten())
         .metric(name + ".features", featureColumns.size());
   }

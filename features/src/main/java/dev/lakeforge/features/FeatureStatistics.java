@@ -64,12 +64,13 @@ public final class FeatureStatistics {
 
   /** Computes the statistics of {@code features} in {@code written} and appends them; returns the stats version. */
   public static TableVersion record(Lake lake, TableVersion written, List<String> features, FeatureTable.FitWindow window,
-      String commitMetadata) {
+      java.util.Map<String, String> facts) {
     Dataset<Row> rows = lake.read(TableRef.parse(written.toString()), "features").rows().filter(window.contains());
     Dataset<Row> stats = compute(rows, features, written.version(), window.describe());
     TableRef ref = tableFor(TableRef.parse(written.table()));
     // ADD_COLUMNS: statistics written before the histogram columns existed stay readable beside new ones.
-    return lake.append(stats, ref, commitMetadata, dev.lakeforge.core.table.SchemaPolicy.ADD_COLUMNS).version();
+    return lake.write(stats, dev.lakeforge.core.table.TableWrite.append(ref).facts(facts)
+        .schema(dev.lakeforge.core.table.SchemaPolicy.ADD_COLUMNS)).version();
   }
 
   /**

@@ -11,7 +11,9 @@ import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
+import dev.lakeforge.core.table.TableWrite;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,7 +33,7 @@ final class FeatureVocabulary {
 
   /** Adds unseen values of {@code columns} in {@code rows}; returns the vocabulary version to join with. */
   static Optional<TableVersion> extend(Lake lake, TableRef vocab, Dataset<Row> rows, List<String> columns,
-      String commitMetadata) {
+      Map<String, String> facts) {
     if (columns.isEmpty()) {
       return Optional.empty();
     }
@@ -55,6 +57,6 @@ final class FeatureVocabulary {
     var order = Window.partitionBy("column").orderBy(col("n").desc(), col("value"));
     Dataset<Row> numbered = fresh.withColumn("index", col("offset").plus(row_number().over(order)).minus(1))
         .select(col("column"), col("value"), col("index").cast("long"));
-    return Optional.of(lake.append(numbered, vocab, commitMetadata).version());
+    return Optional.of(lake.write(numbered, TableWrite.append(vocab).facts(facts)).version());
   }
 }

@@ -23,6 +23,7 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.table.VersionedFrame;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,12 +51,13 @@ final class RowFeatures {
 
   private final Lake lake;
   private final StageResult.Builder result;
-  private final String commitMetadata;
+  private final Map<String, String> facts;
 
-  RowFeatures(Lake lake, StageResult.Builder result, String commitMetadata) {
+  /** @param facts the stage's facts for the commits of the vocabulary (e.g. its definition hash) */
+  RowFeatures(Lake lake, StageResult.Builder result, Map<String, String> facts) {
     this.lake = lake;
     this.result = result;
-    this.commitMetadata = commitMetadata;
+    this.facts = Map.copyOf(facts);
   }
 
   /**
@@ -75,7 +77,7 @@ final class RowFeatures {
     requireInputColumns(rows, spec);
     List<FeatureConfig> indexed = spec.features().stream().filter(f -> f.kind() == FeatureConfig.Kind.INDEX).toList();
     Optional<TableVersion> vocabulary = FeatureVocabulary.extend(lake, spec.vocabulary(), rows,
-        indexed.stream().map(FeatureConfig::index).distinct().toList(), commitMetadata);
+        indexed.stream().map(FeatureConfig::index).distinct().toList(), facts);
     vocabulary.ifPresent(result::wrote);
     Map<String, List<String>> oneHot = new LinkedHashMap<>();
     Map<String, Dataset<Row>> learnt = new LinkedHashMap<>();
@@ -188,7 +190,7 @@ final class RowFeatures {
     }
 
     /** Stores the state as one overwrite of {@code table}; returns the version written. */
-    TableVersion write(Lake lake, TableRef table, String commitMetadata) {
+    TableVersion write(Lake lake, TableRef table, Map<String, String> facts) {
       SparkSession spark = lake.spark();
       List<Row> small = new ArrayList<>();
       vocabulary.ifPresent(v -> small.add(RowFactory.create("", "index", v.toString(), null, null)));
@@ -204,7 +206,7 @@ final class RowFeatures {
             lit("learnt").as(KIND), col(VALUE), col(NUMBER).cast("double").as(NUMBER),
             lit(null).cast("int").as(POSITION)));
       }
-      return lake.overwrite(rows, table, commitMetadata).version();
+      return lake.write(rows, TableWrite.overwrite(table).facts(facts)).version();
     }
 
     /** The state stored at {@code version}; shares and means stay frames of it (broadcast when joined). */

@@ -17,6 +17,7 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.table.VersionedFrame;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,16 +88,15 @@ public final class TrainingSetStage implements Stage {
     PipelineConfig config = context.config();
     Lake lake = context.lake();
     String owner = "training set '" + name + "'";
-    String metadataBase = context.commitMetadata(NAME);
     FeatureTable.FitWindow fit = FeatureTable.FitWindow.of(config, set.fitUntil(), set.spine().eventTime());
     Column label = col(FeatureTable.LABEL);
     var spec = new RowFeatures.Spec(owner, set.features(), set.spine().eventTime(), fit.contains(), label,
         TableRef.of(FeatureTable.TRAINING_SETS, name + "_vocab"));
     // Fit once, store the state, and build the rows from the stored state: the path scoring takes (FeatureRows).
-    RowFeatures rowFeatures = new RowFeatures(lake, result, metadataBase);
+    RowFeatures rowFeatures = new RowFeatures(lake, result, Map.of());
     RowFeatures.Encodings fitted = rowFeatures.fit(rows, spec);
     java.util.Optional<TableVersion> encodings = fitted.isEmpty() ? java.util.Optional.empty()
-        : java.util.Optional.of(fitted.write(lake, FeatureTable.encodings(name), metadataBase));
+        : java.util.Optional.of(fitted.write(lake, FeatureTable.encodings(name), Map.of()));
     RowFeatures.Encodings stored = encodings.map(v -> RowFeatures.Encodings.read(lake, v)).orElse(fitted);
     FeatureRows.Built built = FeatureRows.assemble(lake, config, owner, set, rows, rowFeatures, spec, stored, label,
         false, result);
@@ -108,11 +108,10 @@ public final class TrainingSetStage implements Stage {
         "definition_hash", FeatureTable.definitionHash(context, "training_sets", name), "inputs", inputs));
     // Recorded apart from the inputs: scoring reads the encodings this version was built with (FeatureRows).
     encodings.ifPresent(v -> facts.put(FeatureTable.ENCODINGS, v.toString()));
-    String metadata = context.commitMetadata(NAME, facts);
     encodings.ifPresent(result::wrote);
-    Lake.WriteResult written = lake.overwrite(trainingSet, FeatureTable.trainingSet(name), metadata);
+    Lake.WriteResult written = lake.write(trainingSet, TableWrite.overwrite(FeatureTable.trainingSet(name)).facts(facts));
     return result.wrote(written.version())
-        .wrote(FeatureStatistics.record(lake, written.version(), featureColumns, fit, metadata))
+        .wrote(FeatureStatistics.record(lake, written.version(), featureColumns, fit, facts))
         .metric("rows", written.rowsWritten())
         .metric("features", featureColumns.size())
         .output(TABLE, written.version().toString())

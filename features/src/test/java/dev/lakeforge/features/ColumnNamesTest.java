@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.core.testing.ToyPipeline;
 import java.util.Arrays;
@@ -36,10 +37,9 @@ class ColumnNamesTest {
   private static RunContext context(String features, String featureSets, String cities) {
     RunContext ctx = SharedSpark.context(PIPELINE.formatted(features, featureSets), "2024-02-01");
     // 480 visits cycling through the cities, one an hour from 2024-01-01.
-    ctx.lake().overwrite(ctx.spark().sql("select id, timestamp'2024-01-01 00:00:00' + make_interval(0, 0, 0, 0, id) "
+    ctx.lake().write(ctx.spark().sql("select id, timestamp'2024-01-01 00:00:00' + make_interval(0, 0, 0, 0, id) "
         + "ts, element_at(array(" + cities + "), cast(id % " + cities.split(",").length + " + 1 as int)) city, "
-        + "id % 2 y, concat('S', id % 3) `station.id`, id * 0.5 `sensor.temp` from range(480) as t(id)"),
-        TableRef.parse("silver.visits"), ctx.commitMetadata("test"));
+        + "id % 2 y, concat('S', id % 3) `station.id`, id * 0.5 `sensor.temp` from range(480) as t(id)"), TableWrite.overwrite(TableRef.parse("silver.visits")));
     return ctx;
   }
 
@@ -69,9 +69,8 @@ class ColumnNamesTest {
   @Test
   void aGeneratedNameThatTakesAnExistingColumnIsRefused() {
     RunContext ctx = context("{name: city, one_hot: city, top: 5}", "[]", "'x', 'y'");
-    ctx.lake().overwrite(ctx.lake().read(TableRef.parse("silver.visits"), "test").rows()
-        .withColumn("CITY_X", org.apache.spark.sql.functions.lit(1)), TableRef.parse("silver.visits"),
-        ctx.commitMetadata("test"));
+    ctx.lake().write(ctx.lake().read(TableRef.parse("silver.visits"), "test").rows()
+        .withColumn("CITY_X", org.apache.spark.sql.functions.lit(1)), TableWrite.overwrite(TableRef.parse("silver.visits")));
     LakeforgeException e = assertThrows(LakeforgeException.class, () -> new TrainingSetStage().run(ctx));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("generated column 'city_x' has the name of column 'CITY_X'"), e.getMessage());
@@ -82,9 +81,9 @@ class ColumnNamesTest {
   void dottedNamesWorkThroughFeatureSetsAndTrainingSets() {
     RunContext ctx = context("{name: temp_doubled, expr: \"`sensor.temp` * 2\"}, {name: station_index, index: "
         + "station.id}", "[station_history]", "'x'");
-    ctx.lake().overwrite(ctx.spark().sql("select concat('S', id % 3) `station.id`, "
+    ctx.lake().write(ctx.spark().sql("select concat('S', id % 3) `station.id`, "
         + "timestamp'2024-01-01 00:00:00' + make_interval(0, 0, 0, 0, id) `read at`, id * 1.0 `sensor.temp` "
-        + "from range(48) as t(id)"), TableRef.parse("silver.readings"), ctx.commitMetadata("test"));
+        + "from range(48) as t(id)"), TableWrite.overwrite(TableRef.parse("silver.readings")));
     new FeatureSetStage().run(ctx);
     new TrainingSetStage().run(ctx);
     // Visit 30 (S0, 2024-01-02 06:00): readings of S0 in the day before 06:00 are ids 6, 9, ..., 27 (8 rows).
@@ -116,16 +115,15 @@ class ColumnNamesTest {
     // The same for a feature set aggregate's `of`.
     RunContext badOf = SharedSpark.context(PIPELINE.formatted("{name: c, index: city}", "[]")
         .replace("of: \"`sensor.temp`\"", "of: \"Cost Total $\""), "2024-02-01");
-    badOf.lake().overwrite(badOf.spark().sql("select 'S1' `station.id`, timestamp'2024-01-01 00:00:00' `read at`, "
-        + "1.0 `sensor.temp`"), TableRef.parse("silver.readings"), badOf.commitMetadata("test"));
+    badOf.lake().write(badOf.spark().sql("select 'S1' `station.id`, timestamp'2024-01-01 00:00:00' `read at`, "
+        + "1.0 `sensor.temp`"), TableWrite.overwrite(TableRef.parse("silver.readings")));
     e = assertThrows(LakeforgeException.class, () -> new FeatureSetStage().run(badOf));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("'Cost Total $': [PARSE_SYNTAX_ERROR]"), e.getMessage());
   }
 
   private static void copyVisits(RunContext from, RunContext to) {
-    to.lake().overwrite(from.lake().read(TableRef.parse("silver.visits"), "test").rows(),
-        TableRef.parse("silver.visits"), to.commitMetadata("test"));
+    to.lake().write(from.lake().read(TableRef.parse("silver.visits"), "test").rows(), TableWrite.overwrite(TableRef.parse("silver.visits")));
   }
 
   private static String sha8(String value) throws RuntimeException {

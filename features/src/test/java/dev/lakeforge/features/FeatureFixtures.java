@@ -2,6 +2,7 @@ package dev.lakeforge.features;
 
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
@@ -63,18 +64,17 @@ final class FeatureFixtures {
   private FeatureFixtures() {}
 
   static void events(RunContext ctx, String values) {
-    ctx.lake().overwrite(ctx.spark().sql("select user, timestamp(ts) ts, amount from values " + values
-        + " as t(user, ts, amount)"), TableRef.parse("silver.events"), ctx.commitMetadata("test"));
+    ctx.lake().write(ctx.spark().sql("select user, timestamp(ts) ts, amount from values " + values
+        + " as t(user, ts, amount)"), TableWrite.overwrite(TableRef.parse("silver.events")));
   }
 
   static void sessions(RunContext ctx, String values) {
-    ctx.lake().overwrite(ctx.spark().sql("select id, user, timestamp(ts) ts, city, y from values " + values
-        + " as t(id, user, ts, city, y)"), TableRef.parse("silver.sessions"), ctx.commitMetadata("test"));
+    ctx.lake().write(ctx.spark().sql("select id, user, timestamp(ts) ts, city, y from values " + values
+        + " as t(id, user, ts, city, y)"), TableWrite.overwrite(TableRef.parse("silver.sessions")));
   }
 
   static void holidays(RunContext ctx) {
-    ctx.lake().overwrite(ctx.spark().sql("select date('2020-01-01') date, 'New Year' name"),
-        TableRef.parse("silver.holidays"), ctx.commitMetadata("test"));
+    ctx.lake().write(ctx.spark().sql("select date('2020-01-01') date, 'New Year' name"), TableWrite.overwrite(TableRef.parse("silver.holidays")));
   }
 
   static List<Row> table(RunContext ctx, String table, String orderBy, String... columns) {

@@ -10,6 +10,7 @@ import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.core.testing.ToyPipeline;
 import org.junit.jupiter.api.Test;
@@ -54,11 +55,10 @@ class RecencyAndTtlTest {
 
   private static RunContext context(String yaml, String stats) {
     RunContext ctx = SharedSpark.context(yaml, "2024-03-01");
-    ctx.lake().overwrite(ctx.spark().sql("select driver_id, timestamp(ts) ts, timestamp(created) created, value "
-        + "from values " + stats + " as t(driver_id, ts, created, value)"), TableRef.parse("silver.driver_stats"),
-        ctx.commitMetadata("test"));
-    ctx.lake().overwrite(ctx.spark().sql("select order_id, driver_id, timestamp(ts) ts, y from values " + ORDERS
-        + " as t(order_id, driver_id, ts, y)"), TableRef.parse("silver.orders"), ctx.commitMetadata("test"));
+    ctx.lake().write(ctx.spark().sql("select driver_id, timestamp(ts) ts, timestamp(created) created, value "
+        + "from values " + stats + " as t(driver_id, ts, created, value)"), TableWrite.overwrite(TableRef.parse("silver.driver_stats")));
+    ctx.lake().write(ctx.spark().sql("select order_id, driver_id, timestamp(ts) ts, y from values " + ORDERS
+        + " as t(order_id, driver_id, ts, y)"), TableWrite.overwrite(TableRef.parse("silver.orders")));
     return ctx;
   }
 

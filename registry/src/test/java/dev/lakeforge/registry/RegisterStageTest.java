@@ -12,6 +12,7 @@ import dev.lakeforge.core.mlflow.MlflowClient;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.evaluation.EvaluateStage;
@@ -183,7 +184,7 @@ class RegisterStageTest {
     var rows = ctx.spark().range(300).selectExpr("timestamp_seconds(1577836800 + id * 7200) AS ts",
         "'a' AS shop", "rand(3) AS x", "rand(5) AS z", "rand(4) AS u")
         .selectExpr("ts", "shop", "x", "z", "CAST(u < x AS DOUBLE) AS label");
-    ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    ctx.lake().write(rows, TableWrite.overwrite(TableRef.parse("training_sets.toy")));
     ctx.runStage(new dev.lakeforge.training.SweepStage());
 
     StageResult registered = new RegisterStage(Optional.empty(), false).run(ctx);

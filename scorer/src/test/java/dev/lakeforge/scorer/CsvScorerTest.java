@@ -10,6 +10,7 @@ import dev.lakeforge.core.error.ErrorKind;
 import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.training.ModelDirectory;
@@ -40,7 +41,7 @@ class CsvScorerTest {
         "timestamp_seconds(1577836800 + id * 3600) AS ts", "rand(3) * 100 AS x",
         "IF(id % 3 = 0, NULL, IF(id % 5 = 0, 0.0, rand(5))) AS z", "rand(4) AS u")
         .selectExpr("id", "ts", "x", "z", "CAST(u * 100 < x AS DOUBLE) AS label");
-    ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    ctx.lake().write(rows, TableWrite.overwrite(TableRef.parse("training_sets.toy")));
     modelDir = Path.of(new TrainStage().run(ctx).output(TrainStage.MODEL_DIR));
     ModelDirectory dir = new ModelDirectory(modelDir);
     for (Row r : SparkModels.transform(SparkModels.load(dir.sparkModel()), rows, List.of("x", "z"))
@@ -135,10 +136,9 @@ class CsvScorerTest {
     String name = "scorer_test_" + System.nanoTime();
     RunContext ctx = SharedSpark.context(PIPELINE.replace("http://127.0.0.1:1", tracking).replace("model_name: m",
         "model_name: " + name), "2020-02-01");
-    ctx.lake().overwrite(SharedSpark.get().read().option("header", "true").schema("id STRING, x DOUBLE, z DOUBLE")
+    ctx.lake().write(SharedSpark.get().read().option("header", "true").schema("id STRING, x DOUBLE, z DOUBLE")
             .csv(csv.toString()).selectExpr("id", "timestamp_seconds(1577836800 + CAST(id AS INT) * 3600) AS ts", "x",
-                "z", "CAST(x > 50 AS DOUBLE) AS label"),
-        TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+                "z", "CAST(x > 50 AS DOUBLE) AS label"), TableWrite.overwrite(TableRef.parse("training_sets.toy")));
     ctx.runStage(new TrainStage());
     String version = new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true).run(ctx)
         .output(dev.lakeforge.registry.RegisterStage.MODEL_VERSION);
@@ -178,10 +178,9 @@ class CsvScorerTest {
     for (var server : List.of(Map.entry(direct, "x > 50"), Map.entry(proxied, "x < 50"))) {
       RunContext ctx = SharedSpark.context(PIPELINE.replace("http://127.0.0.1:1", server.getKey())
           .replace("model_name: m", "model_name: " + name), "2020-02-01");
-      ctx.lake().overwrite(SharedSpark.get().read().option("header", "true").schema("id STRING, x DOUBLE, z DOUBLE")
+      ctx.lake().write(SharedSpark.get().read().option("header", "true").schema("id STRING, x DOUBLE, z DOUBLE")
               .csv(csv.toString()).selectExpr("id", "timestamp_seconds(1577836800 + CAST(id AS INT) * 3600) AS ts",
-                  "x", "z", "CAST(" + server.getValue() + " AS DOUBLE) AS label"),
-          TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+                  "x", "z", "CAST(" + server.getValue() + " AS DOUBLE) AS label"), TableWrite.overwrite(TableRef.parse("training_sets.toy")));
       var trained = ctx.runStage(new TrainStage());
       assertEquals("1", new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true).run(ctx)
           .output(dev.lakeforge.registry.RegisterStage.MODEL_VERSION), "each server's first version");

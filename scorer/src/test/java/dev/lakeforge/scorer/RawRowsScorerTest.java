@@ -10,6 +10,7 @@ import dev.lakeforge.core.error.ErrorKind;
 import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.features.RowFeatureRecipe;
 import dev.lakeforge.features.TrainingSetStage;
@@ -81,7 +82,7 @@ class RawRowsScorerTest {
                   + "CAST(id % 8 AS INT) + 1)) AS cat")
           .selectExpr("*", "CAST((hour(ts) BETWEEN 7 AND 18) != (cat IN ('ORD', 'ATL')) OR coalesce(x, 0) > 80"
               + " OR month(ts) = 6 AS DOUBLE) AS y");
-      ctx.lake().overwrite(raw, TableRef.parse("silver.raw"), ctx.commitMetadata("test"));
+      ctx.lake().write(raw, TableWrite.overwrite(TableRef.parse("silver.raw")));
       new TrainingSetStage().run(ctx);
       modelDir = Path.of(new TrainStage().run(ctx).output(TrainStage.MODEL_DIR));
       ModelDirectory dir = new ModelDirectory(modelDir);

@@ -17,6 +17,7 @@ import dev.lakeforge.core.table.SchemaPolicy;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.table.VersionedFrame;
 import dev.lakeforge.etl.InputRows;
 import dev.lakeforge.etl.ValidateStage;
@@ -203,15 +204,14 @@ final class NewRows {
         throw Errors.scoringInput(inputLabel, "it has no rows" + (where == null ? "" : " matching scoring.where"),
             "check that the file or table holds the rows to score");
       }
-      String metadata = context.commitMetadata(ScoreStage.NAME);
       String runDate = context.runDate().toString();
       Dataset<Row> bad = checked.quarantined().drop(casts.toArray(String[]::new)).withColumn("_run_date", lit(runDate));
       if (malformed != null) {
         bad = bad.unionByName(malformed.withColumn(ValidateStage.FAILED_RULES, org.apache.spark.sql.functions
             .array(lit("schema"))).withColumn("_run_date", lit(runDate)), true);
       }
-      var written = context.lake().replaceWhere(bad, quarantine, Slice.where("_run_date", runDate), metadata,
-          SchemaPolicy.ADD_COLUMNS);
+      var written = context.lake().write(bad, TableWrite.replace(quarantine, Slice.where("_run_date", runDate))
+          .schema(SchemaPolicy.ADD_COLUMNS));
       if (written.rowsWritten() > 0 || context.lake().exists(quarantine)) {
         result.wrote(written.version());
       }

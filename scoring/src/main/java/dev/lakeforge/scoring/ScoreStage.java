@@ -11,6 +11,7 @@ import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.config.PipelineConfig;
 import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.training.ModelStore;
 import dev.lakeforge.training.RegisteredModel;
 import dev.lakeforge.core.mlflow.ModelUri;
@@ -137,8 +138,8 @@ public final class ScoreStage implements Stage {
 
     // The table first (one partition per run date, replaced on rerun), then the export copied from it.
     TableRef target = TableRef.of("predictions", modelName);
-    var written = context.lake().replacePartition(predictions, target, RUN_DATE, context.runDate().toString(),
-        context.commitMetadata(NAME, Map.of("model", "models:/" + modelName + "/" + versionNumber)));
+    var written = context.lake().write(predictions, TableWrite.replacePartition(target, RUN_DATE,
+        context.runDate().toString()).facts(Map.of("model", "models:/" + modelName + "/" + versionNumber)));
     result.wrote(written.version());
     Dataset<Row> stored = context.lake().read(TableRef.parse(target + "@v" + written.version().version()), NAME)
         .rows().filter(col(RUN_DATE).equalTo(context.runDate().toString())).drop(RUN_DATE);

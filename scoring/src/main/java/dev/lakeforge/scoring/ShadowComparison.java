@@ -14,6 +14,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.training.ModelStore;
 import dev.lakeforge.training.RegisteredModel;
 import dev.lakeforge.training.LabelClasses;
@@ -80,9 +81,9 @@ final class ShadowComparison {
         primary.label(), shadow.get().label(), n, agreement, t.isNullAt(2) ? null : t.getDouble(2),
         t.isNullAt(3) ? null : t.getDouble(3), t.isNullAt(4) ? null : t.getDouble(4),
         t.isNullAt(5) ? null : t.getDouble(5));
-    var written = context.lake().replaceWhere(context.spark().createDataFrame(List.of(summary), SCHEMA), TABLE,
-        Slice.where("run_date", context.runDate()).and("shadow_model", shadow.get().label()),
-        context.commitMetadata(ScoreStage.NAME));
+    var written = context.lake().write(context.spark().createDataFrame(List.of(summary), SCHEMA),
+        TableWrite.replace(TABLE, Slice.where("run_date", context.runDate()).and("shadow_model",
+            shadow.get().label())));
     result.wrote(written.version()).output("shadow", shadow.get().label());
     result.metric("shadow.agreement", agreement == null ? Double.NaN : agreement);
     if (!t.isNullAt(2)) {

@@ -11,6 +11,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.evaluation.EvaluateStage;
@@ -84,10 +85,9 @@ class NewRowsScoringTest {
     Dataset<Row> raw = ctx.spark().range(600).selectExpr("id", "timestamp_seconds(1577836800 + id * 3600) AS ts",
         "element_at(array('a','b','c','d'), CAST(id % 4 AS INT) + 1) AS shop", "rand(3) AS x", "rand(4) AS u")
         .selectExpr("id", "ts", "shop", "x", "CAST(u < x * IF(shop = 'a', 1.5, 0.7) AS DOUBLE) AS y");
-    ctx.lake().overwrite(raw, TableRef.parse("silver.raw"), ctx.commitMetadata("test"));
-    ctx.lake().overwrite(ctx.spark().sql("select * from values ('a', 'east', 3.0), ('b', 'east', 1.0), "
-        + "('c', 'west', 2.0), ('d', 'north', 5.0) as t(shop, region, size)"), TableRef.parse("silver.shops"),
-        ctx.commitMetadata("test"));
+    ctx.lake().write(raw, TableWrite.overwrite(TableRef.parse("silver.raw")));
+    ctx.lake().write(ctx.spark().sql("select * from values ('a', 'east', 3.0), ('b', 'east', 1.0), "
+        + "('c', 'west', 2.0), ('d', 'north', 5.0) as t(shop, region, size)"), TableWrite.overwrite(TableRef.parse("silver.shops")));
     new FeatureSetStage("shop_history").run(ctx);
     StageResult built = ctx.runStage(new TrainingSetStage());
     ctx.runStage(new TrainStage());
@@ -141,7 +141,7 @@ class NewRowsScoringTest {
         .startsWith("casts_ts: "));
 
     // A table lacking a column the features read: one line, exit 2, before any row is read.
-    ctx.lake().overwrite(raw.drop("y", "shop"), TableRef.parse("silver.no_shop"), ctx.commitMetadata("test"));
+    ctx.lake().write(raw.drop("y", "shop"), TableWrite.overwrite(TableRef.parse("silver.no_shop")));
     var missing = assertThrows(LakeforgeException.class,
         () -> new ScoreStage().run(with(ctx, "scoring.input=silver.no_shop")));
     assertEquals(2, missing.exitCode());

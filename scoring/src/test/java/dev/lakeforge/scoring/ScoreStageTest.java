@@ -11,6 +11,7 @@ import dev.lakeforge.core.mlflow.MlflowClient;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.evaluation.EvaluateStage;
@@ -105,7 +106,7 @@ class ScoreStageTest {
     var rows = ctx.spark().range(600).selectExpr("timestamp_seconds(1577836800 + id * 3600) AS ts",
         "concat('s', id % 4) AS `shop id`", "rand(3) AS x", "rand(5) AS z", "rand(4) AS u")
         .selectExpr("ts", "`shop id`", "x", "z", "CAST(u < x AS DOUBLE) AS label");
-    ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    ctx.lake().write(rows, TableWrite.overwrite(TableRef.parse("training_sets.toy")));
     ctx.runStage(new TrainStage());
     ctx.runStage(new EvaluateStage());
     new RegisterStage(Optional.empty(), false).run(ctx);

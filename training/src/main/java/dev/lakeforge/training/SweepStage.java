@@ -14,6 +14,7 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.spark.SparkSessions;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import java.sql.Date;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -252,8 +253,8 @@ public final class SweepStage implements Stage {
           t.rounds(), json(t.params()), metric.name, t.value(), t.seconds(), t.status(), t == best));
     }
     Dataset<Row> frame = context.spark().createDataFrame(rows, TRIALS_SCHEMA).orderBy(col("trial"));
-    result.wrote(context.lake().replaceWhere(frame, TRIALS, Slice.where("run_date", context.runDate()),
-        context.commitMetadata(NAME, Map.of())).version());
+    result.wrote(context.lake().write(frame, TableWrite.replace(TRIALS, Slice.where("run_date", context.runDate())))
+        .version());
   }
 
   private static String json(Map<String, Object> params) {

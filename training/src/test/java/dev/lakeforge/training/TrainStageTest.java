@@ -9,6 +9,7 @@ import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.core.testing.ToyPipeline;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ class TrainStageTest {
         .add("z", DataTypes.DoubleType).add("label", DataTypes.DoubleType);
     var frame = SharedSpark.get().createDataFrame(rows, schema)
         .selectExpr("timestamp_millis(ms) as ts", "x", "z", "label");
-    ctx.lake().overwrite(frame, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    ctx.lake().write(frame, TableWrite.overwrite(TableRef.parse("training_sets.toy")));
   }
 
   @Test
@@ -114,9 +115,8 @@ class TrainStageTest {
       writeFeatures(ctx);
       // Every 10th row loses its label: 60 rows, 48 of them before validate_from (row 480 is 2020-01-21 00:00).
       var table = ctx.lake().read(TableRef.parse("training_sets.toy"), "test").rows();
-      ctx.lake().overwrite(table.withColumn("label", org.apache.spark.sql.functions.expr(
-          "if(cast(unix_timestamp(ts) / 3600 as long) % 10 = 0, null, label)")),
-          TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+      ctx.lake().write(table.withColumn("label", org.apache.spark.sql.functions.expr(
+          "if(cast(unix_timestamp(ts) / 3600 as long) % 10 = 0, null, label)")), TableWrite.overwrite(TableRef.parse("training_sets.toy")));
       StageResult result = new TrainStage().run(ctx);
       assertEquals(60L, result.metrics().get("unlabelled_rows"), task);
       ModelDirectory dir = new ModelDirectory(Path.of(result.output(TrainStage.MODEL_DIR)));
@@ -136,20 +136,19 @@ class TrainStageTest {
     var schema = new StructType().add("ms", DataTypes.LongType).add("x", DataTypes.DoubleType)
         .add("z", DataTypes.DoubleType).add("label", DataTypes.DoubleType);
     var frame = SharedSpark.get().createDataFrame(rows, schema).selectExpr("timestamp_millis(ms) as ts", "x", "z", "label");
-    ctx.lake().overwrite(frame, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    ctx.lake().write(frame, TableWrite.overwrite(TableRef.parse("training_sets.toy")));
     var oneClass = assertThrows(LakeforgeException.class, () -> new TrainStage().run(ctx));
     assertEquals(3, oneClass.kind().exitCode());
     assertTrue(oneClass.getMessage().contains("label 'label'") && oneClass.getMessage().contains("one class only (0.0)"),
         oneClass.getMessage());
 
-    ctx.lake().overwrite(frame.withColumn("label", org.apache.spark.sql.functions.expr("cast(x > 0.5 as double)")),
-        TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    ctx.lake().write(frame.withColumn("label", org.apache.spark.sql.functions.expr("cast(x > 0.5 as double)")), TableWrite.overwrite(TableRef.parse("training_sets.toy")));
     var infinite = assertThrows(LakeforgeException.class, () -> new TrainStage().run(ctx));
     assertTrue(infinite.getMessage().contains("has infinite values in x (1 rows)"), infinite.getMessage());
 
     RunContext early = SharedSpark.context(PIPELINE.replace("validate_from: \"2020-01-21\"",
         "validate_from: \"2019-01-01\""), "2020-02-01");
-    early.lake().overwrite(frame, TableRef.parse("training_sets.toy"), early.commitMetadata("test"));
+    early.lake().write(frame, TableWrite.overwrite(TableRef.parse("training_sets.toy")));
     var empty = assertThrows(LakeforgeException.class, () -> new TrainStage().run(early));
     assertEquals(3, empty.kind().exitCode());
     assertTrue(empty.getMessage().contains("has no labelled rows in the training split (rows with ts < 2019-01-01)"),

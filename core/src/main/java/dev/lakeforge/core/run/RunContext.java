@@ -1,11 +1,10 @@
 package dev.lakeforge.core.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakeforge.core.config.LoadedConfig;
 import dev.lakeforge.core.config.PipelineConfig;
 import dev.lakeforge.core.config.S3Config;
 import dev.lakeforge.core.storage.Storage;
+import dev.lakeforge.core.table.CommitStamp;
 import dev.lakeforge.core.table.Lake;
 import java.time.LocalDate;
 import java.util.Map;
@@ -18,7 +17,6 @@ import org.apache.spark.sql.SparkSession;
  */
 public record RunContext(String runId, LocalDate runDate, String profile, LoadedConfig loaded, SparkSession spark,
     Lake lake, RunManifests manifests, String gitRevision, Map<String, String> environment) {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   public RunContext {
     environment = environment == null ? Map.of() : Map.copyOf(environment);
@@ -40,10 +38,14 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
       SparkSession spark, Map<String, String> environment) {
     PipelineConfig config = loaded.config();
     applyS3(config.lake().s3(), spark.sparkContext().hadoopConfiguration());
-    return new RunContext(runId, runDate, profile, loaded, spark, new Lake(spark, config.lake().root()),
+    String gitRevision = BuildInfo.gitRevision();
+    // Stamped with the run's identity from the start; runStage adds the stage's name.
+    Lake lake = new Lake(spark, config.lake().root()).stamped(new CommitStamp(BuildInfo.version(), config.pipeline(),
+        null, runId, runDate.toString(), loaded.hash(), gitRevision));
+    return new RunContext(runId, runDate, profile, loaded, spark, lake,
         new RunManifests(Storage.of(spark.sparkContext().hadoopConfiguration()), config.lake().state(),
             config.pipeline(), runDate.toString()),
-        BuildInfo.gitRevision(), environment);
+        gitRevision, environment);
   }
 
   /**
@@ -91,23 +93,18 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
     return loaded.hash();
   }
 
-  /** Delta commit metadata (userMetadata) for a write by {@code stage}: the run's identity as JSON. */
-  public String commitMetadata(String stage) {
-    return commitMetadata(stage, java.util.Map.of());
+  /**
+   * This context for the run of {@code stage}: its lake stamps every commit with the run's identity and the stage's
+   * name (see {@link dev.lakeforge.core.table.CommitStamp}). {@link #runStage} binds each stage it runs.
+   */
+  public RunContext forStage(String stage) {
+    return new RunContext(runId, runDate, profile, loaded, spark, lake.stamped(stamp(stage)), manifests, gitRevision,
+        environment);
   }
 
-  /** As {@link #commitMetadata(String)}, plus stage-specific facts (e.g. a definition hash, the inputs read). */
-  public String commitMetadata(String stage, java.util.Map<String, String> extra) {
-    ObjectNode node = JSON.createObjectNode()
-        .put("lakeforge_version", BuildInfo.version())
-        .put("pipeline", config().pipeline())
-        .put("stage", stage)
-        .put("run_id", runId)
-        .put("run_date", runDate.toString())
-        .put("config_hash", configHash())
-        .put("git_revision", gitRevision);
-    new java.util.TreeMap<>(extra).forEach(node::put);
-    return node.toString();
+  private CommitStamp stamp(String stage) {
+    return new CommitStamp(BuildInfo.version(), config().pipeline(), stage, runId, runDate.toString(), configHash(),
+        gitRevision);
   }
 
   /**
@@ -123,7 +120,7 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
    * in this process or another, finds what it produced. The runner does this for every stage; so do tests.
    */
   public StageResult runStage(Stage stage) {
-    StageResult result = stage.run(this);
+    StageResult result = stage.run(forStage(stage.name()));
     manifests.save(result);
     return result;
   }

@@ -20,7 +20,8 @@ import scala.collection.JavaConverters;
 
 /**
  * Delta tables under one root: {@code layer.name} lives at {@code root/layer/name}. Reads pin the version they
- * resolved, so the recorded lineage is exactly what was read; writes carry the run's commit metadata.
+ * resolved, so the recorded lineage is exactly what was read; every write is one {@link TableWrite}, and its commit
+ * carries the lake's {@link CommitStamp}.
  */
 public final class Lake {
   /** Commit attempts before a write that keeps losing to concurrent writers gives up (exit 5). */
@@ -29,10 +30,27 @@ public final class Lake {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Lake.class);
   private final SparkSession spark;
   private final String root;
+  private final CommitStamp stamp;
 
+  /** The lake at {@code root}, whose commits carry no run identity (tools outside a run; see {@link #stamped}). */
   public Lake(SparkSession spark, String root) {
+    this(spark, root, CommitStamp.NONE);
+  }
+
+  private Lake(SparkSession spark, String root, CommitStamp stamp) {
     this.spark = spark;
     this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    this.stamp = stamp;
+  }
+
+  /** The same lake, stamping every commit it makes with {@code stamp}. */
+  public Lake stamped(CommitStamp stamp) {
+    return new Lake(spark, root, stamp);
+  }
+
+  /** What this lake stamps on its commits. */
+  public CommitStamp stamp() {
+    return stamp;
   }
 
   public String root() {
@@ -79,56 +97,22 @@ public final class Lake {
     return new VersionedFrame(rows, new TableVersion(ref.table(), version));
   }
 
-  /** Replaces the whole table (schema may change; older versions stay readable by time travel). */
-  public WriteResult overwrite(Dataset<Row> rows, TableRef ref, String commitMetadata) {
-    return write(rows, ref, SaveMode.Overwrite, null, commitMetadata, SchemaPolicy.REPLACE);
-  }
-
-  /** Replaces the whole table's rows; its schema may change only as {@code policy} allows. */
-  public WriteResult overwrite(Dataset<Row> rows, TableRef ref, String commitMetadata, SchemaPolicy policy) {
-    return write(rows, ref, SaveMode.Overwrite, null, commitMetadata, policy);
-  }
-
-  /** Replaces only the rows in {@code slice} (e.g. one run date's), atomically. */
-  public WriteResult replaceWhere(Dataset<Row> rows, TableRef ref, Slice slice, String commitMetadata) {
-    return write(rows, ref, SaveMode.Overwrite, slice.predicate(), commitMetadata, SchemaPolicy.FAIL);
-  }
-
-  public WriteResult replaceWhere(Dataset<Row> rows, TableRef ref, Slice slice, String commitMetadata,
-      SchemaPolicy policy) {
-    return write(rows, ref, SaveMode.Overwrite, slice.predicate(), commitMetadata, policy);
-  }
-
   /**
-   * Replaces one partition ({@code column = value}) atomically; the write that creates the table partitions it by
-   * {@code column}.
+   * Carries out {@code write} and stamps its commit with this lake's {@link CommitStamp}, the write's facts and a
+   * fresh write id, by which the write finds its own commit's version even under concurrent writers. A commit that
+   * loses a race is repeated (up to {@value #COMMIT_ATTEMPTS} attempts, with backoff): every write replaces a slice or
+   * the whole table, or appends rows Delta's conflict check has just refused, so repeating it is safe.
+   *
+   * @return the version written and its rows; the current version with 0 rows when Delta committed nothing (an
+   *     append of no rows)
+   * @throws dev.lakeforge.core.error.LakeforgeException on a schema change {@code write.schemaPolicy()} refuses, or
+   *     when every commit attempt lost to a concurrent writer
    */
-  public WriteResult replacePartition(Dataset<Row> rows, TableRef ref, String column, String value,
-      String commitMetadata) {
-    return write(rows, ref, SaveMode.Overwrite, Slice.where(column, value).predicate(), commitMetadata,
-        SchemaPolicy.FAIL, column);
-  }
-
-  public WriteResult append(Dataset<Row> rows, TableRef ref, String commitMetadata) {
-    return write(rows, ref, SaveMode.Append, null, commitMetadata, SchemaPolicy.FAIL);
-  }
-
-  public WriteResult append(Dataset<Row> rows, TableRef ref, String commitMetadata, SchemaPolicy policy) {
-    return write(rows, ref, SaveMode.Append, null, commitMetadata, policy);
-  }
-
-  private WriteResult write(Dataset<Row> rows, TableRef ref, SaveMode mode, String replaceWhere, String metadata,
-      SchemaPolicy policy) {
-    return write(rows, ref, mode, replaceWhere, metadata, policy, null);
-  }
-
-  private WriteResult write(Dataset<Row> rows, TableRef ref, SaveMode mode, String replaceWhere, String metadata,
-      SchemaPolicy policy, String partitionColumn) {
-    // Every write replaces a run date's slice or the whole table, so repeating a write that lost a commit race is
-    // safe: it reads the winner's snapshot and replaces the same slice again.
+  public WriteResult write(Dataset<Row> rows, TableWrite write) {
+    TableRef ref = write.table();
     for (int attempt = 1; ; attempt++) {
       try {
-        return writeOnce(rows, ref, mode, replaceWhere, metadata, policy, partitionColumn, attempt);
+        return writeOnce(rows, write, attempt);
       } catch (RuntimeException e) {
         Throwable conflict = concurrentModification(e);
         if (conflict == null) {
@@ -161,13 +145,16 @@ public final class Lake {
     return null;
   }
 
-  private WriteResult writeOnce(Dataset<Row> rows, TableRef ref, SaveMode mode, String replaceWhere,
-      String metadata, SchemaPolicy policy, String partitionColumn, int attempt) {
+  private WriteResult writeOnce(Dataset<Row> rows, TableWrite write, int attempt) {
+    TableRef ref = write.table();
     String path = path(ref);
-    var writer = rows.write().format("delta").mode(mode).option("userMetadata", metadata);
+    String writeId = java.util.UUID.randomUUID().toString();
+    var writer = rows.write().format("delta").mode(write.mode() == TableWrite.Mode.APPEND ? SaveMode.Append
+        : SaveMode.Overwrite).option("userMetadata", stamp.metadata(write.facts(), writeId));
     boolean exists = exists(ref);
-    if (!exists && partitionColumn != null) {
-      writer = writer.partitionBy(partitionColumn);
+    SchemaPolicy policy = write.schemaPolicy();
+    if (!exists && write.partitionColumn() != null) {
+      writer = writer.partitionBy(write.partitionColumn());
     }
     if (exists && policy != SchemaPolicy.REPLACE) {
       StructType current = spark.read().format("delta").load(path).schema();
@@ -175,9 +162,9 @@ public final class Lake {
         writer = writer.option("mergeSchema", "true");
       }
     }
-    if (replaceWhere != null && exists) {
-      writer = writer.option("replaceWhere", replaceWhere);
-    } else if (mode == SaveMode.Overwrite && policy == SchemaPolicy.REPLACE) {
+    if (write.slice() != null && exists) {
+      writer = writer.option("replaceWhere", write.slice().predicate());
+    } else if (write.mode() == TableWrite.Mode.OVERWRITE && policy == SchemaPolicy.REPLACE) {
       writer = writer.option("overwriteSchema", "true");
     }
     long before = exists ? latestVersion(path) : -1;
@@ -186,7 +173,7 @@ public final class Lake {
     } else {
       writer.save(path);
     }
-    Commit ours = committedBy(path, before, metadata);
+    Commit ours = committedBy(path, before, writeId);
     if (ours == null) {
       // Delta commits nothing for an append of no rows: the table stays where it was.
       return new WriteResult(new TableVersion(ref.table(), before), 0, attempt);
@@ -232,16 +219,16 @@ public final class Lake {
   }
 
   /**
-   * This write's commit: the newest after {@code before} that carries its metadata, or null when there is none. Not
-   * simply the newest: a concurrent writer may have committed on top of it already. Reads only the commit files after
+   * The version of the write with id {@code writeId}: the commit after {@code before} whose userMetadata holds that
+   * id, or null when there is none. Not simply the newest: a concurrent writer may have committed on top of it. Reads only the commit files after
    * {@code before}, each one small JSON file, straight from the log: Delta's history API runs a Spark job per call,
    * which was a fifth of a small stage's jobs.
    */
-  Commit committedBy(String path, long before, String metadata) {
+  Commit committedBy(String path, long before, String writeId) {
     DeltaLog log = DeltaLog.forTable(spark, path);
     for (long v = currentVersion(log); v > before; v--) {
       Commit commit = commit(log, v);
-      if (metadata.equals(commit.userMetadata())) {
+      if (writeId.equals(CommitStamp.writeId(commit.userMetadata()))) {
         return commit;
       }
     }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.lakeforge.core.error.Errors;
 import java.sql.Timestamp;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -35,7 +36,7 @@ public final class TableTags {
     Row row = RowFactory.create(ref.table(), tag, version, new Timestamp(System.currentTimeMillis()), note);
     Dataset<Row> frame = lake.spark().createDataFrame(List.of(row), SCHEMA);
     Slice same = Slice.where("table_name", ref.table()).and("tag", tag);
-    lake.replaceWhere(frame, TABLE, same, "{\"operation\":\"tag\",\"table\":\"" + ref.table() + "\"}");
+    lake.write(frame, TableWrite.replace(TABLE, same).facts(Map.of("operation", "tag", "table", ref.table())));
     return new TableVersion(ref.table(), version);
   }
 

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 /** Two writers replacing the same run date at once: the loser of the commit race repeats its write. */
 class ConcurrentWriteTest {
   private static final TableRef TRIPS = TableRef.parse("silver.trips");
-  private static final String FIRST = "{\"run_id\":\"first\"}";
 
   private static final CountDownLatch SLOW_WRITER_STARTED = new CountDownLatch(1);
   private static final CountDownLatch OTHER_WRITER_COMMITTED = new CountDownLatch(1);
@@ -30,7 +29,7 @@ class ConcurrentWriteTest {
     SparkSession spark = SharedSpark.get();
     Lake lake = new Lake(spark, Files.createTempDirectory("lakeforge-concurrent").toString());
     TableRef table = TableRef.parse("silver.trips");
-    lake.replacePartition(rows(spark, 3, "setup", "2026-11-01"), table, "run_date", "2026-11-01", "{}");
+    lake.write(rows(spark, 3, "setup", "2026-11-01"), TableWrite.replacePartition(table, "run_date", "2026-11-01"));
 
     // The slow writer's rows wait inside its write job (after its transaction read v0) until the other writer has
     // committed v1 to the same run date, so its first commit attempt must conflict.
@@ -44,10 +43,10 @@ class ConcurrentWriteTest {
     var pool = Executors.newSingleThreadExecutor();
     try {
       Future<Lake.WriteResult> slow = pool.submit(
-          () -> lake.replacePartition(slowRows, table, "run_date", "2026-11-02", "{}"));
+          () -> lake.write(slowRows, TableWrite.replacePartition(table, "run_date", "2026-11-02")));
       SLOW_WRITER_STARTED.await(120, TimeUnit.SECONDS);
-      Lake.WriteResult fast = lake.replacePartition(rows(spark, 4, "fast", "2026-11-02"), table, "run_date",
-          "2026-11-02", "{}");
+      Lake.WriteResult fast = lake.write(rows(spark, 4, "fast", "2026-11-02"),
+          TableWrite.replacePartition(table, "run_date", "2026-11-02"));
       OTHER_WRITER_COMMITTED.countDown();
       Lake.WriteResult retried = slow.get(180, TimeUnit.SECONDS);
 
@@ -70,7 +69,7 @@ class ConcurrentWriteTest {
     Lake lake = firstWriteUnder(1);
 
     // What the first writer's result lookup sees if the second commit lands before it asks: v1 is newest, not its.
-    Lake.Commit ours = lake.committedBy(lake.path(TRIPS), -1, FIRST);
+    Lake.Commit ours = lake.committedBy(lake.path(TRIPS), -1, firstWriteId(lake));
     assertEquals(0L, ours.version());
     assertEquals("3", ours.operationMetrics().get("numOutputRows"));
   }
@@ -78,26 +77,31 @@ class ConcurrentWriteTest {
   @Test
   void aWriteFindsItsCommitBeneathManyLaterCommitsAndNothingAfterTheNewest() throws Exception {
     Lake lake = firstWriteUnder(8);
+    String first = firstWriteId(lake);
 
-    Lake.Commit ours = lake.committedBy(lake.path(TRIPS), -1, FIRST);
+    Lake.Commit ours = lake.committedBy(lake.path(TRIPS), -1, first);
     assertEquals(0L, ours.version());
     assertEquals("3", ours.operationMetrics().get("numOutputRows"));
-    // Nothing after the newest version carries the metadata: an append that committed nothing.
-    assertNull(lake.committedBy(lake.path(TRIPS), 8, FIRST));
+    // Nothing after the newest version carries the write id: an append that committed nothing.
+    assertNull(lake.committedBy(lake.path(TRIPS), 8, first));
     // The first write's own commit is not "after" itself.
-    assertNull(lake.committedBy(lake.path(TRIPS), 0, FIRST));
+    assertNull(lake.committedBy(lake.path(TRIPS), 0, first));
   }
 
   /** A lake whose silver.trips holds the first writer's commit (v0, 3 rows) under {@code others} other commits. */
   private static Lake firstWriteUnder(int others) throws java.io.IOException {
     SparkSession spark = SharedSpark.get();
     Lake lake = new Lake(spark, Files.createTempDirectory("lakeforge-concurrent").toString());
-    lake.replacePartition(rows(spark, 3, "first", "2026-11-01"), TRIPS, "run_date", "2026-11-01", FIRST);
+    lake.write(rows(spark, 3, "first", "2026-11-01"), TableWrite.replacePartition(TRIPS, "run_date", "2026-11-01"));
     for (int i = 1; i <= others; i++) {
-      lake.replacePartition(rows(spark, 1, "other", "2026-11-02"), TRIPS, "run_date", "2026-11-02",
-          "{\"run_id\":\"other-" + i + "\"}");
+      lake.write(rows(spark, 1, "other", "2026-11-02"), TableWrite.replacePartition(TRIPS, "run_date", "2026-11-02"));
     }
     return lake;
+  }
+
+  /** The write id the first write stamped on v0 (each write, even with the same stamp, gets its own). */
+  private static String firstWriteId(Lake lake) {
+    return CommitStamp.writeId(lake.commit(new TableVersion(TRIPS.table(), 0)).userMetadata());
   }
 
   private static Dataset<Row> rows(SparkSession spark, int n, String writer, String runDate) {

@@ -29,11 +29,11 @@ class SliceTest {
     TableRef table = TableRef.parse("monitoring.shadow");
     // run_date DATE, as in training.trials; the slice's string literal is cast to the column's type.
     String rows = "SELECT DATE'2001-06-15' AS run_date, '%s' AS model, %d AS n";
-    lake.append(spark.sql(rows.formatted("plain", 1)).union(spark.sql(rows.formatted("o\\'brien", 2)))
-        .union(spark.sql(rows.formatted("obrien", 3))), table, "{}");
+    lake.write(spark.sql(rows.formatted("plain", 1)).union(spark.sql(rows.formatted("o\\'brien", 2)))
+        .union(spark.sql(rows.formatted("obrien", 3))), TableWrite.append(table));
 
-    lake.replaceWhere(spark.sql(rows.formatted("o\\'brien", 20)), table,
-        Slice.where("run_date", LocalDate.of(2001, 6, 15)).and("model", "o'brien"), "{}");
+    lake.write(spark.sql(rows.formatted("o\\'brien", 20)),
+        TableWrite.replace(table, Slice.where("run_date", LocalDate.of(2001, 6, 15)).and("model", "o'brien")));
 
     List<String> after = lake.read(table, "test").rows().orderBy("n").collectAsList().stream()
         .map(r -> r.getString(1) + "=" + r.getInt(2)).toList();

@@ -20,12 +20,11 @@ class TableChecksumTest {
     Lake lake = new Lake(spark, Files.createTempDirectory("lakeforge-checksum").toString());
     String rows = "SELECT id, CAST(id * 1.5 AS DOUBLE) AS km, map('k', id) AS tags, uuid() AS scoring_run_id, "
         + "current_timestamp() AS scored_at FROM range(100)";
-    lake.overwrite(spark.sql(rows).repartition(3), TableRef.parse("silver.a"), "{}");
-    lake.overwrite(spark.sql(rows + " ORDER BY id DESC").coalesce(1), TableRef.parse("silver.b"), "{}");
-    lake.overwrite(spark.sql(rows.replace("range(100)", "range(100) WHERE id <> 7 UNION ALL SELECT 7, 10.6, "
-        + "map('k', 7L), 'x', current_timestamp()")), TableRef.parse("silver.changed"), "{}");
-    lake.overwrite(spark.sql(rows + " UNION ALL SELECT 7, 10.5, map('k', 7L), 'x', current_timestamp()"),
-        TableRef.parse("silver.duplicated"), "{}");
+    lake.write(spark.sql(rows).repartition(3), TableWrite.overwrite(TableRef.parse("silver.a")));
+    lake.write(spark.sql(rows + " ORDER BY id DESC").coalesce(1), TableWrite.overwrite(TableRef.parse("silver.b")));
+    lake.write(spark.sql(rows.replace("range(100)", "range(100) WHERE id <> 7 UNION ALL SELECT 7, 10.6, "
+        + "map('k', 7L), 'x', current_timestamp()")), TableWrite.overwrite(TableRef.parse("silver.changed")));
+    lake.write(spark.sql(rows + " UNION ALL SELECT 7, 10.5, map('k', 7L), 'x', current_timestamp()"), TableWrite.overwrite(TableRef.parse("silver.duplicated")));
 
     TableChecksum a = TableChecksum.of(lake, TableRef.parse("silver.a"), Set.of(), false);
     TableChecksum b = TableChecksum.of(lake, TableRef.parse("silver.b"), Set.of(), false);

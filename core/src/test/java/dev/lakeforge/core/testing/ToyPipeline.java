@@ -2,6 +2,7 @@ package dev.lakeforge.core.testing;
 
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableWrite;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -56,7 +57,7 @@ public final class ToyPipeline {
     RunContext ctx = SharedSpark.context(THREE_CLASSES.replace("${TMP}", dir.toString()).replace("TASK", task),
         "2020-02-01");
     var rows = threeClassRows(ctx).selectExpr("id", "ts", "x", labelSql + " AS label");
-    ctx.lake().overwrite(rows, TableRef.parse("training_sets.classes"), ctx.commitMetadata("test"));
+    ctx.lake().write(rows, TableWrite.overwrite(TableRef.parse("training_sets.classes")));
     return ctx;
   }
 
@@ -71,7 +72,7 @@ public final class ToyPipeline {
         .replace("label: \"cls\"", "label: \"" + labelExpr + "\"")
         .replace("features: [{name: x, expr: \"x\"}]", "features: " + features), "2020-02-01");
     var rows = threeClassRows(ctx).selectExpr("id", "ts", "x", "cls", labelSql + " AS y");
-    ctx.lake().overwrite(rows, TableRef.parse("silver.raw"), ctx.commitMetadata("test"));
+    ctx.lake().write(rows, TableWrite.overwrite(TableRef.parse("silver.raw")));
     return ctx;
   }
 
@@ -159,7 +160,7 @@ public final class ToyPipeline {
     var rows = ctx.spark().range(600).selectExpr("timestamp_seconds(1577836800 + id * 3600) AS ts",
         "element_at(array('a','b','c','d'), CAST(id % 4 AS INT) + 1) AS shop", "rand(3) AS x", zSql + " AS z",
         "rand(4) AS u").selectExpr("ts", "shop", "x", "z", labelSql + " AS label");
-    ctx.lake().overwrite(rows, TableRef.parse("training_sets.toy"), ctx.commitMetadata("test"));
+    ctx.lake().write(rows, TableWrite.overwrite(TableRef.parse("training_sets.toy")));
     return rows;
   }
 }
