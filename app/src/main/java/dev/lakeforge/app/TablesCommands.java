@@ -1,6 +1,8 @@
 package dev.lakeforge.app;
 
+import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.run.RunContext;
+import dev.lakeforge.core.table.RunDateMigration;
 import dev.lakeforge.core.table.TableChecksum;
 import dev.lakeforge.core.table.TableHistory;
 import dev.lakeforge.core.table.TableRef;
@@ -15,8 +17,20 @@ import picocli.CommandLine.Parameters;
 final class TablesCommands {
   private TablesCommands() {}
 
+  /**
+   * {@code table} parsed, once it is known to exist: a missing table's error names the stage that writes its layer
+   * (from {@link StageCatalog}), which the lake itself does not know.
+   */
+  static TableRef existing(RunContext ctx, String table) {
+    TableRef ref = TableRef.parse(table);
+    if (!ctx.lake().exists(ref)) {
+      throw Errors.tableMissing(ref.table(), ctx.lake().path(ref), StageCatalog.producerOf(ref.layer()));
+    }
+    return ref;
+  }
+
   @Command(name = "tables", mixinStandardHelpOptions = true, description = "Versions and tags of lake tables.",
-      subcommands = {History.class, Tag.class, Checksum.class})
+      subcommands = {History.class, Tag.class, Checksum.class, Migrate.class})
   static final class Tables extends CommandGroup {}
 
   @Command(name = "history", mixinStandardHelpOptions = true,
@@ -31,8 +45,8 @@ final class TablesCommands {
 
     @Override
     public Integer call() {
-      TableRef ref = TableRef.parse(table);
       RunContext ctx = context();
+      TableRef ref = existing(ctx, table);
       var tags = new java.util.HashMap<Long, java.util.List<String>>();
       new TableTags(ctx.lake()).list(ref.table()).forEach(r ->
           tags.computeIfAbsent(r.getLong(1), k -> new java.util.ArrayList<>()).add(r.getString(0)));
@@ -66,7 +80,7 @@ final class TablesCommands {
     @Override
     public Integer call() {
       RunContext ctx = context();
-      TableVersion v = new TableTags(ctx.lake()).tag(TableRef.parse(table), name, note);
+      TableVersion v = new TableTags(ctx.lake()).tag(existing(ctx, table), name, note);
       services.out().printf("tagged %s@v%d as %s (read it as %s@tag:%s)%n", v.table(), v.version(), name, v.table(), name);
       return 0;
     }
@@ -93,9 +107,35 @@ final class TablesCommands {
     @Override
     public Integer call() {
       RunContext ctx = context();
-      TableChecksum sum = TableChecksum.of(ctx.lake(), TableRef.parse(table), exclude, allColumns);
+      TableChecksum sum = TableChecksum.of(ctx.lake(), existing(ctx, table), exclude, allColumns);
       services.out().printf("%s rows=%d checksum=%s excluded=%s%n", sum.version(), sum.rows(), sum.checksum(),
           sum.excluded().isEmpty() ? "-" : String.join(",", sum.excluded()));
+      return 0;
+    }
+  }
+
+  @Command(name = "migrate", mixinStandardHelpOptions = true,
+      description = "Rewrite a table's STRING run date columns (run_date, _run_date), as tables written before run "
+          + "dates became DATE have them, as DATE: one new version, same rows and partitions; older versions stay "
+          + "readable. A table already migrated is left alone.")
+  static final class Migrate extends RunnerCommand {
+    Migrate(Services services) {
+      super(services);
+    }
+
+    @Parameters(paramLabel = "TABLE", description = "layer.name, e.g. predictions.flights_delay")
+    String table;
+
+    @Override
+    public Integer call() {
+      RunContext ctx = context();
+      RunDateMigration.Result done = new RunDateMigration(ctx.lake()).run(existing(ctx, table));
+      if (done.version() == null) {
+        services.out().printf("%s: run date columns are already DATE; nothing written%n", done.table());
+      } else {
+        services.out().printf("%s@v%d: %s now DATE (%,d rows rewritten)%n", done.table(), done.version(),
+            String.join(", ", done.columns()), done.rows());
+      }
       return 0;
     }
   }
@@ -119,7 +159,7 @@ final class TablesCommands {
     public Integer call() {
       RunContext ctx = context();
       TableProfiler profiler = new TableProfiler();
-      TableProfiler.Profile profile = profiler.run(ctx.lake(), TableRef.parse(table));
+      TableProfiler.Profile profile = profiler.run(ctx.lake(), existing(ctx, table));
       String dir = out != null ? out
           : ctx.storage().resolve(ctx.config().lake().state(), ctx.config().pipeline(), "profiles");
       String html = profiler.write(ctx.storage(), profile, dir);

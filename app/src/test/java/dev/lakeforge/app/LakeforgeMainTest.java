@@ -78,6 +78,33 @@ class LakeforgeMainTest {
   }
 
   @Test
+  void aMissingTableNamesTheStageThatWritesItsLayer() {
+    String lake = dir.resolve("lake").toString();
+    Outcome o = run("tables", "checksum", "silver.flights", "--config", flights(), "--set", "lake.root=" + lake);
+    assertEquals(2, o.code(), o.err());
+    assertEquals("lakeforge: input error: Cannot read table silver.flights at " + lake + "/silver/flights: it does not "
+        + "exist yet. Fix: run `lakeforge validate` for this run date first.", o.err().strip());
+    Outcome unknownLayer = run("tables", "history", "scratch.notes", "--config", flights(), "--set",
+        "lake.root=" + lake);
+    assertEquals(2, unknownLayer.code(), unknownLayer.err());
+    assertTrue(unknownLayer.err().contains("Fix: run the stage that writes the scratch layer"), unknownLayer.err());
+  }
+
+  @Test
+  void tablesMigrateRewritesAStringRunDateOnceAndSaysSo() {
+    String lake = dir.resolve("lake").toString();
+    SharedSpark.get().sql("SELECT 'a' AS id, '2001-06-15' AS run_date").write().format("delta")
+        .partitionBy("run_date").save(lake + "/monitoring/shadow");
+    String[] migrate = {"tables", "migrate", "monitoring.shadow", "--config", flights(), "--set", "lake.root=" + lake};
+    Outcome first = run(migrate);
+    assertEquals(0, first.code(), first.err());
+    assertEquals("monitoring.shadow@v1: run_date now DATE (1 rows rewritten)", first.out().strip());
+    Outcome again = run(migrate);
+    assertEquals(0, again.code(), again.err());
+    assertEquals("monitoring.shadow: run date columns are already DATE; nothing written", again.out().strip());
+  }
+
+  @Test
   void badRunDateAndUnknownCommandAreUsageErrors() {
     assertEquals(2, run("train", "--run-date", "yesterday").code());
     assertEquals(2, run("deploy").code());

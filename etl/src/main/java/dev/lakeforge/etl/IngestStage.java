@@ -12,6 +12,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Lake;
+import dev.lakeforge.core.table.RunDate;
 import dev.lakeforge.core.table.SchemaPolicy;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
@@ -33,7 +34,7 @@ public final class IngestStage implements Stage {
   public static final String BATCH_ID = "_batch_id";
   public static final String INGEST_TIME = "_ingest_time";
   public static final String SOURCE_FILE = "_source";
-  public static final String RUN_DATE = "_run_date";
+  public static final String RUN_DATE = RunDate.SOURCE_COLUMN;
   static final String CORRUPT = "_corrupt_record";
 
   @Override
@@ -121,6 +122,6 @@ public final class IngestStage implements Stage {
   private static Dataset<Row> withBatchColumns(RunContext context, Dataset<Row> rows) {
     return rows.withColumn(BATCH_ID, lit(context.runId()))
         .withColumn(INGEST_TIME, current_timestamp())
-        .withColumn(RUN_DATE, lit(context.runDate().toString()));
+        .withColumn(RUN_DATE, RunDate.literal(context.runDate()));
   }
 }

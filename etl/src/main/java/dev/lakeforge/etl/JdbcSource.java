@@ -8,6 +8,7 @@ import dev.lakeforge.core.config.JdbcSourceConfig;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.table.Lake;
+import dev.lakeforge.core.table.RunDate;
 import dev.lakeforge.core.table.TableRef;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -49,7 +50,8 @@ final class JdbcSource {
     if (!Arrays.asList(rows.columns()).contains(jdbc.watermark())) {
       return null;
     }
-    Row top = rows.filter(col(IngestStage.RUN_DATE).lt(runDate.toString())).agg(max(col(jdbc.watermark()))).head();
+    Row top = rows.filter(col(IngestStage.RUN_DATE).lt(RunDate.literal(runDate))).agg(max(col(jdbc.watermark())))
+        .head();
     return top.isNullAt(0) ? null : top.get(0);
   }
 

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.lakeforge.core.config.AnomalyConfig;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.Lake;
+import dev.lakeforge.core.table.RunDate;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
@@ -26,7 +27,7 @@ import org.apache.spark.sql.types.StructType;
 final class QualityHistory {
   static final TableRef TABLE = TableRef.of("quality", "metrics");
   static final StructType SCHEMA = StructType.fromDDL("pipeline STRING, entity STRING, source_table STRING, "
-      + "source_version BIGINT, run_id STRING, run_date STRING, metric STRING, value DOUBLE, recorded_at TIMESTAMP");
+      + "source_version BIGINT, run_id STRING, run_date DATE, metric STRING, value DOUBLE, recorded_at TIMESTAMP");
 
   private final RunContext context;
 
@@ -39,9 +40,9 @@ final class QualityHistory {
     Timestamp now = new Timestamp(System.currentTimeMillis());
     List<Row> rows = new ArrayList<>();
     metrics.forEach((metric, value) -> rows.add(RowFactory.create(context.config().pipeline(), entity,
-        source.table(), source.version(), context.runId(), context.runDate().toString(), metric, value, now)));
+        source.table(), source.version(), context.runId(), RunDate.value(context.runDate()), metric, value, now)));
     Dataset<Row> frame = context.spark().createDataFrame(rows, SCHEMA).coalesce(1);
-    Slice sameRun = Slice.where("entity", entity).and("run_date", context.runDate());
+    Slice sameRun = Slice.where("entity", entity).and(RunDate.COLUMN, context.runDate());
     return context.lake().write(frame, TableWrite.replace(TABLE, sameRun)).version();
   }
 
@@ -53,8 +54,8 @@ final class QualityHistory {
     }
     return lake.read(TABLE, ValidateStage.NAME).rows()
         .filter(col("entity").equalTo(entity).and(col("metric").equalTo(metric))
-            .and(col("run_date").lt(context.runDate().toString())).and(col("value").isNotNull()))
-        .orderBy(col("run_date").desc()).limit(limit).select("value").collectAsList().stream()
+            .and(col(RunDate.COLUMN).lt(RunDate.literal(context.runDate()))).and(col("value").isNotNull()))
+        .orderBy(col(RunDate.COLUMN).desc()).limit(limit).select("value").collectAsList().stream()
         .map(r -> r.getDouble(0)).toList();
   }
 

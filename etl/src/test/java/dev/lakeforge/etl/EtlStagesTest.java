@@ -75,7 +75,7 @@ class EtlStagesTest {
         raw.stream().map(r -> r.getString(0)).collect(Collectors.toList()));
     Row bronze = ctx.lake().read(TableRef.parse("bronze.trips"), "ingest").rows().filter("id = 1").head();
     assertEquals("test-run", bronze.getAs(IngestStage.BATCH_ID));
-    assertEquals("2026-11-01", bronze.getAs(IngestStage.RUN_DATE));
+    assertEquals(java.sql.Date.valueOf("2026-11-01"), bronze.getAs(IngestStage.RUN_DATE), "a DATE, as in every table");
     assertTrue(bronze.<String>getAs(IngestStage.SOURCE_FILE).endsWith("trips.csv"));
   }
 

@@ -17,6 +17,7 @@ import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.RunDate;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
@@ -52,7 +53,7 @@ public final class DriftStage implements Stage {
   static final List<String> CATEGORICAL_METHODS = List.of("psi", "js", "chi_square", "chi_square_p");
   static final TableRef TABLE = TableRef.of("monitoring", "drift");
   static final int FINE_BINS = 100;
-  static final StructType SCHEMA = StructType.fromDDL("pipeline STRING, run_id STRING, run_date STRING, "
+  static final StructType SCHEMA = StructType.fromDDL("pipeline STRING, run_id STRING, run_date DATE, "
       + "reference STRING, current STRING, column_name STRING, kind STRING, method STRING, value DOUBLE, "
       + "warn_level DOUBLE, fail_level DOUBLE, status STRING");
 
@@ -95,7 +96,7 @@ public final class DriftStage implements Stage {
     List<Row> rows = new ArrayList<>();
     for (Result r : results) {
       DriftThreshold t = drift.thresholds().get(r.method());
-      rows.add(RowFactory.create(context.config().pipeline(), context.runId(), context.runDate().toString(),
+      rows.add(RowFactory.create(context.config().pipeline(), context.runId(), RunDate.value(context.runDate()),
           label(referenceVersion), label(current.version()), r.column(), r.kind(), r.method(),
           Double.isNaN(r.value()) ? null : r.value(),
           t == null ? null : t.warn(), t == null ? null : t.fail(), r.status()));
@@ -108,7 +109,7 @@ public final class DriftStage implements Stage {
       }
     }
     Dataset<Row> frame = context.spark().createDataFrame(rows, SCHEMA).coalesce(1);
-    result.wrote(context.lake().write(frame, TableWrite.replace(TABLE, Slice.where("run_date", context.runDate())))
+    result.wrote(context.lake().write(frame, TableWrite.replace(TABLE, Slice.where(RunDate.COLUMN, context.runDate())))
         .version());
     List<String> insufficient = results.stream().filter(r -> r.status().equals(INSUFFICIENT))
         .map(Result::column).distinct().toList();

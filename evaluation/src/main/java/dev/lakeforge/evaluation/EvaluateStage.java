@@ -6,27 +6,21 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.lakeforge.core.spark.ColumnNames;
-import dev.lakeforge.core.config.DriftConfig;
 import dev.lakeforge.core.config.EvaluationConfig;
 import dev.lakeforge.core.config.SliceConfig;
 import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.error.Errors;
-import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.VersionedFrame;
-import dev.lakeforge.features.FeatureSetStage;
 import dev.lakeforge.features.TrainingSetStage;
 import dev.lakeforge.training.ModelDirectory;
 import dev.lakeforge.training.ModelStore;
-import dev.lakeforge.training.RegisteredModel;
 import dev.lakeforge.training.PreparedTraining;
 import dev.lakeforge.training.SparkModels;
-import dev.lakeforge.training.SweepStage;
 import dev.lakeforge.training.TrainStage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,17 +44,10 @@ public final class EvaluateStage implements Stage {
   public static final String NAME = "evaluate";
   public static final String BLESSED = "blessed";
   public static final String REPORT = "report";
-  /**
-   * The stages whose reads are the model's data lineage, in flow order. Ingest and validate are named as strings:
-   * they live in etl, which evaluation does not depend on.
-   */
-  public static final List<String> LINEAGE_STAGES = List.of("ingest", "validate", FeatureSetStage.NAME,
-      TrainingSetStage.NAME, TrainStage.NAME, SweepStage.NAME);
   static final String LABEL = "_label";
   static final String SCORE = "_score";
   static final String PREDICTION = "_prediction";
   static final String PROBABILITY = "_probability";
-  private static final int IMPORTANCE_SHOWN = 20;
 
   @Override
   public String name() {
@@ -112,30 +99,26 @@ public final class EvaluateStage implements Stage {
       slices.addAll(SliceMetrics.compute(scored, info.task(), slice, config.threshold()));
     }
 
-    Optional<RegisteredModel> champion = champion(context, config);
-    Map<String, Double> championMetrics = champion.map(c -> c.directory().root()
-            .equals(dir.root()) ? metrics : championMetrics(evaluator, c, info, table, validation, config))
-        .orElse(null);
-    List<Gates.Verdict> verdicts = Gates.apply(config.gates(), metrics, championMetrics,
-        champion.map(RegisteredModel::label).orElse(null));
+    Optional<ChampionComparison> champion = ChampionComparison.of(context, config, evaluator, dir, table, validation,
+        metrics);
+    String championLabel = champion.map(ChampionComparison::label).orElse(null);
+    Map<String, Double> championMetrics = champion.map(ChampionComparison::metrics).orElse(null);
+    List<Gates.Verdict> verdicts = Gates.apply(config.gates(), metrics, championMetrics, championLabel);
     List<String> reasons = verdicts.stream().filter(v -> !v.passed()).map(Gates.Verdict::reason).toList();
     boolean blessed = reasons.isEmpty();
 
-    List<DriftStage.Result> drift = new ArrayList<>();
-    String driftReference = trainingWindowDrift(context, info, scored.select(info.features().stream()
+    TrainingWindowDrift drift = TrainingWindowDrift.measure(context, info, scored.select(info.features().stream()
         .filter(f -> Arrays.asList(scored.columns()).contains(f)).map(org.apache.spark.sql.functions::col)
-        .toArray(Column[]::new)), drift);
-
-    importancePlot(dir).ifPresent(png -> plots.put("importance.png", png));
-    curvesPlot(dir, info).ifPresent(png -> plots.put("learning_curves.png", png));
+        .toArray(Column[]::new)));
+    plots.putAll(ModelPlots.of(dir, info));
 
     String modelName = context.config().registry().modelName() + " " + new org.apache.hadoop.fs.Path(dir.root())
         .getName();
     Evaluation evaluation = new Evaluation(modelName, info.algorithm(), info.task(),
-        metrics, blessed, reasons, verdicts, champion.map(RegisteredModel::label).orElse(null), championMetrics,
-        slices, outcome.confusion(), outcome.classes(), outcome.calibration(), drift, driftReference, table.version().toString(),
+        metrics, blessed, reasons, verdicts, championLabel, championMetrics, slices, outcome.confusion(),
+        outcome.classes(), outcome.calibration(), drift.results(), drift.reference(), table.version().toString(),
         config.threshold(), context.runId(), context.runDate().toString(), info.configHash(),
-        context.manifests().lineage(LINEAGE_STAGES), List.copyOf(plots.keySet()));
+        context.manifests().lineage(table.version()), List.copyOf(plots.keySet()));
     dir.writeJson(ModelDirectory.EVALUATION, evaluation);
     if (config.report()) {
       result.output(REPORT, EvaluationReport.write(dir.storage(), dir.file(EvaluationReport.DIRECTORY), evaluation,
@@ -181,95 +164,5 @@ public final class EvaluateStage implements Stage {
               + "retrain");
     }
     evaluator.checkLabels(rows, t.getDouble(2), what);
-  }
-
-  /** The champion, when a gate compares with it; no registry lookup otherwise. */
-  private Optional<RegisteredModel> champion(RunContext context, EvaluationConfig config) {
-    boolean wanted = config.gates().values().stream().anyMatch(g -> g.championMargin() != null);
-    if (!wanted) {
-      return Optional.empty();
-    }
-    return ModelStore.of(context).byAlias(context.config().registry().modelName(),
-        context.config().registry().alias());
-  }
-
-  /** The champion's metrics on exactly the rows the new model was evaluated on. */
-  private static Map<String, Double> championMetrics(TaskEvaluator evaluator, RegisteredModel champion,
-      ModelDirectory.Info info, VersionedFrame table, Dataset<Row> validation, EvaluationConfig config) {
-    ModelDirectory.Info theirs = champion.directory().info();
-    List<String> missing = theirs.features().stream()
-        .filter(f -> !Arrays.asList(validation.columns()).contains(f)).toList();
-    if (!missing.isEmpty() || !theirs.task().equals(info.task())) {
-      throw Errors.configInvalid("evaluation.gates", "Cannot compare with " + champion.label() + ": "
-          + (missing.isEmpty() ? "it is a " + theirs.task() + " model and this one is " + info.task()
-              : "its features " + String.join(", ", missing) + " are not in " + table.version())
-          + ". Fix: drop champion_margin from the gates for this change, review the model, and promote it with "
-          + "`lakeforge register --force`");
-    }
-    Dataset<Row> scored = score(evaluator, champion.directory(), theirs, validation, List.of())
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      return evaluator.evaluate(scored, theirs, config, false).metrics();
-    } finally {
-      scored.unpersist();
-    }
-  }
-
-  /**
-   * Every numeric feature of the validation rows against the training set's stored fit-window histograms (one
-   * grouped count); the drift section's thresholds when the pipeline has one. Returns what was compared with.
-   */
-  private static String trainingWindowDrift(RunContext context, ModelDirectory.Info info, Dataset<Row> rows,
-      List<DriftStage.Result> out) {
-    StoredReference stored;
-    try {
-      stored = StoredReference.read(context.lake(), TableRef.parse(info.trainingSet()), null);
-    } catch (LakeforgeException e) {
-      return "Not measured: " + info.trainingSet() + " has no stored statistics (" + e.getMessage() + ")";
-    }
-    List<String> numeric = stored.features().stream().filter(info.features()::contains).toList();
-    if (numeric.isEmpty()) {
-      return "Not measured: the stored statistics of " + info.trainingSet() + " hold no histogram of a model feature";
-    }
-    DriftConfig configured = context.config().drift();
-    DriftConfig drift = new DriftConfig(null, null, info.trainingSet(), null, null, numeric, null,
-        configured == null ? null : configured.bins(), configured == null ? null : configured.thresholds(),
-        configured == null ? null : configured.minRows());
-    out.addAll(DriftStage.compare(drift, stored, rows));
-    return "Validation split of " + info.trainingSet() + " against the fit-window histograms stored with it ("
-        + stored.statisticsVersion() + "); thresholds from " + (configured == null ? "the defaults" : "drift.thresholds");
-  }
-
-  private static Optional<byte[]> importancePlot(ModelDirectory dir) {
-    if (!dir.has(ModelDirectory.IMPORTANCE)) {
-      return Optional.empty();
-    }
-    Map<String, Map<String, Double>> importance = dir.readJson(ModelDirectory.IMPORTANCE,
-        new TypeReference<>() {});
-    for (String kind : List.of("gain", "coefficient", "weight")) {
-      if (importance.containsKey(kind) && !importance.get(kind).isEmpty()) {
-        return Optional.of(EvaluationCharts.importance(importance.get(kind), kind, IMPORTANCE_SHOWN));
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** The curves of one metric (log loss when recorded), training and validation on one plot. */
-  private static Optional<byte[]> curvesPlot(ModelDirectory dir, ModelDirectory.Info info) {
-    if (!dir.has(ModelDirectory.CURVES)) {
-      return Optional.empty();
-    }
-    Map<String, List<Double>> curves = dir.readJson(ModelDirectory.CURVES, new TypeReference<>() {});
-    String metric = curves.keySet().stream().map(k -> k.substring(k.indexOf('-') + 1))
-        .filter(m -> m.equals("logloss")).findFirst()
-        .orElse(curves.keySet().stream().map(k -> k.substring(k.indexOf('-') + 1)).findFirst().orElse(null));
-    Map<String, List<Double>> shown = new LinkedHashMap<>();
-    curves.forEach((k, v) -> {
-      if (k.endsWith("-" + metric)) {
-        shown.put(k, v);
-      }
-    });
-    return shown.isEmpty() ? Optional.empty()
-        : Optional.of(EvaluationCharts.learningCurves(shown, metric, info.bestIteration()));
   }
 }

@@ -8,9 +8,10 @@ import dev.lakeforge.core.run.BuildInfo;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.TableRef;
+import dev.lakeforge.core.table.TableVersion;
 import dev.lakeforge.training.ModelStore;
 import dev.lakeforge.training.RegisteredModel;
-import dev.lakeforge.evaluation.EvaluateStage;
 import dev.lakeforge.evaluation.Evaluation;
 import dev.lakeforge.training.ModelDirectory;
 import java.util.LinkedHashMap;
@@ -100,6 +101,12 @@ public final class RegisterStage implements Stage {
     return model.has(ModelDirectory.BOOSTER_UBJ);
   }
 
+  /** The training set version the model was trained on, where its lineage starts. */
+  private static TableVersion trainedOn(ModelDirectory.Info info) {
+    TableRef ref = TableRef.parse(info.trainingSet());
+    return new TableVersion(ref.table(), ref.version());
+  }
+
   /** Identity and lineage: every table@version the model's data came through, from the run manifests. */
   private static Map<String, String> tags(RunContext context, ModelDirectory.Info info) {
     Map<String, String> tags = new LinkedHashMap<>();
@@ -112,7 +119,7 @@ public final class RegisterStage implements Stage {
     tags.put("git_revision", context.gitRevision());
     tags.put("spark_version", context.spark().version());
     tags.put("training_set", info.trainingSet());
-    context.manifests().lineage(EvaluateStage.LINEAGE_STAGES).forEach((table, version) ->
+    context.manifests().lineage(trainedOn(info)).forEach((table, version) ->
         tags.put("lineage." + table, version));
     return tags;
   }

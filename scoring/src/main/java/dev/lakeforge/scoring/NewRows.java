@@ -13,6 +13,7 @@ import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.spark.ColumnNames;
+import dev.lakeforge.core.table.RunDate;
 import dev.lakeforge.core.table.SchemaPolicy;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
@@ -204,13 +205,15 @@ final class NewRows {
         throw Errors.scoringInput(inputLabel, "it has no rows" + (where == null ? "" : " matching scoring.where"),
             "check that the file or table holds the rows to score");
       }
-      String runDate = context.runDate().toString();
-      Dataset<Row> bad = checked.quarantined().drop(casts.toArray(String[]::new)).withColumn("_run_date", lit(runDate));
+      Column runDate = RunDate.literal(context.runDate());
+      Dataset<Row> bad = checked.quarantined().drop(casts.toArray(String[]::new))
+          .withColumn(RunDate.SOURCE_COLUMN, runDate);
       if (malformed != null) {
         bad = bad.unionByName(malformed.withColumn(ValidateStage.FAILED_RULES, org.apache.spark.sql.functions
-            .array(lit("schema"))).withColumn("_run_date", lit(runDate)), true);
+            .array(lit("schema"))).withColumn(RunDate.SOURCE_COLUMN, runDate), true);
       }
-      var written = context.lake().write(bad, TableWrite.replace(quarantine, Slice.where("_run_date", runDate))
+      var written = context.lake().write(bad,
+          TableWrite.replace(quarantine, Slice.where(RunDate.SOURCE_COLUMN, context.runDate()))
           .schema(SchemaPolicy.ADD_COLUMNS));
       if (written.rowsWritten() > 0 || context.lake().exists(quarantine)) {
         result.wrote(written.version());

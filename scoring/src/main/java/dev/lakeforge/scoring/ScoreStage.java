@@ -11,6 +11,7 @@ import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.config.PipelineConfig;
 import dev.lakeforge.core.config.SpineConfig;
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.table.RunDate;
 import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.training.ModelStore;
 import dev.lakeforge.training.RegisteredModel;
@@ -50,7 +51,7 @@ import org.apache.spark.sql.Row;
 public final class ScoreStage implements Stage {
   public static final String NAME = "score";
   public static final String EXPORT = "export";
-  static final String RUN_DATE = "run_date";
+  static final String RUN_DATE = RunDate.COLUMN;
 
   private final Optional<String> modelUri;
 
@@ -133,16 +134,16 @@ public final class ScoreStage implements Stage {
     out.add(lit(inputTable).as("input_table"));
     out.add(lit(context.runId()).as("scoring_run_id"));
     out.add(current_timestamp().as("scored_at"));
-    out.add(lit(context.runDate().toString()).as(RUN_DATE));
+    out.add(RunDate.literal(context.runDate()).as(RUN_DATE));
     Dataset<Row> predictions = scored.select(out.toArray(Column[]::new));
 
     // The table first (one partition per run date, replaced on rerun), then the export copied from it.
     TableRef target = TableRef.of("predictions", modelName);
     var written = context.lake().write(predictions, TableWrite.replacePartition(target, RUN_DATE,
-        context.runDate().toString()).facts(Map.of("model", "models:/" + modelName + "/" + versionNumber)));
+        context.runDate()).facts(Map.of("model", "models:/" + modelName + "/" + versionNumber)));
     result.wrote(written.version());
     Dataset<Row> stored = context.lake().read(TableRef.parse(target + "@v" + written.version().version()), NAME)
-        .rows().filter(col(RUN_DATE).equalTo(context.runDate().toString())).drop(RUN_DATE);
+        .rows().filter(col(RUN_DATE).equalTo(RunDate.literal(context.runDate()))).drop(RUN_DATE);
     long rowsScored = written.rowsWritten();
     result.metric("rows_scored", rowsScored);
     if (fresh != null) {

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
+import dev.lakeforge.core.table.RunDate;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableWrite;
@@ -35,7 +36,7 @@ import org.apache.spark.sql.types.StructType;
  */
 final class ShadowComparison {
   static final TableRef TABLE = TableRef.of("monitoring", "shadow");
-  static final StructType SCHEMA = StructType.fromDDL("pipeline STRING, run_date STRING, run_id STRING, "
+  static final StructType SCHEMA = StructType.fromDDL("pipeline STRING, run_date DATE, run_id STRING, "
       + "model STRING, shadow_model STRING, rows BIGINT, agreement DOUBLE, mean_abs_diff DOUBLE, max_abs_diff DOUBLE, "
       + "mean_score DOUBLE, shadow_mean_score DOUBLE");
 
@@ -77,12 +78,12 @@ final class ShadowComparison {
         avg(diff), max(diff), avg(primaryScore), avg(shadowScore)).head();
     long n = t.getLong(0);
     Double agreement = n == 0 || task == TaskKind.REGRESSION ? null : (double) t.getLong(1) / n;
-    Row summary = RowFactory.create(context.config().pipeline(), context.runDate().toString(), context.runId(),
+    Row summary = RowFactory.create(context.config().pipeline(), RunDate.value(context.runDate()), context.runId(),
         primary.label(), shadow.get().label(), n, agreement, t.isNullAt(2) ? null : t.getDouble(2),
         t.isNullAt(3) ? null : t.getDouble(3), t.isNullAt(4) ? null : t.getDouble(4),
         t.isNullAt(5) ? null : t.getDouble(5));
     var written = context.lake().write(context.spark().createDataFrame(List.of(summary), SCHEMA),
-        TableWrite.replace(TABLE, Slice.where("run_date", context.runDate()).and("shadow_model",
+        TableWrite.replace(TABLE, Slice.where(RunDate.COLUMN, context.runDate()).and("shadow_model",
             shadow.get().label())));
     result.wrote(written.version()).output("shadow", shadow.get().label());
     result.metric("shadow.agreement", agreement == null ? Double.NaN : agreement);

@@ -12,10 +12,10 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.spark.SparkSessions;
+import dev.lakeforge.core.table.RunDate;
 import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableWrite;
-import java.sql.Date;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -49,7 +49,7 @@ public final class SweepStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(SweepStage.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final StructType TRIALS_SCHEMA = new StructType()
-      .add("run_date", DataTypes.DateType).add("sweep_id", DataTypes.StringType)
+      .add(RunDate.COLUMN, DataTypes.DateType).add("sweep_id", DataTypes.StringType)
       .add("trial", DataTypes.IntegerType).add("config", DataTypes.IntegerType)
       .add("rung", DataTypes.IntegerType).add("rounds", DataTypes.IntegerType)
       .add("params", DataTypes.StringType).add("metric", DataTypes.StringType)
@@ -249,11 +249,11 @@ public final class SweepStage implements Stage {
       TrialMetric metric) {
     List<Row> rows = new ArrayList<>();
     for (Trial t : trials) {
-      rows.add(RowFactory.create(Date.valueOf(context.runDate()), context.runId(), t.trial(), t.config(), t.rung(),
+      rows.add(RowFactory.create(RunDate.value(context.runDate()), context.runId(), t.trial(), t.config(), t.rung(),
           t.rounds(), json(t.params()), metric.name, t.value(), t.seconds(), t.status(), t == best));
     }
     Dataset<Row> frame = context.spark().createDataFrame(rows, TRIALS_SCHEMA).orderBy(col("trial"));
-    result.wrote(context.lake().write(frame, TableWrite.replace(TRIALS, Slice.where("run_date", context.runDate())))
+    result.wrote(context.lake().write(frame, TableWrite.replace(TRIALS, Slice.where(RunDate.COLUMN, context.runDate())))
         .version());
   }
 

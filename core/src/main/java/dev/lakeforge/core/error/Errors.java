@@ -63,10 +63,14 @@ public final class Errors {
         "Cannot read " + what + " at " + path + ": " + reason + ". Fix: check the file, or re-fetch it.", cause);
   }
 
+  /** @param producer the stage that writes the table, or null to name it by its layer */
   public static LakeforgeException tableMissing(String table, String path, String producer) {
+    String run = producer != null ? "run `lakeforge " + producer + "`"
+        : "run the stage that writes the " + table.substring(0, table.indexOf('.')) + " layer (`lakeforge --help` "
+            + "lists the stages and their tables)";
     return new LakeforgeException(ErrorKind.INPUT,
-        "Cannot read table " + table + " at " + path + ": it does not exist yet. Fix: run `lakeforge " + producer
-            + "` for this run date first.", null);
+        "Cannot read table " + table + " at " + path + ": it does not exist yet. Fix: " + run
+            + " for this run date first.", null);
   }
 
   public static LakeforgeException versionMissing(String ref, String reason) {
@@ -142,6 +146,20 @@ public final class Errors {
         "Cannot write " + table + ": its schema changed (" + changes + ") and its " + policy
             + ". Fix: restore the source's columns, or set schema_policy: add_columns for added columns, or "
             + "write a new table for a breaking change.", null);
+  }
+
+  public static LakeforgeException runDateNotMigrated(String table, String column) {
+    return new LakeforgeException(ErrorKind.INPUT,
+        "Cannot write " + table + ": its " + column + " column is STRING, as tables written before run dates became "
+            + "DATE have it. Fix: run `lakeforge tables migrate " + table + "` once (one new version with the column "
+            + "as DATE; older versions stay readable), then rerun.", null);
+  }
+
+  public static LakeforgeException runDateUnreadable(String table, String column, long rows, String example) {
+    return new LakeforgeException(ErrorKind.INPUT,
+        "Cannot migrate " + table + ": " + rows + " rows have a " + column + " that is not a yyyy-MM-dd date (e.g. '"
+            + example + "'). Fix: correct or delete those rows, then run `lakeforge tables migrate " + table
+            + "` again.", null);
   }
 
   public static LakeforgeException modelGate(String model, String reasons) {

@@ -4,12 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.storage.Storage;
+import dev.lakeforge.core.table.TableVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -71,13 +78,39 @@ public final class RunManifests {
   }
 
   /**
-   * Data lineage of this run date: every table the given stages read, with the Delta version each read ("v7"). A
-   * table read by two stages keeps the later stage's version.
+   * Data lineage of {@code output}, derived from what the stages recorded rather than from a list of stages: the
+   * table itself, the reads of the stage of this run date that wrote that version, the reads of the stages that
+   * wrote those, and so on. Tables written on another run date end the walk (they are listed, their inputs are not).
+   *
+   * @return table name to {@code "vN"}; a table reached at two versions keeps the newer
    */
-  public Map<String, String> lineage(List<String> stages) {
+  public Map<String, String> lineage(TableVersion output) {
+    Map<TableVersion, List<TableVersion>> readsByWrite = new HashMap<>();
+    for (StageResult result : all()) {
+      result.writes().forEach(w -> readsByWrite.put(w, result.reads()));
+    }
+    Map<String, Long> newest = new TreeMap<>();
+    Set<TableVersion> seen = new HashSet<>();
+    Deque<TableVersion> todo = new ArrayDeque<>(List.of(output));
+    while (!todo.isEmpty()) {
+      TableVersion table = todo.pop();
+      if (seen.add(table)) {
+        newest.merge(table.table(), table.version(), Math::max);
+        todo.addAll(readsByWrite.getOrDefault(table, List.of()));
+      }
+    }
     Map<String, String> out = new TreeMap<>();
-    for (String stage : stages) {
-      find(stage).ifPresent(r -> r.reads().forEach(t -> out.put(t.table(), "v" + t.version())));
+    newest.forEach((table, version) -> out.put(table, "v" + version));
+    return out;
+  }
+
+  /** Every stage's latest result for this run date, by stage name. */
+  List<StageResult> all() {
+    List<StageResult> out = new ArrayList<>();
+    for (String file : storage.files(dir)) {
+      if (!file.contains("/") && file.endsWith(".json")) {
+        find(file.substring(0, file.length() - ".json".length())).ifPresent(out::add);
+      }
     }
     return out;
   }

@@ -65,27 +65,15 @@ public final class Lake {
     return DeltaTable.isDeltaTable(spark, path(ref));
   }
 
-  /** As {@link #read(TableRef, String)}, for readers outside the flow (the CLI's table commands). */
+  /** As {@link #read(TableRef, String)}, for readers that do not know the table's producer. */
   public VersionedFrame read(TableRef ref) {
-    return read(ref, usualProducer(ref.layer()));
-  }
-
-  /** The stage that writes a layer in the standard flow, for the "run it first" hint of a missing table. */
-  private static String usualProducer(String layer) {
-    return switch (layer) {
-      case "bronze" -> "ingest";
-      case "silver", "quarantine", "quality" -> "validate";
-      case "features" -> "features";
-      case "training_sets" -> "training-set";
-      case "predictions" -> "score";
-      default -> "<the stage that writes " + layer + ">";
-    };
+    return read(ref, null);
   }
 
   /**
    * Reads a table at its pinned version, or at the latest version, which is then recorded.
    *
-   * @param producer the stage that writes this table, named in the error when it is missing
+   * @param producer the stage that writes this table, named in the error when it is missing; null when unknown
    */
   public VersionedFrame read(TableRef ref, String producer) {
     String path = path(ref);
@@ -153,11 +141,12 @@ public final class Lake {
         : SaveMode.Overwrite).option("userMetadata", stamp.metadata(write.facts(), writeId));
     boolean exists = exists(ref);
     SchemaPolicy policy = write.schemaPolicy();
-    if (!exists && write.partitionColumn() != null) {
-      writer = writer.partitionBy(write.partitionColumn());
+    if (!write.partitionColumns().isEmpty() && (!exists || policy == SchemaPolicy.REPLACE)) {
+      writer = writer.partitionBy(write.partitionColumns().toArray(String[]::new));
     }
     if (exists && policy != SchemaPolicy.REPLACE) {
       StructType current = spark.read().format("delta").load(path).schema();
+      RunDate.requireMigrated(ref.table(), current, rows.schema());
       if (policy.check(ref.table(), current, rows.schema())) {
         writer = writer.option("mergeSchema", "true");
       }
@@ -180,6 +169,13 @@ public final class Lake {
     }
     long written = Long.parseLong(ours.operationMetrics().getOrDefault("numOutputRows", "0"));
     return new WriteResult(new TableVersion(ref.table(), ours.version()), written, attempt);
+  }
+
+  /** The columns {@code ref}'s latest version is partitioned by, in order; empty for none. */
+  public java.util.List<String> partitionColumns(TableRef ref) {
+    DeltaLog log = DeltaLog.forTable(spark, path(ref));
+    return JavaConverters.seqAsJavaList(log.update(false, scala.Option.empty(), scala.Option.empty()).metadata()
+        .partitionColumns());
   }
 
   /** Characters Parquet (and so Delta without column mapping) refuses in a column name. */
@@ -220,8 +216,8 @@ public final class Lake {
 
   /**
    * The version of the write with id {@code writeId}: the commit after {@code before} whose userMetadata holds that
-   * id, or null when there is none. Not simply the newest: a concurrent writer may have committed on top of it. Reads only the commit files after
-   * {@code before}, each one small JSON file, straight from the log: Delta's history API runs a Spark job per call,
+   * id, or null when there is none. Not simply the newest: a concurrent writer may have committed on top of it.
+   * Reads only the commit files after {@code before}, each one small JSON file, straight from the log: Delta's history API runs a Spark job per call,
    * which was a fifth of a small stage's jobs.
    */
   Commit committedBy(String path, long before, String writeId) {
@@ -271,7 +267,7 @@ public final class Lake {
   public long resolveVersion(TableRef ref) {
     String path = path(ref);
     if (!exists(ref)) {
-      throw Errors.tableMissing(ref.table(), path, usualProducer(ref.layer()));
+      throw Errors.tableMissing(ref.table(), path, null);
     }
     if (ref.version() != null) {
       long latest = latestVersion(path);

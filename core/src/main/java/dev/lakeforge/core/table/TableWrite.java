@@ -12,11 +12,12 @@ import java.util.TreeMap;
  * with {@link #schema} and {@link #facts}; every step returns a new value.
  *
  * @param slice           the rows replaced (Delta's {@code replaceWhere}); null for append and whole-table overwrite
- * @param partitionColumn the column a write that creates the table partitions it by; null for none
+ * @param partitionColumns the columns a write that creates (or, with {@link SchemaPolicy#REPLACE}, overwrites) the
+ *                         table partitions it by; empty for none
  * @param facts           stage-specific commit facts (e.g. {@code definition_hash}, {@code inputs}), sorted by key
  */
-public record TableWrite(TableRef table, Mode mode, Slice slice, SchemaPolicy schemaPolicy, String partitionColumn,
-    Map<String, String> facts) {
+public record TableWrite(TableRef table, Mode mode, Slice slice, SchemaPolicy schemaPolicy,
+    java.util.List<String> partitionColumns, Map<String, String> facts) {
 
   /** Delta's save modes as Lakeforge uses them: every overwrite is of the whole table or of one slice. */
   public enum Mode { APPEND, OVERWRITE }
@@ -25,22 +26,23 @@ public record TableWrite(TableRef table, Mode mode, Slice slice, SchemaPolicy sc
     if (slice != null && mode != Mode.OVERWRITE) {
       throw new IllegalArgumentException("Cannot append to a slice of " + table + ": only an overwrite replaces one");
     }
+    partitionColumns = java.util.List.copyOf(partitionColumns);
     facts = java.util.Collections.unmodifiableMap(new TreeMap<>(facts));
   }
 
   /** Replaces the whole table; its schema may change (older versions stay readable by time travel). */
   public static TableWrite overwrite(TableRef table) {
-    return new TableWrite(table, Mode.OVERWRITE, null, SchemaPolicy.REPLACE, null, Map.of());
+    return new TableWrite(table, Mode.OVERWRITE, null, SchemaPolicy.REPLACE, java.util.List.of(), Map.of());
   }
 
   /** Adds rows; the schema must stay as it is unless {@link #schema} allows more. */
   public static TableWrite append(TableRef table) {
-    return new TableWrite(table, Mode.APPEND, null, SchemaPolicy.FAIL, null, Map.of());
+    return new TableWrite(table, Mode.APPEND, null, SchemaPolicy.FAIL, java.util.List.of(), Map.of());
   }
 
   /** Replaces exactly the rows in {@code slice} (e.g. one run date's), atomically; the schema must stay. */
   public static TableWrite replace(TableRef table, Slice slice) {
-    return new TableWrite(table, Mode.OVERWRITE, slice, SchemaPolicy.FAIL, null, Map.of());
+    return new TableWrite(table, Mode.OVERWRITE, slice, SchemaPolicy.FAIL, java.util.List.of(), Map.of());
   }
 
   /**
@@ -48,18 +50,24 @@ public record TableWrite(TableRef table, Mode mode, Slice slice, SchemaPolicy sc
    * {@code column}.
    */
   public static TableWrite replacePartition(TableRef table, String column, Object value) {
-    return new TableWrite(table, Mode.OVERWRITE, Slice.where(column, value), SchemaPolicy.FAIL, column, Map.of());
+    return new TableWrite(table, Mode.OVERWRITE, Slice.where(column, value), SchemaPolicy.FAIL,
+        java.util.List.of(column), Map.of());
   }
 
   /** This write with what it may do to an existing table's schema. */
   public TableWrite schema(SchemaPolicy policy) {
-    return new TableWrite(table, mode, slice, policy, partitionColumn, facts);
+    return new TableWrite(table, mode, slice, policy, partitionColumns, facts);
   }
 
   /** This write with {@code more} facts for its commit (added to those it has). */
   public TableWrite facts(Map<String, String> more) {
     Map<String, String> all = new TreeMap<>(facts);
     all.putAll(more);
-    return new TableWrite(table, mode, slice, schemaPolicy, partitionColumn, all);
+    return new TableWrite(table, mode, slice, schemaPolicy, partitionColumns, all);
+  }
+
+  /** This write, partitioning the table it creates or replaces by {@code columns} (Delta keeps them after). */
+  public TableWrite partitionedBy(java.util.List<String> columns) {
+    return new TableWrite(table, mode, slice, schemaPolicy, columns, facts);
   }
 }

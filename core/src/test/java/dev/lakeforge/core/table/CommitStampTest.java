@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.lakeforge.core.testing.SharedSpark;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,8 @@ class CommitStampTest {
   @Test
   void metadataIsTheRunsIdentityThenTheFactsByKeyThenTheWriteId() {
     assertEquals("{\"lakeforge_version\":\"1.2.0\",\"pipeline\":\"flights\",\"stage\":\"ingest\",\"run_id\":\"run-7\","
-        + "\"run_date\":\"2026-11-01\",\"config_hash\":\"c0ffee\",\"git_revision\":\"abc123\",\"inputs\":\"silver.a@v3\","
+        + "\"run_date\":\"2026-11-01\",\"config_hash\":\"c0ffee\",\"git_revision\":\"abc123\","
+        + "\"inputs\":\"silver.a@v3\","
         + "\"model\":\"models:/m/2\",\"write_id\":\"w1\"}",
         INGEST.metadata(Map.of("model", "models:/m/2", "inputs", "silver.a@v3"), "w1"));
     assertEquals("{\"operation\":\"tag\",\"write_id\":\"w2\"}", CommitStamp.NONE.metadata(Map.of("operation", "tag"),
@@ -49,7 +51,7 @@ class CommitStampTest {
   void aSliceCanOnlyBeReplaced() {
     var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TableWrite(
         TableRef.parse("silver.a"), TableWrite.Mode.APPEND, Slice.where("run_date", "2026-11-01"), SchemaPolicy.FAIL,
-        null, Map.of()));
+        List.of(), Map.of()));
     assertEquals("Cannot append to a slice of silver.a: only an overwrite replaces one", e.getMessage());
   }
 }
