@@ -1,9 +1,10 @@
 package dev.lakeforge.core.table;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.expr;
 
 import dev.lakeforge.core.error.Errors;
+import dev.lakeforge.core.spark.ColumnNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +47,10 @@ public final class RunDateMigration {
     Dataset<Row> rows = latest.rows();
     List<Column> out = new ArrayList<>();
     for (String name : rows.columns()) {
-      out.add(columns.contains(name) ? to_date(col(name), "yyyy-MM-dd").as(name) : col(name));
+      out.add(columns.contains(name) ? asDate(name).as(name) : col(name));
     }
     for (String column : columns) {
-      Dataset<Row> unreadable = rows.filter(col(column).isNotNull().and(to_date(col(column), "yyyy-MM-dd").isNull()));
+      Dataset<Row> unreadable = rows.filter(col(column).isNotNull().and(asDate(column).isNull()));
       long bad = unreadable.count();
       if (bad > 0) {
         throw Errors.runDateUnreadable(table.table(), column, bad, unreadable.first().getAs(column));
@@ -61,5 +62,13 @@ public final class RunDateMigration {
             latest.version().toString()));
     Lake.WriteResult written = lake.write(rows.select(out.toArray(Column[]::new)), write);
     return new Result(table.table(), columns, written.version().version(), written.rowsWritten());
+  }
+
+  /**
+   * The column parsed as yyyy-MM-dd, null where it is not such a date: {@code try_to_timestamp}, because under ANSI
+   * mode (Spark 4's default) {@code to_date} throws on the first bad value instead of returning null.
+   */
+  private static Column asDate(String column) {
+    return expr("try_to_timestamp(" + ColumnNames.quoted(column) + ", 'yyyy-MM-dd')").cast("date");
   }
 }
