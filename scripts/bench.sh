@@ -115,11 +115,11 @@ case "$name" in
     SPARK_LOCAL_IP=127.0.0.1 java $opens -Xmx8g -cp "$cp" dev.lakeforge.scorer.ScorerBenchmark \
       conf/pipelines/flights.yaml "$model" "$rounds" "docs/benchmarks/scorer_spark$suffix.json" "$work"
     # The scorer's half on its shaded jar (what bin/lakeforge-score runs), on the rows the Spark half exported.
-    java -Xmx4g -cp "benchmarks/target/classes:scorer/target/lakeforge-scorer-0.1.0-SNAPSHOT.jar" \
+    java -Xmx4g -cp "benchmarks/target/classes:spark-free-scorer/target/lakeforge-spark-free-scorer-0.1.0-SNAPSHOT.jar" \
       dev.lakeforge.scorer.ScorerSpeedBenchmark --files "$model" "$work" "$rounds" "docs/benchmarks/scorer$suffix.json" ;;
   scorer-synthetic)
     # The shaded jar, not the benchmarks classpath: that one carries Spark's Parquet 1.13.
-    java -Xmx4g -cp "benchmarks/target/classes:scorer/target/lakeforge-scorer-0.1.0-SNAPSHOT.jar" \
+    java -Xmx4g -cp "benchmarks/target/classes:spark-free-scorer/target/lakeforge-spark-free-scorer-0.1.0-SNAPSHOT.jar" \
       dev.lakeforge.scorer.ScorerSpeedBenchmark "${3:-500000}" "$rounds" \
       "${TMPDIR:-/tmp}/lakeforge-scorer-speed" docs/benchmarks/scorer_synthetic.json ;;
   training|sweep)

@@ -52,7 +52,7 @@ final class StageRunner {
       spark.sparkContext().setLogLevel("WARN");
     }
     return RunContext.create(runId, options.runDateOrToday(), options.profile, loaded, spark,
-        services.environment());
+        services.environment()).withTableProducers(StageCatalog::producerOf);
   }
 
   Ran run(CommonOptions options, Function<LoadedConfig, List<Stage>> stagesFor) {

@@ -1,6 +1,5 @@
 package dev.lakeforge.app;
 
-import dev.lakeforge.core.error.Errors;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.RunDateMigration;
 import dev.lakeforge.core.table.TableChecksum;
@@ -17,16 +16,9 @@ import picocli.CommandLine.Parameters;
 final class TablesCommands {
   private TablesCommands() {}
 
-  /**
-   * {@code table} parsed, once it is known to exist: a missing table's error names the stage that writes its layer
-   * (from {@link StageCatalog}), which the lake itself does not know.
-   */
+  /** {@code table} parsed, once it is known to exist (else the error names the stage that writes its layer). */
   static TableRef existing(RunContext ctx, String table) {
-    TableRef ref = TableRef.parse(table);
-    if (!ctx.lake().exists(ref)) {
-      throw Errors.tableMissing(ref.table(), ctx.lake().path(ref), StageCatalog.producerOf(ref.layer()));
-    }
-    return ref;
+    return ctx.lake().existing(TableRef.parse(table));
   }
 
   @Command(name = "tables", mixinStandardHelpOptions = true, description = "Versions and tags of lake tables.",

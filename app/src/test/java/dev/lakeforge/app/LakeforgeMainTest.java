@@ -88,6 +88,9 @@ class LakeforgeMainTest {
         "lake.root=" + lake);
     assertEquals(2, unknownLayer.code(), unknownLayer.err());
     assertTrue(unknownLayer.err().contains("Fix: run the stage that writes the scratch layer"), unknownLayer.err());
+    Outcome inTheFlow = run("training-set", "--config", flights(), "--set", "lake.root=" + lake);
+    assertEquals(2, inTheFlow.code(), inTheFlow.err());
+    assertTrue(inTheFlow.err().contains("Fix: run `lakeforge validate` for this run date first."), inTheFlow.err());
   }
 
   @Test

@@ -45,7 +45,7 @@ public final class ScorerBenchmark {
     spark.sparkContext().setLogLevel("ERROR");
     List<String> features = dir.info().features();
     Dataset<Row> rows = new DataSplit(config.training().split(), spine.keys()).validation(
-            new Lake(spark, config.lake().root()).read(FeatureTable.trainingSet(config.trainingSetName()), "bench")
+            new Lake(spark, config.lake().root()).read(FeatureTable.trainingSet(config.trainingSetName()))
                 .rows())
         .select(features.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
         .persist(StorageLevel.MEMORY_AND_DISK());

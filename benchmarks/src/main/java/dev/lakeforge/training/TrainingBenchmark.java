@@ -50,7 +50,7 @@ public final class TrainingBenchmark {
     spark.sparkContext().setLogLevel("ERROR");
 
     var lake = new dev.lakeforge.core.table.Lake(spark, config.lake().root());
-    Dataset<Row> all = lake.read(dev.lakeforge.features.FeatureTable.trainingSet(trainingSet), "training-set").rows()
+    Dataset<Row> all = lake.read(dev.lakeforge.features.FeatureTable.trainingSet(trainingSet)).rows()
         .filter(col("label").isNotNull());
     List<String> features = dev.lakeforge.features.FeatureTable.featureColumns(all.columns(), spine);
     DataSplit split = new DataSplit(config.training().split(), spine.keys());

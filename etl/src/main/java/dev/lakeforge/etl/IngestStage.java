@@ -14,7 +14,6 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Lake;
 import dev.lakeforge.core.table.RunDate;
 import dev.lakeforge.core.table.SchemaPolicy;
-import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableWrite;
 import java.util.Map;
@@ -70,10 +69,10 @@ public final class IngestStage implements Stage {
       Dataset<Row> batch = withBatchColumns(context, parsed);
       Dataset<Row> good = textFormat ? batch.filter(col(CORRUPT).isNull()).drop(CORRUPT) : batch;
       Lake lake = context.lake();
-      Slice sameRunDate = Slice.where(RUN_DATE, context.runDate());
       TableRef bronze = TableRef.of("bronze", name);
       SchemaPolicy policy = SchemaPolicy.of(source.schemaPolicy());
-      Lake.WriteResult written = lake.write(good, (source.incremental() ? TableWrite.replace(bronze, sameRunDate)
+      Lake.WriteResult written = lake.write(good, (source.incremental()
+          ? TableWrite.replaceRunDate(bronze, context.runDate())
           : TableWrite.overwrite(bronze)).schema(policy));
       result.wrote(written.version()).metric(name + ".rows_bronze", written.rowsWritten());
       long malformed = 0;
@@ -83,7 +82,7 @@ public final class IngestStage implements Stage {
                 lit("line does not match the declared schema of source '" + name + "' (column count or types)")
                     .as("_reason"));
         Lake.WriteResult quarantined = lake.write(bad,
-            TableWrite.replace(TableRef.of("quarantine", name + "_raw"), sameRunDate));
+            TableWrite.replaceRunDate(TableRef.of("quarantine", name + "_raw"), context.runDate()));
         malformed = quarantined.rowsWritten();
         result.wrote(quarantined.version());
       }

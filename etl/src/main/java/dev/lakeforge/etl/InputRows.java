@@ -73,7 +73,7 @@ public final class InputRows {
   public static Checked check(RunContext context, ValidationConfig suite, String table, Dataset<Row> rows,
       StageResult.Builder result) {
     SuitePlan plan = SuitePlan.compile(suite, table, rows, reference -> {
-      VersionedFrame ref = context.lake().read(TableRef.parse(reference), ValidateStage.NAME);
+      VersionedFrame ref = context.lake().read(TableRef.parse(reference));
       result.read(ref.version());
       return ref.rows();
     });

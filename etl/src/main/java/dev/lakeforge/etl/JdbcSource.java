@@ -46,7 +46,7 @@ final class JdbcSource {
     if (jdbc.watermark() == null || !lake.exists(bronze)) {
       return null;
     }
-    Dataset<Row> rows = lake.read(bronze, IngestStage.NAME).rows();
+    Dataset<Row> rows = lake.read(bronze).rows();
     if (!Arrays.asList(rows.columns()).contains(jdbc.watermark())) {
       return null;
     }

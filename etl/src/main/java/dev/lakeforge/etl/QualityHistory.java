@@ -42,7 +42,7 @@ final class QualityHistory {
     metrics.forEach((metric, value) -> rows.add(RowFactory.create(context.config().pipeline(), entity,
         source.table(), source.version(), context.runId(), RunDate.value(context.runDate()), metric, value, now)));
     Dataset<Row> frame = context.spark().createDataFrame(rows, SCHEMA).coalesce(1);
-    Slice sameRun = Slice.where("entity", entity).and(RunDate.COLUMN, context.runDate());
+    Slice sameRun = RunDate.slice(TABLE, context.runDate()).and("entity", entity);
     return context.lake().write(frame, TableWrite.replace(TABLE, sameRun)).version();
   }
 
@@ -52,7 +52,7 @@ final class QualityHistory {
     if (!lake.exists(TABLE)) {
       return List.of();
     }
-    return lake.read(TABLE, ValidateStage.NAME).rows()
+    return lake.read(TABLE).rows()
         .filter(col("entity").equalTo(entity).and(col("metric").equalTo(metric))
             .and(col(RunDate.COLUMN).lt(RunDate.literal(context.runDate()))).and(col("value").isNotNull()))
         .orderBy(col(RunDate.COLUMN).desc()).limit(limit).select("value").collectAsList().stream()

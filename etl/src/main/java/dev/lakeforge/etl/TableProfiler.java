@@ -58,7 +58,7 @@ public final class TableProfiler {
   public record Profile(String table, long version, long rows, List<ColumnProfile> columns) {}
 
   public Profile run(Lake lake, TableRef ref) {
-    VersionedFrame frame = lake.read(ref, "validate");
+    VersionedFrame frame = lake.read(ref);
     Dataset<Row> rows = frame.rows();
     List<StructField> fields = List.of(rows.schema().fields());
     List<Column> aggs = new ArrayList<>();

@@ -14,8 +14,8 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.Lake;
+import dev.lakeforge.core.table.RunDate;
 import dev.lakeforge.core.table.SchemaPolicy;
-import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.table.VersionedFrame;
@@ -99,13 +99,14 @@ public final class ValidateStage implements Stage {
           + "' is not one of sources: " + String.join(", ", context.config().sources().keySet()));
     }
     Lake lake = context.lake();
-    VersionedFrame bronze = lake.read(TableRef.of("bronze", suite.source()), IngestStage.NAME);
+    TableRef bronzeRef = TableRef.of("bronze", suite.source());
+    VersionedFrame bronze = lake.read(bronzeRef);
     result.read(bronze.version());
-    Slice sameRunDate = Slice.where(IngestStage.RUN_DATE, context.runDate());
-    Dataset<Row> rows = source.incremental() ? bronze.rows().filter(sameRunDate.predicate()) : bronze.rows();
+    Dataset<Row> rows = source.incremental()
+        ? bronze.rows().filter(RunDate.slice(bronzeRef, context.runDate()).predicate()) : bronze.rows();
 
     SuitePlan plan = SuitePlan.compile(suite, bronze.version().table(), rows, reference -> {
-      VersionedFrame table = lake.read(TableRef.parse(reference), NAME);
+      VersionedFrame table = lake.read(TableRef.parse(reference));
       result.read(table.version());
       return table.rows();
     });
@@ -125,7 +126,8 @@ public final class ValidateStage implements Stage {
       String[] helpers = Arrays.stream(prepared.columns()).filter(c -> !Arrays.asList(rows.columns()).contains(c))
           .toArray(String[]::new);
       Lake.WriteResult quarantine = lake.write(annotated.filter(SuitePlan.isQuarantined()).drop(helpers),
-          TableWrite.replace(TableRef.of("quarantine", entity), sameRunDate).schema(SchemaPolicy.ADD_COLUMNS));
+          TableWrite.replaceRunDate(TableRef.of("quarantine", entity), context.runDate())
+              .schema(SchemaPolicy.ADD_COLUMNS));
       result.wrote(quarantine.version());
       long quarantined = quarantine.rowsWritten();
       double fraction = rowsIn == 0 ? 0 : (double) quarantined / rowsIn;
@@ -141,13 +143,15 @@ public final class ValidateStage implements Stage {
       result.wrote(history.record(entity, bronze.version(), metrics));
       report(entity, metrics, checks, warnings, result);
       if (!errors.isEmpty()) {
-        throw Errors.dataQualityGate(entity, String.join("; ", errors) + "; silver." + entity + " was not updated");
+        throw result.failed(Errors.dataQualityGate(entity, String.join("; ", errors) + "; silver." + entity
+            + " was not updated"));
       }
 
       Dataset<Row> good = annotated.filter(SuitePlan.isKept()).drop(helpers).drop(FAILED_RULES, REASON);
       TableRef silver = TableRef.of("silver", entity);
       SchemaPolicy policy = SchemaPolicy.of(suite.schemaPolicy());
-      Lake.WriteResult kept = lake.write(good, (source.incremental() ? TableWrite.replace(silver, sameRunDate)
+      Lake.WriteResult kept = lake.write(good, (source.incremental()
+          ? TableWrite.replaceRunDate(silver, context.runDate())
           : TableWrite.overwrite(silver)).schema(policy));
       result.wrote(kept.version());
       if (kept.rowsWritten() + quarantined + duplicates != rowsIn) {

@@ -50,12 +50,12 @@ class AwkwardInputTest {
   }
 
   private static StageResult ingestAndValidate(RunContext ctx) {
-    new IngestStage().run(ctx);
-    return new ValidateStage().run(ctx);
+    ctx.runStage(new IngestStage());
+    return ctx.runStage(new ValidateStage());
   }
 
   private static List<String> rows(RunContext ctx, String table, String... columns) {
-    return ctx.lake().read(TableRef.parse(table), "test").rows().selectExpr(columns).collectAsList().stream()
+    return ctx.lake().read(TableRef.parse(table)).rows().selectExpr(columns).collectAsList().stream()
         .map(Row::toString).sorted().toList();
   }
 
@@ -142,10 +142,10 @@ class AwkwardInputTest {
           - {name: s_known, kind: referential, column: s, reference: silver.known, reference_column: s}
           - {name: v_expr, kind: expression, expression: "v > 1"}
           - {name: s_present, kind: not_null, column: s}""", "2026-11-01");
-    new IngestStage().run(ctx);
+    ctx.runStage(new IngestStage());
     // The referential rule reads silver.known: give it the one known value first.
     ctx.lake().write(ctx.spark().sql("select 'ok' s"), TableWrite.overwrite(TableRef.parse("silver.known")));
-    new ValidateStage().run(ctx);
+    ctx.runStage(new ValidateStage());
     assertEquals(List.of("[1,s_present]"), rows(ctx, "quarantine.s", "id", "concat_ws(',', _failed_rules)"));
   }
 
@@ -206,7 +206,7 @@ class AwkwardInputTest {
     // The order is recorded: in the summary, and in quality.metrics with the duplicates it removed.
     String order = "created desc, _ingest_time desc, value asc";
     assertEquals(order, r.metrics().get("s.deduplicate_order_by"));
-    assertEquals(List.of("[1.0]"), ctx.lake().read(TableRef.parse("quality.metrics"), "test").rows()
+    assertEquals(List.of("[1.0]"), ctx.lake().read(TableRef.parse("quality.metrics")).rows()
         .filter(org.apache.spark.sql.functions.col("metric").equalTo(
             "duplicates_removed[keys: driver_id, ts; order_by: " + order + "]"))
         .select("value").collectAsList().stream().map(Row::toString).toList());
@@ -230,8 +230,8 @@ class AwkwardInputTest {
     RunContext ctx = pipeline("csv", "id INT, created TIMESTAMP", "s.csv", "id,created\n1,2024-01-01 00:00:00\n",
         "deduplicate: {keys: [id], order_by: [created sideways]}\nrules: [{name: i, kind: not_null, column: id}]",
         "2026-11-01");
-    new IngestStage().run(ctx);
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(ctx));
+    ctx.runStage(new IngestStage());
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new ValidateStage()));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("column 'created sideways' is not in bronze.s (its columns: id, created). "
         + "Fix: name one of those columns, then asc or desc (COLUMN, COLUMN asc or COLUMN desc)"), e.getMessage());
@@ -243,8 +243,8 @@ class AwkwardInputTest {
     RunContext ctx = pipeline("csv", "id INT, v STRING", "s.csv", "id,v\n1,x\n",
         "rules: [{name: cost_adds_up, kind: expression, expression: \"Cost Total $ = Cost Other + Cost Repair\"}]",
         "2026-11-01");
-    new IngestStage().run(ctx);
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(ctx));
+    ctx.runStage(new IngestStage());
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new ValidateStage()));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("'Cost Total $ = Cost Other + Cost Repair': [PARSE_SYNTAX_ERROR] Syntax "
         + "error at or near '$'"), e.getMessage());
@@ -255,8 +255,8 @@ class AwkwardInputTest {
   void anUnknownColumnInARuleExpressionListsTheSuggestions() throws Exception {
     RunContext ctx = pipeline("csv", "id INT, cost STRING", "s.csv", "id,cost\n1,x\n",
         "rules: [{name: typo, kind: expression, expression: \"costs > 1\"}]", "2026-11-01");
-    new IngestStage().run(ctx);
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(ctx));
+    ctx.runStage(new IngestStage());
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new ValidateStage()));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("[UNRESOLVED_COLUMN.WITH_SUGGESTION]") && e.getMessage().contains("`cost`"),
         e.getMessage());

@@ -36,7 +36,7 @@ class BadInputTest {
     try (RandomAccessFile f = new RandomAccessFile(part.toFile(), "rw")) {
       f.setLength(f.length() / 2);
     }
-    var e = assertThrows(LakeforgeException.class, () -> new IngestStage().run(ctx));
+    var e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new IngestStage()));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().startsWith("Cannot read source 'trips' at " + dir), e.getMessage());
     assertTrue(e.getMessage().contains("Fix: check the file, or re-fetch it"), e.getMessage());
@@ -45,11 +45,11 @@ class BadInputTest {
   @Test
   void aHeaderOnlyFileLoadsZeroRowsAndValidatesToEmptyTables() throws Exception {
     RunContext ctx = trips("id,city,km\n");
-    StageResult in = new IngestStage().run(ctx);
+    StageResult in = ctx.runStage(new IngestStage());
     assertEquals(0L, in.metrics().get("trips.rows_in"));
-    StageResult v = new ValidateStage().run(ctx);
+    StageResult v = ctx.runStage(new ValidateStage());
     assertEquals(0L, v.metrics().get("trips.rows_kept"));
-    assertEquals(0, ctx.lake().read(TableRef.parse("silver.trips"), "validate").rows().count());
+    assertEquals(0, ctx.lake().read(TableRef.parse("silver.trips")).rows().count());
   }
 
   @Test
@@ -63,20 +63,20 @@ class BadInputTest {
         99999999999,CHI,1
         5,"LA, CA",7
         """);
-    StageResult in = new IngestStage().run(ctx);
+    StageResult in = ctx.runStage(new IngestStage());
     // An id beyond INT is a malformed line, kept raw; the rest load.
     assertEquals(1L, in.metrics().get("trips.rows_malformed"));
     assertEquals(5L, in.metrics().get("trips.rows_bronze"));
-    new ValidateStage().run(ctx);
-    List<String> reasons = ctx.lake().read(TableRef.parse("quarantine.trips"), "validate").rows().orderBy("id")
+    ctx.runStage(new ValidateStage());
+    List<String> reasons = ctx.lake().read(TableRef.parse("quarantine.trips")).rows().orderBy("id")
         .collectAsList().stream().map(r -> r.<String>getAs(ValidateStage.REASON)).toList();
     assertEquals(List.of("city_code: city='São' does not match [A-Z]{3}",
         "city_code: city='東京' does not match [A-Z]{3}",
         "km_range: km=1.0E308 outside [0, 100]",
         "city_code: city='LA, CA' does not match [A-Z]{3}"), reasons);
-    Row kept = ctx.lake().read(TableRef.parse("silver.trips"), "validate").rows().head();
+    Row kept = ctx.lake().read(TableRef.parse("silver.trips")).rows().head();
     assertEquals(4, kept.<Integer>getAs("id"));
-    Row raw = ctx.lake().read(TableRef.parse("quarantine.trips_raw"), "ingest").rows().head();
+    Row raw = ctx.lake().read(TableRef.parse("quarantine.trips_raw")).rows().head();
     assertEquals("99999999999,CHI,1", raw.getAs("_raw_line"));
   }
 }

@@ -68,10 +68,10 @@ class PostgresIngestIT {
   void incrementalLoadsReadOnlyNewRowsAndRerunsReplaceTheirDay() throws Exception {
     String yaml = pipeline("${env:PG_URL}", "");
     RunContext day1 = SharedSpark.context(yaml, "2026-11-01", ENV);
-    StageResult first = new IngestStage().run(day1);
+    StageResult first = day1.runStage(new IngestStage());
     assertEquals(1000L, first.metrics().get("orders.rows_bronze"));
     assertEquals("none", first.metrics().get("orders.watermark_from"));
-    var bronze = day1.lake().read(TableRef.parse("bronze.orders"), "ingest").rows();
+    var bronze = day1.lake().read(TableRef.parse("bronze.orders")).rows();
     Row one = bronze.filter("id = 7").head();
     assertEquals(new java.math.BigDecimal("10.50"), one.getAs("amount"));
     assertTrue(one.<String>getAs(IngestStage.SOURCE_FILE).endsWith("/lakeforge#public.orders"));
@@ -83,11 +83,11 @@ class PostgresIngestIT {
     }
     String dir = java.nio.file.Path.of(day1.config().lake().root()).getParent().toString();
     RunContext day2 = SharedSpark.context(yaml.replace("${TMP}", dir), "2026-11-02", ENV);
-    StageResult second = new IngestStage().run(day2);
+    StageResult second = day2.runStage(new IngestStage());
     assertEquals(5L, second.metrics().get("orders.rows_bronze"));
     assertEquals("2026-11-01 16:40:00.0", second.metrics().get("orders.watermark_from"));
-    new IngestStage().run(day2);
-    var all = day2.lake().read(TableRef.parse("bronze.orders"), "ingest").rows();
+    day2.runStage(new IngestStage());
+    var all = day2.lake().read(TableRef.parse("bronze.orders")).rows();
     assertEquals(1005, all.count(), "a rerun of 2026-11-02 replaces its 5 rows");
     assertEquals(1005, all.select("id").distinct().count());
 
@@ -113,7 +113,7 @@ class PostgresIngestIT {
   void anUnreachableDatabaseIsExit5AndABadPasswordExit2() {
     String unreachable = pipeline("jdbc:postgresql://127.0.0.1:1/lakeforge", "");
     var down = assertThrows(LakeforgeException.class,
-        () -> new IngestStage().run(SharedSpark.context(unreachable, "2026-11-01", ENV)));
+        () -> SharedSpark.context(unreachable, "2026-11-01", ENV).runStage(new IngestStage()));
     assertEquals(5, down.exitCode());
     assertTrue(down.getMessage().startsWith("Cannot reach database of source 'orders' at "
         + "jdbc:postgresql://127.0.0.1:1/lakeforge#public.orders after 3 attempts"), down.getMessage());
@@ -121,7 +121,7 @@ class PostgresIngestIT {
     Map<String, String> wrong = new java.util.HashMap<>(ENV);
     wrong.put("PG_PASSWORD", "not-the-password");
     var denied = assertThrows(LakeforgeException.class,
-        () -> new IngestStage().run(SharedSpark.context(pipeline("${env:PG_URL}", ""), "2026-11-01", wrong)));
+        () -> SharedSpark.context(pipeline("${env:PG_URL}", ""), "2026-11-01", wrong).runStage(new IngestStage()));
     assertEquals(2, denied.exitCode());
     assertTrue(denied.getMessage().contains("password authentication failed"), denied.getMessage());
     assertFalse(denied.getMessage().contains("not-the-password"));

@@ -93,8 +93,8 @@ class RuleSuiteTest {
   @Test
   void eachRuleQuarantinesExactlyItsRowsAndRowsAreConserved() throws Exception {
     RunContext ctx = context(PIPELINE, "2026-11-01");
-    new IngestStage().run(ctx);
-    StageResult result = new ValidateStage().run(ctx);
+    ctx.runStage(new IngestStage());
+    StageResult result = ctx.runStage(new ValidateStage());
     Map<String, Object> m = result.metrics();
     assertEquals(13L, m.get("trips.rows_in"));
     assertEquals(1L, m.get("trips.duplicates_removed"));
@@ -104,7 +104,7 @@ class RuleSuiteTest {
         + (long) m.get("trips.duplicates_removed"));
 
     Map<Integer, String> quarantined = new TreeMap<>();
-    for (Row r : ctx.lake().read(TableRef.parse("quarantine.trips"), "validate").rows().collectAsList()) {
+    for (Row r : ctx.lake().read(TableRef.parse("quarantine.trips")).rows().collectAsList()) {
       quarantined.put(r.getAs("id"), String.join(",", r.<String>getList(r.fieldIndex("_failed_rules"))));
     }
     assertEquals(Map.of(
@@ -116,7 +116,7 @@ class RuleSuiteTest {
         9, "km_present",
         11, "one_start_per_zone",
         12, "one_start_per_zone"), quarantined);
-    List<Integer> kept = ctx.lake().read(TableRef.parse("silver.trips"), "validate").rows().orderBy("id")
+    List<Integer> kept = ctx.lake().read(TableRef.parse("silver.trips")).rows().orderBy("id")
         .collectAsList().stream().map(r -> r.<Integer>getAs("id")).toList();
     assertEquals(List.of(1, 2, 8, 10), kept);
     // Rule counts cover every non-duplicate row: km >= 12 for ids 2, 5, 8 and 11; a null km gives no verdict.
@@ -125,7 +125,7 @@ class RuleSuiteTest {
     // zones was validated first, so the referential rule read this run's silver.zones.
     assertTrue(result.reads().stream().anyMatch(v -> v.table().equals("silver.zones")), result.reads().toString());
 
-    Row reason = ctx.lake().read(TableRef.parse("quarantine.trips"), "validate").rows().filter("id = 11").head();
+    Row reason = ctx.lake().read(TableRef.parse("quarantine.trips")).rows().filter("id = 11").head();
     assertEquals("one_start_per_zone: key (zone, started_at)=(BOS, 2026-11-01 06:00:00) appears 2 times",
         reason.getAs(ValidateStage.REASON));
   }
@@ -134,10 +134,10 @@ class RuleSuiteTest {
   void qualityMetricsHistoryHoldsRuleAndColumnMetrics() throws Exception {
     RunContext ctx = context(PIPELINE.replace("max_quarantine_fraction: 1.0", "max_quarantine_fraction: 1.0\n"
         + "    metrics: all"), "2026-11-01");
-    new IngestStage().run(ctx);
-    new ValidateStage().run(ctx);
-    new ValidateStage().run(ctx);
-    var metrics = ctx.lake().read(TableRef.parse("quality.metrics"), "validate").rows()
+    ctx.runStage(new IngestStage());
+    ctx.runStage(new ValidateStage());
+    ctx.runStage(new ValidateStage());
+    var metrics = ctx.lake().read(TableRef.parse("quality.metrics")).rows()
         .filter("entity = 'trips'");
     Map<String, Double> byName = new TreeMap<>();
     metrics.collectAsList().forEach(r -> byName.put(r.getAs("metric"), r.getAs("value")));
@@ -184,8 +184,8 @@ class RuleSuiteTest {
   @Test
   void staleDataFailsTheFreshnessRuleWithExit3() throws Exception {
     RunContext ctx = context(PIPELINE.replace("max_age: 12h", "max_age: 6h"), "2026-11-01");
-    new IngestStage().run(ctx);
-    var e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(ctx));
+    ctx.runStage(new IngestStage());
+    var e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new ValidateStage()));
     assertEquals(3, e.exitCode());
     assertTrue(e.getMessage().contains("rule fresh: newest started_at 2026-11-01T16:00:00Z is 8h old at the end of "
         + "run date 2026-11-01, above max_age 6h"), e.getMessage());
@@ -195,8 +195,8 @@ class RuleSuiteTest {
   @Test
   void tooFewRowsFailsTheRowCountRule() throws Exception {
     RunContext ctx = context(PIPELINE.replace("min: 5}", "min: 50}"), "2026-11-01");
-    new IngestStage().run(ctx);
-    var e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(ctx));
+    ctx.runStage(new IngestStage());
+    var e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new ValidateStage()));
     assertTrue(e.getMessage().contains("rule enough_rows: 12 rows outside [50, -]"), e.getMessage());
   }
 
@@ -208,22 +208,22 @@ class RuleSuiteTest {
             + "      - {name: km_level, metric: column.km.mean, kind: trailing_stddev, severity: warn}")
         .replace("max_age: 12h", "max_age: 48h");
     RunContext day1 = context(yaml, "2026-11-01");
-    new IngestStage().run(day1);
+    day1.runStage(new IngestStage());
     // Issue 26 case 9: a mean of 13 rows is not judged (default min_rows 30); the volume check still is.
     assertEquals("anomaly km_level insufficient data: column.km.mean of 13 rows, fewer than min_rows 30; neither "
-        + "passed nor failed", new ValidateStage().run(day1).metrics().get("trips.warnings"));
-    assertEquals(1.0, (Double) day1.lake().read(TableRef.parse("quality.metrics"), "test").rows()
+        + "passed nor failed", day1.runStage(new ValidateStage()).metrics().get("trips.warnings"));
+    assertEquals(1.0, (Double) day1.lake().read(TableRef.parse("quality.metrics")).rows()
         .filter("metric = 'anomaly.km_level.insufficient'").first().getAs("value"), "recorded with the run");
     // metrics: used (the default) computes only the column metrics the anomaly checks read.
-    assertEquals(List.of("column.km.mean"), day1.lake().read(TableRef.parse("quality.metrics"), "test").rows()
+    assertEquals(List.of("column.km.mean"), day1.lake().read(TableRef.parse("quality.metrics")).rows()
         .filter("entity = 'trips' AND metric LIKE 'column.%'").select("metric")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     RunContext day2 = SharedSpark.context(yaml.replace("${TMP}",
         Path.of(day1.config().lake().root()).getParent().toString()), "2026-11-02");
     Files.writeString(Path.of(day2.config().sources().get("trips").path()),
         String.join("\n", TRIPS.lines().limit(7).toList()) + "\n");
-    new IngestStage().run(day2);
-    var e = assertThrows(LakeforgeException.class, () -> new ValidateStage().run(day2));
+    day2.runStage(new IngestStage());
+    var e = assertThrows(LakeforgeException.class, () -> day2.runStage(new ValidateStage()));
     assertEquals(3, e.exitCode());
     assertTrue(e.getMessage().contains("anomaly volume rows_in changed by 53.8% (from 13 to 6), more than 40.0%"),
         e.getMessage());

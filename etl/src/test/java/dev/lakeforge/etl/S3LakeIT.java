@@ -50,17 +50,17 @@ class S3LakeIT {
     String base = "s3a://" + BUCKET + "/" + UUID.randomUUID();
     RunContext ctx = SharedSpark.context(pipeline(base), "2026-11-01", ENV);
     upload(ctx, base + "/raw/trips.csv", EtlStagesTest.CSV);
-    new IngestStage().run(ctx);
-    new ValidateStage().run(ctx);
-    List<Integer> kept = ctx.lake().read(TableRef.parse("silver.trips"), "validate").rows().orderBy("id")
+    ctx.runStage(new IngestStage());
+    ctx.runStage(new ValidateStage());
+    List<Integer> kept = ctx.lake().read(TableRef.parse("silver.trips")).rows().orderBy("id")
         .collectAsList().stream().map(r -> r.<Integer>getAs("id")).toList();
     assertEquals(List.of(1, 2, 8), kept);
     assertTrue(ctx.lake().path(TableRef.parse("silver.trips")).startsWith("s3a://"));
 
     upload(ctx, base + "/raw/trips.csv", EtlStagesTest.CSV + "9,BOS,12\n10,NYC,13\n");
-    new IngestStage().run(ctx);
-    assertEquals(6, ctx.lake().read(TableRef.parse("bronze.trips@v0"), "ingest").rows().count());
-    assertEquals(8, ctx.lake().read(TableRef.parse("bronze.trips@v1"), "ingest").rows().count());
+    ctx.runStage(new IngestStage());
+    assertEquals(6, ctx.lake().read(TableRef.parse("bronze.trips@v0")).rows().count());
+    assertEquals(8, ctx.lake().read(TableRef.parse("bronze.trips@v1")).rows().count());
 
     String history = DeltaTable.forPath(ctx.spark(), ctx.lake().path(TableRef.parse("bronze.trips"))).history()
         .toJSON().collectAsList().toString();
@@ -75,7 +75,7 @@ class S3LakeIT {
     // Another bucket name, so Hadoop's cached file system for the working endpoint is not reused.
     String base = "s3a://unreachable-" + UUID.randomUUID().toString().substring(0, 8) + "/x";
     RunContext ctx = SharedSpark.context(pipeline(base), "2026-11-01", Map.of("S3_ENDPOINT", "http://127.0.0.1:1"));
-    var e = assertThrows(LakeforgeException.class, () -> new IngestStage().run(ctx));
+    var e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new IngestStage()));
     assertEquals(5, e.exitCode(), e.getMessage());
     assertTrue(e.getMessage().startsWith("Cannot reach the S3 endpoint"), e.getMessage());
     assertTrue(e.getMessage().contains("127.0.0.1:1"), e.getMessage());

@@ -34,10 +34,10 @@ class TableVersionsTest {
     ctx.runStage(new IngestStage());
 
     new TableTags(ctx.lake()).tag(TableRef.parse("bronze.trips@v0"), "golden", "first load");
-    assertEquals(6, ctx.lake().read(TableRef.parse("bronze.trips@tag:golden"), "ingest").rows().count());
+    assertEquals(6, ctx.lake().read(TableRef.parse("bronze.trips@tag:golden")).rows().count());
     assertEquals(0, ctx.lake().resolveVersion(TableRef.parse("bronze.trips@" + between)));
     assertEquals(1, ctx.lake().resolveVersion(TableRef.parse("bronze.trips")));
-    assertEquals(8, ctx.lake().read(TableRef.parse("bronze.trips@v1"), "ingest").rows().count());
+    assertEquals(8, ctx.lake().read(TableRef.parse("bronze.trips@v1")).rows().count());
 
     List<TableHistory.Entry> history = TableHistory.of(ctx.lake(), TableRef.parse("bronze.trips"));
     assertEquals(2, history.size());
@@ -45,13 +45,13 @@ class TableVersionsTest {
         8L), history.get(1));
 
     var missing = assertThrows(LakeforgeException.class,
-        () -> ctx.lake().read(TableRef.parse("bronze.trips@tag:nope"), "ingest"));
+        () -> ctx.lake().read(TableRef.parse("bronze.trips@tag:nope")));
     assertTrue(missing.getMessage().contains("no tag 'nope' was recorded for bronze.trips"), missing.getMessage());
     var tooNew = assertThrows(LakeforgeException.class,
-        () -> ctx.lake().read(TableRef.parse("bronze.trips@v9"), "ingest"));
+        () -> ctx.lake().read(TableRef.parse("bronze.trips@v9")));
     assertTrue(tooNew.getMessage().contains("the latest version is v1"), tooNew.getMessage());
     var tooOld = assertThrows(LakeforgeException.class,
-        () -> ctx.lake().read(TableRef.parse("bronze.trips@2001-01-01"), "ingest"));
+        () -> ctx.lake().read(TableRef.parse("bronze.trips@2001-01-01")));
     assertEquals(2, tooOld.exitCode());
   }
 

@@ -18,7 +18,6 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.RunDate;
-import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
 import dev.lakeforge.core.table.TableWrite;
@@ -73,7 +72,7 @@ public final class DriftStage implements Stage {
           + "with reference, current and the columns to compare");
     }
     StageResult.Builder result = context.result(NAME);
-    VersionedFrame current = context.lake().read(TableRef.parse(drift.current()), "features");
+    VersionedFrame current = context.lake().read(TableRef.parse(drift.current()));
     Dataset<Row> cur = filtered(current.rows(), drift.currentFilter(), context, "current_filter");
     TableVersion referenceVersion;
     List<Result> results;
@@ -85,7 +84,7 @@ public final class DriftStage implements Stage {
       requireColumns(drift, stored.features(), cur, referenceVersion + " statistics", current.version());
       results = compare(drift, stored, cur);
     } else {
-      VersionedFrame reference = context.lake().read(TableRef.parse(drift.reference()), "features");
+      VersionedFrame reference = context.lake().read(TableRef.parse(drift.reference()));
       referenceVersion = reference.version();
       result.read(reference.version()).read(current.version());
       Dataset<Row> ref = filtered(reference.rows(), drift.referenceFilter(), context, "reference_filter");
@@ -109,7 +108,7 @@ public final class DriftStage implements Stage {
       }
     }
     Dataset<Row> frame = context.spark().createDataFrame(rows, SCHEMA).coalesce(1);
-    result.wrote(context.lake().write(frame, TableWrite.replace(TABLE, Slice.where(RunDate.COLUMN, context.runDate())))
+    result.wrote(context.lake().write(frame, TableWrite.replaceRunDate(TABLE, context.runDate()))
         .version());
     List<String> insufficient = results.stream().filter(r -> r.status().equals(INSUFFICIENT))
         .map(Result::column).distinct().toList();
@@ -122,8 +121,8 @@ public final class DriftStage implements Stage {
           + "was computed; neither passed nor failed (status '" + INSUFFICIENT + "' in monitoring.drift)");
     }
     if (!failures.isEmpty()) {
-      throw Errors.driftGate(current.version() + " against " + referenceVersion,
-          String.join("; ", failures) + " (all results in monitoring.drift)");
+      throw result.failed(Errors.driftGate(current.version() + " against " + referenceVersion,
+          String.join("; ", failures) + " (all results in monitoring.drift)"));
     }
     return result.build();
   }

@@ -61,7 +61,7 @@ public final class EvaluateStage implements Stage {
     EvaluationConfig config = context.config().evaluation();
     StageResult.Builder result = context.result(NAME);
 
-    VersionedFrame table = context.lake().read(TableRef.parse(info.trainingSet()), TrainingSetStage.NAME);
+    VersionedFrame table = context.lake().read(TableRef.parse(info.trainingSet()));
     result.read(table.version());
     List<String> columns = Arrays.asList(table.rows().columns());
     for (SliceConfig slice : config.slices()) {
@@ -128,8 +128,7 @@ public final class EvaluateStage implements Stage {
     result.output(BLESSED, String.valueOf(blessed)).output(TrainStage.MODEL_DIR, dir.root().toString());
     champion.ifPresent(c -> result.output("champion", c.label()));
     if (!blessed) {
-      context.manifests().save(result.build());
-      throw Errors.modelGate(context.config().registry().modelName(), String.join("; ", reasons));
+      throw result.failed(Errors.modelGate(context.config().registry().modelName(), String.join("; ", reasons)));
     }
     return result.build();
   }

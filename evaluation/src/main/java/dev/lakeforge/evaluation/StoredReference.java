@@ -38,7 +38,7 @@ record StoredReference(TableVersion version, TableVersion statisticsVersion, Map
     long version = lake.resolveVersion(set);
     TableVersion described = new TableVersion(set.table(), version);
     TableRef statsTable = FeatureStatistics.tableFor(TableRef.parse(set.table()));
-    VersionedFrame stats = lake.read(statsTable, "the stage that wrote " + set.table());
+    VersionedFrame stats = lake.read(statsTable);
     List<Row> rows = stats.rows().filter(col("table_version").equalTo(version)).collectAsList();
     if (rows.isEmpty()) {
       throw Errors.configInvalid("drift.reference_statistics", statsTable + " has no statistics of " + described

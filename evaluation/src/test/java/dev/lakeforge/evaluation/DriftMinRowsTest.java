@@ -47,14 +47,14 @@ class DriftMinRowsTest {
   @Test
   void twoRowsAreInsufficientDataNeitherPassNorFail() throws Exception {
     RunContext ctx = twoRowsADay("");
-    StageResult result = new DriftStage().run(ctx); // no exception: exit 0
+    StageResult result = ctx.runStage(new DriftStage()); // no exception: exit 0
     assertEquals(2L, result.metrics().get("drift.insufficient"), "x and shop");
     assertEquals(0L, result.metrics().get("drift.failures"));
     assertEquals(null, result.metrics().get("drift.x.psi"), "no distance reported");
     assertEquals("insufficient data for drift of x, shop: fewer than min_rows 100 values in features.orders@v0 or "
         + "the reference, so no distance was computed; neither passed nor failed (status 'insufficient' in "
         + "monitoring.drift)", result.output("warning"));
-    List<Row> recorded = ctx.lake().read(TableRef.parse("monitoring.drift"), "drift").rows().collectAsList();
+    List<Row> recorded = ctx.lake().read(TableRef.parse("monitoring.drift")).rows().collectAsList();
     assertEquals(8, recorded.size(), "every method of both columns is recorded");
     for (Row r : recorded) {
       assertEquals("insufficient", r.getAs("status"));
@@ -69,7 +69,7 @@ class DriftMinRowsTest {
     for (String key : List.of("drift.current_filter", "drift.reference_filter")) {
       RunContext bad = RunContext.create("r", ctx.runDate(), "local", new dev.lakeforge.core.config.ConfigLoader(
           java.util.Map.of()).loadPipeline(ctx.loaded().file(), List.of(key + "=Order Day $ = 1")), ctx.spark());
-      LakeforgeException e = assertThrows(LakeforgeException.class, () -> new DriftStage().run(bad));
+      LakeforgeException e = assertThrows(LakeforgeException.class, () -> bad.runStage(new DriftStage()));
       assertEquals(2, e.exitCode(), e.getMessage());
       assertTrue(e.getMessage().contains("[PARSE_SYNTAX_ERROR] Syntax error at or near '$'"), key + ": "
           + e.getMessage());
@@ -80,7 +80,7 @@ class DriftMinRowsTest {
   void minRowsDecides() throws Exception {
     // The same two rows with min_rows 2 are measured, and the meaningless PSI fails the stage as it used to.
     RunContext ctx = twoRowsADay("min_rows: 2");
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new DriftStage().run(ctx));
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new DriftStage()));
     assertEquals(3, e.exitCode());
     assertTrue(e.getMessage().contains("x psi = "), e.getMessage());
   }

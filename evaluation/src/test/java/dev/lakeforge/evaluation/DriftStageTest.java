@@ -10,6 +10,7 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -51,13 +52,13 @@ class DriftStageTest {
   @Test
   void anUnshiftedDayPassesAndEveryResultIsRecorded() {
     RunContext ctx = withOrders("2026-11-02");
-    StageResult result = new DriftStage().run(ctx);
+    StageResult result = ctx.runStage(new DriftStage());
     assertEquals(0.0, (Double) result.metrics().get("drift.x.psi"), 1e-9);
     assertEquals(0.0, (Double) result.metrics().get("drift.x.ks"), 1e-9);
     assertEquals(0.0, (Double) result.metrics().get("drift.x.wasserstein"), 1e-9);
     assertEquals(1.0, (Double) result.metrics().get("drift.shop.chi_square_p"), 1e-9);
     assertEquals(0L, result.metrics().get("drift.failures"));
-    var recorded = ctx.lake().read(TableRef.parse("monitoring.drift"), "drift").rows();
+    var recorded = ctx.lake().read(TableRef.parse("monitoring.drift")).rows();
     assertEquals(8, recorded.count(), "4 numeric + 4 categorical results");
     Row psi = recorded.filter("column_name = 'x' AND method = 'psi'").head();
     assertEquals("features.orders@v0", psi.getAs("reference"));
@@ -67,12 +68,15 @@ class DriftStageTest {
   @Test
   void aPlantedShiftFailsWithExit3AndNamesTheColumns() {
     RunContext ctx = withOrders("2026-11-03");
-    var e = assertThrows(LakeforgeException.class, () -> new DriftStage().run(ctx));
+    var e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new DriftStage()));
     assertEquals(3, e.exitCode());
+    // The failed run's manifest, saved by the runner, still records the results it wrote.
+    assertEquals(List.of(ctx.lake().read(TableRef.parse("monitoring.drift")).version()),
+        ctx.manifests().require(DriftStage.NAME, "test").writes());
     assertTrue(e.getMessage().contains("x psi = "), e.getMessage());
     assertTrue(e.getMessage().contains("x ks = 0.3000 crosses its fail level 0.1"), e.getMessage());
     assertTrue(e.getMessage().contains("shop chi_square_p"), e.getMessage());
-    var recorded = ctx.lake().read(TableRef.parse("monitoring.drift"), "drift").rows();
+    var recorded = ctx.lake().read(TableRef.parse("monitoring.drift")).rows();
     Row w = recorded.filter("column_name = 'x' AND method = 'wasserstein'").head();
     // Every value moved by 3000; the reference's standard deviation is 2886.9: about 1.04 standard deviations.
     assertEquals(3000 / 2886.8956, (Double) w.getAs("value"), 0.02);
@@ -96,21 +100,21 @@ class DriftStageTest {
   @Test
   void storedStatisticsAreAReferenceWithoutReadingItsRows() {
     RunContext same = withStoredStatistics("2026-11-02", "x");
-    Row stats = same.lake().read(TableRef.parse("features.orders_stats"), "features").rows().head();
+    Row stats = same.lake().read(TableRef.parse("features.orders_stats")).rows().head();
     assertEquals(10_000L, stats.<Long>getAs("rows"), "the fit window only: day 1");
     assertEquals("day < '2026-11-02'", stats.getAs("rows_where"));
     assertEquals(10_000L, stats.<scala.collection.Seq<Long>>getAs("bin_counts").toStream()
         .foldLeft(0L, (a, b) -> a + (Long) b));
-    StageResult unshifted = new DriftStage().run(same);
+    StageResult unshifted = same.runStage(new DriftStage());
     assertEquals(0.0, (Double) unshifted.metrics().get("drift.x.psi"), 1e-9);
     assertEquals(0.0, (Double) unshifted.metrics().get("drift.x.ks"), 1e-9);
     assertEquals(0.0, (Double) unshifted.metrics().get("drift.x.wasserstein"), 1e-9);
 
     RunContext shifted = withStoredStatistics("2026-11-03", "x");
-    var e = assertThrows(LakeforgeException.class, () -> new DriftStage().run(shifted));
+    var e = assertThrows(LakeforgeException.class, () -> shifted.runStage(new DriftStage()));
     assertEquals(3, e.exitCode());
     assertTrue(e.getMessage().contains("x ks = 0.3000 crosses its fail level 0.1"), e.getMessage());
-    Row w = shifted.lake().read(TableRef.parse("monitoring.drift"), "drift").rows()
+    Row w = shifted.lake().read(TableRef.parse("monitoring.drift")).rows()
         .filter("column_name = 'x' AND method = 'wasserstein' AND run_date = '2026-11-03'").head();
     assertEquals("features.orders@v0", w.getAs("reference"));
     assertEquals(3000 / 2886.8956, (Double) w.getAs("value"), 0.15, "bin means approximate the shift");
@@ -119,7 +123,7 @@ class DriftStageTest {
   @Test
   void aColumnWithoutStoredStatisticsIsNamed() {
     RunContext ctx = withStoredStatistics("2026-11-02", "x, y");
-    var e = assertThrows(LakeforgeException.class, () -> new DriftStage().run(ctx));
+    var e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new DriftStage()));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("column 'y' has no statistics in features.orders_stats for "
         + "features.orders@v0 (it has: x)"), e.getMessage());

@@ -63,7 +63,7 @@ class EarlyStoppingEvaluationTest {
     assertTrue(info.roundsTrained() > info.roundsKept(), algorithm + ": rounds after the best were trained");
     assertEquals(best, trained.metrics().get("best_iteration"));
 
-    new EvaluateStage().run(ctx);
+    ctx.runStage(new EvaluateStage());
     Evaluation e = dir.readJson(ModelDirectory.EVALUATION, Evaluation.class);
     assertEquals(200.0, e.metrics().get("rows"));
     Map<String, List<Double>> curves = dir.readJson(ModelDirectory.CURVES, new TypeReference<>() {});
@@ -93,13 +93,13 @@ class EarlyStoppingEvaluationTest {
     RunContext ctx = context("gbt", "{max_depth: 2}");
     var longer = RunContext.create("r", ctx.runDate(), "local", new dev.lakeforge.core.config.ConfigLoader(Map.of())
         .loadPipeline(ctx.loaded().file(), List.of("training.early_stopping.rounds=15")), ctx.spark());
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new TrainStage().run(longer));
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> longer.runStage(new TrainStage()));
     assertEquals(ErrorKind.CONFIG, e.kind());
     assertTrue(e.getMessage().contains("training.early_stopping.rounds: is 15, but gbt stops at the first round that "
         + "does not improve its validation loss by validation_tol"), e.getMessage());
     var forest = RunContext.create("r", ctx.runDate(), "local", new dev.lakeforge.core.config.ConfigLoader(Map.of())
         .loadPipeline(ctx.loaded().file(), List.of("training.algorithm=random_forest")), ctx.spark());
-    assertTrue(assertThrows(LakeforgeException.class, () -> new TrainStage().run(forest)).getMessage()
+    assertTrue(assertThrows(LakeforgeException.class, () -> forest.runStage(new TrainStage())).getMessage()
         .contains("algorithm random_forest cannot stop early"));
   }
 }

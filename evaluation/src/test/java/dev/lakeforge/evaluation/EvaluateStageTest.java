@@ -55,7 +55,7 @@ class EvaluateStageTest {
         "http://127.0.0.1:1", "m"), "2020-02-01");
     writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
     ctx.runStage(new TrainStage());
-    StageResult result = new EvaluateStage().run(ctx);
+    StageResult result = ctx.runStage(new EvaluateStage());
 
     assertEquals("true", result.output(EvaluateStage.BLESSED));
     ModelDirectory dir = new ModelDirectory(Path.of(result.output(TrainStage.MODEL_DIR)));
@@ -92,7 +92,7 @@ class EvaluateStageTest {
         "2020-02-01");
     writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
     ctx.runStage(new TrainStage());
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new EvaluateStage().run(ctx));
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new EvaluateStage()));
     assertEquals(ErrorKind.MODEL_GATE, e.kind());
     assertTrue(e.getMessage().contains("auc_roc = 0."), e.getMessage());
     assertTrue(e.getMessage().contains("is outside [0.99, +inf]"), e.getMessage());
@@ -114,7 +114,7 @@ class EvaluateStageTest {
 
     // No champion yet: the absolute bound alone decides, and the good model is blessed.
     Path good = Path.of(ctx.runStage(new TrainStage()).output(TrainStage.MODEL_DIR));
-    StageResult first = new EvaluateStage().run(ctx);
+    StageResult first = ctx.runStage(new EvaluateStage());
     assertEquals("true", first.output(EvaluateStage.BLESSED));
     assertEquals(null, first.outputs().get("champion"));
     double goodAuc = (Double) first.metrics().get("auc_roc");
@@ -135,7 +135,7 @@ class EvaluateStageTest {
         "params: {num_round: 1, max_depth: 1, eta: 0.3, seed: 7}"), "2020-02-01");
     RunContext worse = RunContext.create("worse-run", stump.runDate(), "local", stump.loaded(), stump.spark());
     worse.runStage(new TrainStage());
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new EvaluateStage().run(worse));
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> worse.runStage(new EvaluateStage()));
     assertEquals(ErrorKind.MODEL_GATE, e.kind());
     assertTrue(e.getMessage().contains("worse than " + model + "@champion (v" + version + ")"), e.getMessage());
     Evaluation kept = new ModelDirectory(Path.of(worse.manifests().require(EvaluateStage.NAME, "test")
@@ -178,7 +178,7 @@ class EvaluateStageTest {
           Map.entry("http://127.0.0.1:" + closed + "/mlflow", 5), Map.entry(withoutPrefix, 2))) {
         RunContext run = withRegistry(ctx, "registry.tracking_uri=" + unreadable.getKey(), "registry.max_attempts=2",
             "registry.initial_backoff_ms=10");
-        LakeforgeException e = assertThrows(LakeforgeException.class, () -> new EvaluateStage().run(run),
+        LakeforgeException e = assertThrows(LakeforgeException.class, () -> run.runStage(new EvaluateStage()),
             unreadable.getKey());
         assertEquals(unreadable.getValue(), e.exitCode(), e.getMessage());
         assertTrue(e.getMessage().contains(unreadable.getKey()), e.getMessage());
@@ -189,7 +189,7 @@ class EvaluateStageTest {
     }
 
     // Through the prefix: the registry answers that there is no such model, so the bounds alone decide.
-    StageResult first = new EvaluateStage().run(ctx);
+    StageResult first = ctx.runStage(new EvaluateStage());
     assertEquals("true", first.output(EvaluateStage.BLESSED));
     assertEquals(null, first.outputs().get("champion"));
 
@@ -203,7 +203,7 @@ class EvaluateStageTest {
     mlflow.createModelVersion(model, run.path("info").path("artifact_uri").asText() + "/model", runId, "champion",
         Map.of());
     mlflow.setAlias(model, "champion", "1");
-    StageResult second = new EvaluateStage().run(ctx);
+    StageResult second = ctx.runStage(new EvaluateStage());
     assertEquals(model + "@champion (v1)", second.outputs().get("champion"));
     assertEquals("true", second.output(EvaluateStage.BLESSED), "the same model is within the margin of itself");
 
@@ -236,7 +236,7 @@ class EvaluateStageTest {
         "2020-02-01");
     writeTrainingSet(ctx, "CAST(ts < '2020-01-21' AND u < x AS DOUBLE)");
     ctx.runStage(new TrainStage());
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new EvaluateStage().run(ctx));
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new EvaluateStage()));
     assertEquals(ErrorKind.DATA_QUALITY, e.kind());
     assertTrue(e.getMessage().contains("the label has one class only (0) on all 120 validation rows"),
         e.getMessage());
@@ -248,7 +248,7 @@ class EvaluateStageTest {
         .replace("column: shop", "column: store"), "2020-02-01");
     writeTrainingSet(ctx, "CAST(u < x AS DOUBLE)");
     ctx.runStage(new TrainStage());
-    LakeforgeException slice = assertThrows(LakeforgeException.class, () -> new EvaluateStage().run(ctx));
+    LakeforgeException slice = assertThrows(LakeforgeException.class, () -> ctx.runStage(new EvaluateStage()));
     assertEquals(ErrorKind.CONFIG, slice.kind());
     assertTrue(slice.getMessage().contains("column 'store' is not in training_sets.toy@v0"), slice.getMessage());
 
@@ -256,7 +256,7 @@ class EvaluateStageTest {
         "2020-02-01");
     writeTrainingSet(gate, "CAST(u < x AS DOUBLE)");
     gate.runStage(new TrainStage());
-    LakeforgeException metric = assertThrows(LakeforgeException.class, () -> new EvaluateStage().run(gate));
+    LakeforgeException metric = assertThrows(LakeforgeException.class, () -> gate.runStage(new EvaluateStage()));
     assertEquals(ErrorKind.CONFIG, metric.kind());
     assertTrue(metric.getMessage().contains("metric 'auc_rock' does not exist"), metric.getMessage());
   }
@@ -267,7 +267,7 @@ class EvaluateStageTest {
         "http://127.0.0.1:1", "m").replace("params:", "task: multiclass\n  params:"), "2020-02-01");
     writeTrainingSet(multi, "LEAST(FLOOR(x * 3), 2)");
     multi.runStage(new TrainStage());
-    Evaluation m = new ModelDirectory(Path.of(new EvaluateStage().run(multi).output(TrainStage.MODEL_DIR)))
+    Evaluation m = new ModelDirectory(Path.of(multi.runStage(new EvaluateStage()).output(TrainStage.MODEL_DIR)))
         .readJson(ModelDirectory.EVALUATION, Evaluation.class);
     assertEquals(dev.lakeforge.core.config.TaskKind.MULTICLASS, m.task());
     assertEquals(List.of("0", "1", "2"), m.classes());
@@ -279,7 +279,7 @@ class EvaluateStageTest {
         "http://127.0.0.1:1", "m").replace("params:", "task: regression\n  params:"), "2020-02-01");
     writeTrainingSet(regression, "10 * x + u");
     regression.runStage(new TrainStage());
-    Evaluation r = new ModelDirectory(Path.of(new EvaluateStage().run(regression)
+    Evaluation r = new ModelDirectory(Path.of(regression.runStage(new EvaluateStage())
         .output(TrainStage.MODEL_DIR))).readJson(ModelDirectory.EVALUATION, Evaluation.class);
     assertEquals(120.0, r.metrics().get("rows"));
     assertTrue(r.metrics().get("r2") > 0.8, "label is 10x plus uniform noise: " + r.metrics());

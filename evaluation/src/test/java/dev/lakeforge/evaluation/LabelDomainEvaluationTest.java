@@ -37,7 +37,7 @@ class LabelDomainEvaluationTest {
     ModelDirectory dir = new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
     assertEquals(List.of(1.0, 2.0, 3.0), dir.info().classes().values(), "learnt on the training split, recorded");
 
-    new EvaluateStage().run(ctx);
+    ctx.runStage(new EvaluateStage());
     Evaluation e = dir.readJson(ModelDirectory.EVALUATION, Evaluation.class);
     assertEquals(List.of("1", "2", "3"), e.classes(), "three classes, named by their label values");
     assertEquals(3, e.confusion().length);
@@ -53,7 +53,7 @@ class LabelDomainEvaluationTest {
   @Test
   void aBinaryLabelOtherThanZeroAndOneIsRefusedBeforeTraining() throws Exception {
     RunContext ctx = context("binary", "CAST(IF(cls = 1, 1, 2) AS DOUBLE)");
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new TrainStage().run(ctx));
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new TrainStage()));
     assertEquals(ErrorKind.DATA_QUALITY, e.kind());
     assertEquals("Cannot train a binary model on training_sets.classes@v0: because its label has values 2 (320 "
         + "training rows, 80 validation rows) (a binary label must be 0 or 1). Fix: map the label to 0 and 1 in the "

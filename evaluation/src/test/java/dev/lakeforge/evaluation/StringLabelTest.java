@@ -34,14 +34,14 @@ class StringLabelTest {
   void aStringLabelIsLearntByNameAndTheReportShowsTheNames() throws Exception {
     RunContext ctx = context("multiclass", X_ONLY);
     ctx.runStage(new TrainingSetStage());
-    assertEquals("string", ctx.lake().read(TableRef.parse("training_sets.classes"), "test").rows().schema()
+    assertEquals("string", ctx.lake().read(TableRef.parse("training_sets.classes")).rows().schema()
         .apply("label").dataType().simpleString(), "the label is kept a string in the training set");
 
     StageResult trained = ctx.runStage(new TrainStage());
     ModelDirectory dir = new ModelDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)));
     assertEquals(List.of("fog", "rain", "sun"), dir.info().classes().values(), "class i is the i-th name in order");
 
-    new EvaluateStage().run(ctx);
+    ctx.runStage(new EvaluateStage());
     Evaluation e = dir.readJson(ModelDirectory.EVALUATION, Evaluation.class);
     assertEquals(List.of("fog", "rain", "sun"), e.classes());
     // 120 validation rows, 40 per class, each class separable by x: all on the diagonal.
@@ -55,7 +55,7 @@ class StringLabelTest {
   void aBinaryTaskNeedsToBeToldWhichStringIsPositive() throws Exception {
     RunContext ctx = context("binary", X_ONLY);
     ctx.runStage(new TrainingSetStage());
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new TrainStage().run(ctx));
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new TrainStage()));
     assertEquals(ErrorKind.DATA_QUALITY, e.kind());
     assertEquals("Cannot train a binary model on training_sets.classes@v0: because its label is a string with "
         + "values 'fog' (160 training rows), 'rain' (160 training rows), 'sun' (160 training rows) (a binary label "
@@ -67,7 +67,7 @@ class StringLabelTest {
   @Test
   void aTargetMeanOfAStringLabelIsRefusedNotFilledWithNulls() throws Exception {
     RunContext ctx = context("multiclass", "[{name: x, expr: \"x\"}, {name: cls_rate, target_mean: cls}]");
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new TrainingSetStage().run(ctx));
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new TrainingSetStage()));
     assertEquals("Cannot compute feature 'cls_rate': the label is a string, and a target mean needs a numeric "
         + "label. Fix: use a 0/1 label (e.g. CAST(outcome = 'yes' AS INT)) or a frequency feature "
         + "instead.", e.getMessage());

@@ -29,7 +29,7 @@ final class DimensionJoins {
       StageResult.Builder result) {
     Dataset<Row> out = rows;
     for (DimensionJoinConfig join : joins) {
-      VersionedFrame dimension = lake.read(TableRef.parse(join.table()), "validate");
+      VersionedFrame dimension = lake.read(TableRef.parse(join.table()));
       result.read(dimension.version());
       String where = owner + " join of " + dimension.version();
       requireColumns(out.columns(), join.on().keySet(), where, "rows");

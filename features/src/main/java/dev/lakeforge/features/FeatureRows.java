@@ -65,7 +65,7 @@ public final class FeatureRows {
   /** The columns rows to score need for training set {@code name}: read from the definition and the spine's schema. */
   public static Needs needs(RunContext context, String name) {
     TrainingSetConfig set = definition(context.config(), name);
-    VersionedFrame spine = context.lake().read(TableRef.parse(set.spine().source()), "validate");
+    VersionedFrame spine = context.lake().read(TableRef.parse(set.spine().source()));
     Map<String, DataType> spineTypes = new LinkedHashMap<>();
     Arrays.stream(spine.rows().schema().fields()).forEach(f -> spineTypes.put(f.name(), f.dataType()));
     Set<String> fromJoins = new LinkedHashSet<>();
@@ -191,7 +191,7 @@ public final class FeatureRows {
     }
     for (String featureSetName : set.featureSets()) {
       FeatureSetConfig featureSet = config.featureSets().get(featureSetName);
-      VersionedFrame table = lake.read(FeatureTable.featureSet(featureSetName), FeatureSetStage.NAME);
+      VersionedFrame table = lake.read(FeatureTable.featureSet(featureSetName));
       result.read(table.version());
       List<String> columns = Arrays.stream(table.rows().columns())
           .filter(c -> !featureSet.entity().contains(c) && !c.equals(featureSet.eventTime())).toList();

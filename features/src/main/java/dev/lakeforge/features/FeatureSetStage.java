@@ -77,7 +77,7 @@ public final class FeatureSetStage implements Stage {
   private static void compute(RunContext context, String name, FeatureSetConfig set, StageResult.Builder result) {
     Lake lake = context.lake();
     String owner = "feature set '" + name + "'";
-    VersionedFrame source = lake.read(TableRef.parse(set.source()), "validate");
+    VersionedFrame source = lake.read(TableRef.parse(set.source()));
     result.read(source.version());
     requireKeys(owner, source, set);
 

@@ -65,7 +65,7 @@ public final class FeatureStatistics {
   /** Computes the statistics of {@code features} in {@code written} and appends them; returns the stats version. */
   public static TableVersion record(Lake lake, TableVersion written, List<String> features, FeatureTable.FitWindow window,
       java.util.Map<String, String> facts) {
-    Dataset<Row> rows = lake.read(TableRef.parse(written.toString()), "features").rows().filter(window.contains());
+    Dataset<Row> rows = lake.read(TableRef.parse(written.toString())).rows().filter(window.contains());
     Dataset<Row> stats = compute(rows, features, written.version(), window.describe());
     TableRef ref = tableFor(TableRef.parse(written.table()));
     // ADD_COLUMNS: statistics written before the histogram columns existed stay readable beside new ones.

@@ -45,7 +45,7 @@ final class FeatureVocabulary {
     }
     Dataset<Row> fresh;
     if (lake.exists(vocab)) {
-      Dataset<Row> known = lake.read(vocab, "features").rows();
+      Dataset<Row> known = lake.read(vocab).rows();
       Dataset<Row> offsets = known.groupBy("column").agg(max("index").plus(1).as("offset"));
       fresh = seen.join(known, seen.col("column").equalTo(known.col("column"))
               .and(seen.col("value").equalTo(known.col("value"))), "left_anti")

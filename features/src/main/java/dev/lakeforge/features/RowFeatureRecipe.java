@@ -70,7 +70,7 @@ public final class RowFeatureRecipe {
     TableRef vocabularyRef = encoded.encodings().vocabulary().map(v -> TableRef.parse(v.toString()))
         .orElse(TableRef.of(FeatureTable.TRAINING_SETS, name + "_vocab"));
     if (indexed && lake.exists(TableRef.of(FeatureTable.TRAINING_SETS, name + "_vocab"))) {
-      VersionedFrame vocabulary = lake.read(vocabularyRef, "train");
+      VersionedFrame vocabulary = lake.read(vocabularyRef);
       vocabularyVersion = vocabulary.version().toString();
       for (Row r : vocabulary.rows().select(col("column"), col("value"), col("index")).collectAsList()) {
         vocabularies.computeIfAbsent(r.getString(0), c -> new LinkedHashMap<>()).put(r.getString(1), r.getLong(2));

@@ -211,7 +211,7 @@ final class RowFeatures {
 
     /** The state stored at {@code version}; shares and means stay frames of it (broadcast when joined). */
     static Encodings read(Lake lake, TableVersion version) {
-      Dataset<Row> rows = lake.read(TableRef.parse(version.toString()), TrainingSetStage.NAME).rows();
+      Dataset<Row> rows = lake.read(TableRef.parse(version.toString())).rows();
       Optional<TableVersion> vocabulary = Optional.empty();
       Map<String, List<String>> oneHot = new LinkedHashMap<>();
       Map<String, Double> priors = new LinkedHashMap<>();
@@ -304,7 +304,7 @@ final class RowFeatures {
           + "recorded encodings name no index vocabulary", "rebuild the training set (lakeforge training-set) and "
           + "retrain, so the model and its encodings come from one definition");
     }
-    Dataset<Row> vocabulary = lake.read(TableRef.parse(version.get().toString()), "features").rows();
+    Dataset<Row> vocabulary = lake.read(TableRef.parse(version.get().toString())).rows();
     Dataset<Row> out = rows;
     for (FeatureConfig f : indexed) {
       String key = "__value_" + f.name();
@@ -336,7 +336,7 @@ final class RowFeatures {
     if (value != null) {
       return rows.withColumn(f.name(), value.cast("double"));
     }
-    VersionedFrame calendar = lake.read(TableRef.parse(f.calendar()), "validate");
+    VersionedFrame calendar = lake.read(TableRef.parse(f.calendar()));
     result.read(calendar.version());
     if (!Arrays.asList(calendar.rows().columns()).contains("date")) {
       throw Errors.configInvalid("feature '" + f.name() + "'", "calendar " + calendar.version()

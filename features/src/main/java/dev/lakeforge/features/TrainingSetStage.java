@@ -129,7 +129,7 @@ public final class TrainingSetStage implements Stage {
 
   /** The spine's rows with their label (and filter), and the version of the table they come from. */
   private static VersionedFrame spine(Lake lake, SpineConfig spine, String owner, StageResult.Builder result) {
-    VersionedFrame source = lake.read(TableRef.parse(spine.source()), "validate");
+    VersionedFrame source = lake.read(TableRef.parse(spine.source()));
     result.read(source.version());
     List<String> needed = new ArrayList<>(spine.keys());
     needed.add(spine.eventTime());

@@ -47,12 +47,12 @@ class ColumnNamesTest {
   @Test
   void oneHotColumnsOfNonAsciiValuesKeepTheirLetters() {
     RunContext ctx = context("{name: city, one_hot: city, top: 5}", "[]", "'東京', '大阪', '札幌'");
-    new TrainingSetStage().run(ctx);
-    List<String> columns = Arrays.asList(ctx.lake().read(TableRef.parse("training_sets.visits"), "test").rows()
+    ctx.runStage(new TrainingSetStage());
+    List<String> columns = Arrays.asList(ctx.lake().read(TableRef.parse("training_sets.visits")).rows()
         .columns());
     assertTrue(columns.containsAll(List.of("city_東京", "city_大阪", "city_札幌")), columns.toString());
     // Each value is 160 of 480 rows; exactly one of the three is 1 on every row.
-    assertEquals("[480,160.0,480.0]", lines(ctx.lake().read(TableRef.parse("training_sets.visits"), "test")
+    assertEquals("[480,160.0,480.0]", lines(ctx.lake().read(TableRef.parse("training_sets.visits"))
         .rows().selectExpr("count(*)", "sum(`city_東京`)", "sum(`city_東京` + `city_大阪` + `city_札幌`)")
         .collectAsList()));
   }
@@ -69,9 +69,9 @@ class ColumnNamesTest {
   @Test
   void aGeneratedNameThatTakesAnExistingColumnIsRefused() {
     RunContext ctx = context("{name: city, one_hot: city, top: 5}", "[]", "'x', 'y'");
-    ctx.lake().write(ctx.lake().read(TableRef.parse("silver.visits"), "test").rows()
+    ctx.lake().write(ctx.lake().read(TableRef.parse("silver.visits")).rows()
         .withColumn("CITY_X", org.apache.spark.sql.functions.lit(1)), TableWrite.overwrite(TableRef.parse("silver.visits")));
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new TrainingSetStage().run(ctx));
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new TrainingSetStage()));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("generated column 'city_x' has the name of column 'CITY_X'"), e.getMessage());
   }
@@ -84,10 +84,10 @@ class ColumnNamesTest {
     ctx.lake().write(ctx.spark().sql("select concat('S', id % 3) `station.id`, "
         + "timestamp'2024-01-01 00:00:00' + make_interval(0, 0, 0, 0, id) `read at`, id * 1.0 `sensor.temp` "
         + "from range(48) as t(id)"), TableWrite.overwrite(TableRef.parse("silver.readings")));
-    new FeatureSetStage().run(ctx);
-    new TrainingSetStage().run(ctx);
+    ctx.runStage(new FeatureSetStage());
+    ctx.runStage(new TrainingSetStage());
     // Visit 30 (S0, 2024-01-02 06:00): readings of S0 in the day before 06:00 are ids 6, 9, ..., 27 (8 rows).
-    assertEquals("[30,30.0,0.0,8.0,16.5]", lines(ctx.lake().read(TableRef.parse("training_sets.visits"), "test")
+    assertEquals("[30,30.0,0.0,8.0,16.5]", lines(ctx.lake().read(TableRef.parse("training_sets.visits"))
         .rows().filter("id = 30").selectExpr("id", "`temp_doubled`", "`station_index`", "`n_1d`",
             "`temp_mean_1d`").collectAsList()));
   }
@@ -100,7 +100,7 @@ class ColumnNamesTest {
     RunContext badLabel = SharedSpark.context(PIPELINE.formatted("{name: c, index: city}", "[]")
         .replace("label: \"y\"", "label: \"" + spaced + "\""), "2024-02-01");
     copyVisits(label, badLabel);
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new TrainingSetStage().run(badLabel));
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> badLabel.runStage(new TrainingSetStage()));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("label expression '" + spaced + "': [PARSE_SYNTAX_ERROR] Syntax error at or "
         + "near '>'"), e.getMessage());
@@ -108,7 +108,7 @@ class ColumnNamesTest {
     RunContext badFeature = SharedSpark.context(PIPELINE.formatted("{name: cost, expr: \"Cost Total $\"}", "[]"),
         "2024-02-01");
     copyVisits(label, badFeature);
-    e = assertThrows(LakeforgeException.class, () -> new TrainingSetStage().run(badFeature));
+    e = assertThrows(LakeforgeException.class, () -> badFeature.runStage(new TrainingSetStage()));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("'Cost Total $': [PARSE_SYNTAX_ERROR]"), e.getMessage());
 
@@ -117,13 +117,13 @@ class ColumnNamesTest {
         .replace("of: \"`sensor.temp`\"", "of: \"Cost Total $\""), "2024-02-01");
     badOf.lake().write(badOf.spark().sql("select 'S1' `station.id`, timestamp'2024-01-01 00:00:00' `read at`, "
         + "1.0 `sensor.temp`"), TableWrite.overwrite(TableRef.parse("silver.readings")));
-    e = assertThrows(LakeforgeException.class, () -> new FeatureSetStage().run(badOf));
+    e = assertThrows(LakeforgeException.class, () -> badOf.runStage(new FeatureSetStage()));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("'Cost Total $': [PARSE_SYNTAX_ERROR]"), e.getMessage());
   }
 
   private static void copyVisits(RunContext from, RunContext to) {
-    to.lake().write(from.lake().read(TableRef.parse("silver.visits"), "test").rows(), TableWrite.overwrite(TableRef.parse("silver.visits")));
+    to.lake().write(from.lake().read(TableRef.parse("silver.visits")).rows(), TableWrite.overwrite(TableRef.parse("silver.visits")));
   }
 
   private static String sha8(String value) throws RuntimeException {

@@ -78,7 +78,7 @@ final class FeatureFixtures {
   }
 
   static List<Row> table(RunContext ctx, String table, String orderBy, String... columns) {
-    return ctx.lake().read(TableRef.parse(table), "test").rows().orderBy(java.util.Arrays.stream(orderBy.split(",")).map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
+    return ctx.lake().read(TableRef.parse(table)).rows().orderBy(java.util.Arrays.stream(orderBy.split(",")).map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
         .selectExpr(columns).collectAsList();
   }
 

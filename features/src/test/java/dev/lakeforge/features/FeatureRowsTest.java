@@ -33,8 +33,8 @@ class FeatureRowsTest {
       events(shared, EVENTS);
       sessions(shared, SESSIONS);
       holidays(shared);
-      new FeatureSetStage("user_history").run(shared);
-      new TrainingSetStage().run(shared);
+      shared.runStage(new FeatureSetStage("user_history"));
+      shared.runStage(new TrainingSetStage());
     }
     return shared;
   }
@@ -53,10 +53,10 @@ class FeatureRowsTest {
     RunContext ctx = built();
     // The spine's rows with the label column dropped, as new rows would arrive. Row 4 (Jan 5) is left out: it is
     // more than user_history's ttl after the set's newest row, which scoring refuses as stale (next tests).
-    Dataset<Row> unlabelled = ctx.lake().read(TableRef.parse("silver.sessions"), "test").rows().drop("y")
+    Dataset<Row> unlabelled = ctx.lake().read(TableRef.parse("silver.sessions")).rows().drop("y")
         .filter("id <> 4");
     Dataset<Row> scored = scoringFeatures(ctx, unlabelled);
-    Dataset<Row> training = ctx.lake().read(TableRef.parse("training_sets.sessions"), "test").rows()
+    Dataset<Row> training = ctx.lake().read(TableRef.parse("training_sets.sessions")).rows()
         .filter("id <> 4");
     List<String> features = FeatureTable.featureColumns(training.columns(),
         ctx.config().trainingSets().get("sessions").spine());
@@ -103,7 +103,7 @@ class FeatureRowsTest {
     RunContext ctx = built();
     String metadata = FeatureFixtures.lastCommitMetadata(ctx, "training_sets.sessions");
     assertTrue(metadata.contains("\"encodings\":\"training_sets.sessions_encodings@v0\""), metadata);
-    Dataset<Row> stored = ctx.lake().read(TableRef.parse("training_sets.sessions_encodings@v0"), "test").rows();
+    Dataset<Row> stored = ctx.lake().read(TableRef.parse("training_sets.sessions_encodings@v0")).rows();
     // The vocabulary version, 2 one_hot values, 3 shares, 3 means and 1 prior.
     assertEquals(10, stored.count());
   }
@@ -125,7 +125,7 @@ class FeatureRowsTest {
     RunContext changed = SharedSpark.context(PIPELINE.replace("top: 2", "top: 3"), "2020-01-05");
     RunContext same = new RunContext(ctx.runId(), ctx.runDate(), ctx.profile(), changed.loaded(), ctx.spark(),
         ctx.lake(), ctx.manifests(), ctx.gitRevision(), ctx.environment());
-    Dataset<Row> rows = ctx.lake().read(TableRef.parse("silver.sessions"), "test").rows().drop("y")
+    Dataset<Row> rows = ctx.lake().read(TableRef.parse("silver.sessions")).rows().drop("y")
         .filter("id <> 4");
     var e = assertThrows(LakeforgeException.class, () -> FeatureRows.forScoring(same, "sessions",
         trainingSetVersion(ctx), rows, same.result("score")));

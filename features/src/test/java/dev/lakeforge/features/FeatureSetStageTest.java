@@ -25,7 +25,7 @@ class FeatureSetStageTest {
   void windowAggregatesEqualHandComputedValuesStrictlyBeforeEachEvent() {
     RunContext ctx = SharedSpark.context(PIPELINE, "2020-01-05");
     events(ctx, EVENTS);
-    new FeatureSetStage("user_history").run(ctx);
+    ctx.runStage(new FeatureSetStage("user_history"));
     // One row per (user, time): the two 00:30 events are one row, and neither sees the other.
     // 02:00 sees 10, 20, 30 (sample stddev 10); a day later the 24h window [01-01 01:00, 01-02 01:00) holds only 40,
     // while the lagged window [01-01 00:00, 01-02 00:00) starts inclusive and holds 10 + 20 + 30 + 40.
@@ -43,7 +43,7 @@ class FeatureSetStageTest {
     RunContext ctx = SharedSpark.context(PIPELINE, "2020-01-05");
     events(ctx, "('A', '2020-01-01 00:00:00', CAST('NaN' AS DOUBLE)), ('A', '2020-01-01 12:00:00', 5.0), "
         + "('A', '2020-01-02 06:00:00', 2.0), ('A', '2020-01-02 18:00:00', 1.0)");
-    new FeatureSetStage("user_history").run(ctx);
+    ctx.runStage(new FeatureSetStage("user_history"));
     // 12:00's window holds the NaN; from 01-02 06:00 on it has left the 24h window, and the sums are finite again.
     assertEquals("""
         [2020-01-01 00:00:00,null,null]
@@ -57,11 +57,11 @@ class FeatureSetStageTest {
   void aPlantedFutureEventNeverChangesAnEarlierFeatureValue() {
     RunContext ctx = SharedSpark.context(PIPELINE, "2020-01-05");
     events(ctx, EVENTS);
-    new FeatureSetStage("user_history").run(ctx);
+    ctx.runStage(new FeatureSetStage("user_history"));
     List<Row> before = table(ctx, "features.user_history", "user,ts", AGGREGATES);
 
     events(ctx, EVENTS + ", ('A', '2020-01-02 01:00:00.000001', 1000000), ('B', '2020-01-03 00:00:00', 1000000)");
-    new FeatureSetStage("user_history").run(ctx);
+    ctx.runStage(new FeatureSetStage("user_history"));
     List<Row> after = table(ctx, "features.user_history", "user,ts", AGGREGATES);
     // Every earlier row is unchanged, even A's a microsecond before its planted event; only new rows appear.
     assertEquals(before.size() + 2, after.size());
@@ -72,7 +72,7 @@ class FeatureSetStageTest {
   void eachVersionRecordsTheDefinitionHashAndPerFeatureStatistics() {
     RunContext ctx = SharedSpark.context(PIPELINE, "2020-01-05");
     events(ctx, EVENTS);
-    var result = new FeatureSetStage("user_history").run(ctx);
+    var result = ctx.runStage(new FeatureSetStage("user_history"));
     assertEquals(5L, result.metrics().get("user_history.rows"));
     String metadata = FeatureFixtures.lastCommitMetadata(ctx, "features.user_history");
     assertTrue(metadata.contains("\"definition_hash\":\"" + FeatureTable.definitionHash(ctx, "feature_sets",
@@ -83,7 +83,7 @@ class FeatureSetStageTest {
     assertEquals("[sum_24h,5,2,36.666666666666664,10.0,60.0," + version + "]", stats.stream()
         .filter(r -> r.getString(0).equals("sum_24h")).findFirst().orElseThrow().toString());
     assertEquals(8, stats.size());
-    Row histogram = ctx.lake().read(TableRef.parse("features.user_history_stats"), "features").rows()
+    Row histogram = ctx.lake().read(TableRef.parse("features.user_history_stats")).rows()
         .filter("feature = 'sum_24h'").selectExpr("rows_where", "aggregate(bin_counts, 0L, (a, b) -> a + b)").head();
     assertEquals("ts < '2020-01-03'", histogram.getString(0), "statistics describe the fit window");
     assertEquals(3L, histogram.getLong(1), "the histogram counts the 3 non-null values");
@@ -93,7 +93,7 @@ class FeatureSetStageTest {
   void nullEventTimesAreRefusedWithTheColumnAndExit3() {
     RunContext ctx = SharedSpark.context(PIPELINE, "2020-01-05");
     events(ctx, EVENTS + ", ('A', null, 1)");
-    var e = assertThrows(LakeforgeException.class, () -> new FeatureSetStage("user_history").run(ctx));
+    var e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new FeatureSetStage("user_history")));
     assertEquals(3, e.exitCode());
     assertTrue(e.getMessage().contains("1 rows with a null event time 'ts'"), e.getMessage());
   }
@@ -102,7 +102,7 @@ class FeatureSetStageTest {
   void duplicateEntityAndTimeInARowFeatureSetIsRefused() {
     RunContext ctx = SharedSpark.context(PIPELINE, "2020-01-05");
     events(ctx, EVENTS);
-    var e = assertThrows(LakeforgeException.class, () -> new FeatureSetStage("user_rows").run(ctx));
+    var e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new FeatureSetStage("user_rows")));
     assertEquals(3, e.exitCode());
     assertTrue(e.getMessage().contains("several rows for entity and time [A,2020-01-01 00:30:00.0] (2 rows)"),
         e.getMessage());
@@ -113,13 +113,13 @@ class FeatureSetStageTest {
     RunContext unknown = SharedSpark.context(PIPELINE.replace("of: amount, window: 24h}", "of: amont, window: 24h}"),
         "2020-01-05");
     events(unknown, EVENTS);
-    var e = assertThrows(LakeforgeException.class, () -> new FeatureSetStage("user_history").run(unknown));
+    var e = assertThrows(LakeforgeException.class, () -> unknown.runStage(new FeatureSetStage("user_history")));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("amont"), e.getMessage());
 
     RunContext noKey = SharedSpark.context(PIPELINE.replace("entity: [user]", "entity: [customer]"), "2020-01-05");
     events(noKey, EVENTS);
-    e = assertThrows(LakeforgeException.class, () -> new FeatureSetStage("user_history").run(noKey));
+    e = assertThrows(LakeforgeException.class, () -> noKey.runStage(new FeatureSetStage("user_history")));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("column 'customer' is not in silver.events@v0"), e.getMessage());
   }

@@ -65,14 +65,14 @@ class RecencyAndTtlTest {
   @Test
   void theLatestCreatedRowWinsAtEqualTimeAndZeroTtlMeansNoLimit() {
     RunContext ctx = context(PIPELINE, STATS);
-    StageResult features = new FeatureSetStage().run(ctx);
+    StageResult features = ctx.runStage(new FeatureSetStage());
     assertEquals(1L, features.metrics().get("driver_rows.superseded_rows"));
     assertEquals("""
         [3,2024-01-02 00:00:00.0,31.0]
         [4,2024-01-02 00:00:00.0,40.0]
         [4,2024-01-03 00:00:00.0,41.0]""",
         lines(table(ctx, "features.driver_rows", "driver_id,ts", "driver_id", "ts", "rate_no_limit")));
-    new TrainingSetStage().run(ctx);
+    ctx.runStage(new TrainingSetStage());
     // 1: the correction (31), and the row exactly 1d old is inside ttl 1d. 2: 01-03's row beats 01-02's created
     // later. 3: one second past the 1d ttl: null there, but ttl 0s has no limit. 4: two months later, the same.
     // 5: before any row: null in both.
@@ -88,7 +88,8 @@ class RecencyAndTtlTest {
   @Test
   void rowsTiedOnTheirCreationTimeAreStillRefused() {
     RunContext ctx = context(PIPELINE, STATS.replace("'2024-01-04 00:00:00', 31", "'2024-01-02 00:00:00', 31"));
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new FeatureSetStage("driver_rows").run(ctx));
+    LakeforgeException e = assertThrows(LakeforgeException.class,
+        () -> ctx.runStage(new FeatureSetStage("driver_rows")));
     assertEquals(3, e.exitCode());
     assertTrue(e.getMessage().contains("several rows for entity and time [3,2024-01-02 00:00:00.0] with the same "
         + "newest created (2 rows)"), e.getMessage());
@@ -98,7 +99,8 @@ class RecencyAndTtlTest {
   void withoutACreatedTimestampRepeatedEventsAreRefusedWithTheFix() {
     RunContext ctx = context(PIPELINE.replace("    created_timestamp: created\n    ttl: 0s\n", ""),
         STATS);
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new FeatureSetStage("driver_rows").run(ctx));
+    LakeforgeException e = assertThrows(LakeforgeException.class,
+        () -> ctx.runStage(new FeatureSetStage("driver_rows")));
     assertEquals(3, e.exitCode());
     assertTrue(e.getMessage().contains("as the set's created_timestamp"), e.getMessage());
   }

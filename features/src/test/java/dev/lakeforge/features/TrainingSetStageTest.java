@@ -43,8 +43,8 @@ class TrainingSetStageTest {
     events(ctx, eventRows);
     sessions(ctx, sessions);
     holidays(ctx);
-    new FeatureSetStage("user_history").run(ctx);
-    new TrainingSetStage().run(ctx);
+    ctx.runStage(new FeatureSetStage("user_history"));
+    ctx.runStage(new TrainingSetStage());
     return ctx;
   }
 
@@ -106,8 +106,8 @@ class TrainingSetStageTest {
     events(ctx, EVENTS);
     sessions(ctx, SESSIONS + ", (8, 'A', null, 'BOS', 1)");
     holidays(ctx);
-    new FeatureSetStage("user_history").run(ctx);
-    var e = assertThrows(LakeforgeException.class, () -> new TrainingSetStage().run(ctx));
+    ctx.runStage(new FeatureSetStage("user_history"));
+    var e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new TrainingSetStage()));
     assertEquals(3, e.exitCode());
     assertTrue(e.getMessage().contains("1 spine rows with a null event time 'ts'"), e.getMessage());
   }
@@ -116,7 +116,7 @@ class TrainingSetStageTest {
   void anInvalidLabelExpressionNamesIt() {
     RunContext ctx = SharedSpark.context(PIPELINE.replace("label: \"y\"", "label: \"y >\""), "2020-01-05");
     sessions(ctx, SESSIONS);
-    var e = assertThrows(LakeforgeException.class, () -> new TrainingSetStage().run(ctx));
+    var e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new TrainingSetStage()));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("training set 'sessions' label expression 'y >'"), e.getMessage());
   }

@@ -140,7 +140,7 @@ final class ModelRunLogging {
   /** The exact training set version's Spark schema (every column, type and nullability), for the artifacts. */
   private static void writeTrainingSetSchema(RunContext context, ModelDirectory.Info info, ModelDirectory model) {
     model.storage().commit(model.file(RegisterStage.TRAINING_SET_SCHEMA), context.lake()
-        .read(TableRef.parse(info.trainingSet()), "training-set").rows().schema().prettyJson()
+        .read(TableRef.parse(info.trainingSet())).rows().schema().prettyJson()
         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -42,8 +42,7 @@ final class SweepTrialRuns {
     if (trials.isEmpty()) {
       return 0;
     }
-    List<Row> rows = context.lake().read(TableRef.parse(trials.get().table() + "@v" + trials.get().version()),
-            SweepStage.NAME).rows()
+    List<Row> rows = context.lake().read(TableRef.parse(trials.get().table() + "@v" + trials.get().version())).rows()
         .filter(col("sweep_id").equalTo(sweep.get().runId())).orderBy("trial").collectAsList();
     ObjectMapper json = new ObjectMapper();
     for (Row t : rows) {

@@ -63,13 +63,13 @@ class RegisterStageTest {
         RegisterStage.TAG_MODEL_DIR, Path.of(trained.output(TrainStage.MODEL_DIR)).toAbsolutePath().toString()))
         .path("info").path("run_id").asText();
 
-    StageResult first = new RegisterStage(Optional.empty(), false).run(ctx);
+    StageResult first = ctx.runStage(new RegisterStage(Optional.empty(), false));
     assertEquals(1L, first.metrics().get("interrupted_runs_replaced"));
     assertNotEquals(stale, first.output(RegisterStage.MLFLOW_RUN_ID), "a complete run replaces the interrupted one");
     assertEquals("deleted", mlflow.getRun(stale).path("info").path("lifecycle_stage").asText());
     assertEquals("FINISHED", mlflow.getRun(first.output(RegisterStage.MLFLOW_RUN_ID)).path("info").path("status")
         .asText());
-    StageResult again = new RegisterStage(Optional.empty(), false).run(ctx);
+    StageResult again = ctx.runStage(new RegisterStage(Optional.empty(), false));
     assertEquals(first.output(RegisterStage.MODEL_VERSION), again.output(RegisterStage.MODEL_VERSION),
         "registering the same model twice creates no second version");
     assertEquals(first.output(RegisterStage.MLFLOW_RUN_ID), again.output(RegisterStage.MLFLOW_RUN_ID));
@@ -187,7 +187,7 @@ class RegisterStageTest {
     ctx.lake().write(rows, TableWrite.overwrite(TableRef.parse("training_sets.toy")));
     ctx.runStage(new dev.lakeforge.training.SweepStage());
 
-    StageResult registered = new RegisterStage(Optional.empty(), false).run(ctx);
+    StageResult registered = ctx.runStage(new RegisterStage(Optional.empty(), false));
     assertEquals(2, registered.metrics().get("trial_runs"));
     MlflowClient mlflow = new MlflowClient(ctx.config().registry(), Map.of());
     List<JsonNode> children = mlflow.runsByTag(mlflow.experimentId("lakeforge-tests"), SweepTrialRuns.TAG_PARENT,
@@ -203,7 +203,7 @@ class RegisterStageTest {
       assertTrue(child.path("data").path("metrics").toString().contains("auc_roc"), child.toString());
     }
     assertEquals(java.util.Set.of("2", "3"), depths);
-    new RegisterStage(Optional.empty(), false).run(ctx);
+    ctx.runStage(new RegisterStage(Optional.empty(), false));
     assertEquals(2, mlflow.runsByTag(mlflow.experimentId("lakeforge-tests"), SweepTrialRuns.TAG_PARENT,
         registered.output(RegisterStage.MLFLOW_RUN_ID), 10).size(), "registering again adds no trial runs");
   }

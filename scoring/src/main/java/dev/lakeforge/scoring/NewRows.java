@@ -15,7 +15,6 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.spark.ColumnNames;
 import dev.lakeforge.core.table.RunDate;
 import dev.lakeforge.core.table.SchemaPolicy;
-import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableVersion;
 import dev.lakeforge.core.table.TableWrite;
@@ -120,7 +119,7 @@ final class NewRows {
       rows = readPath(context, input);
       inputLabel = "file " + input;
     } else {
-      VersionedFrame table = context.lake().read(TableRef.parse(input), "validate");
+      VersionedFrame table = context.lake().read(TableRef.parse(input));
       result.read(table.version());
       rows = table.rows();
       inputLabel = table.version().toString();
@@ -213,7 +212,7 @@ final class NewRows {
             .array(lit("schema"))).withColumn(RunDate.SOURCE_COLUMN, runDate), true);
       }
       var written = context.lake().write(bad,
-          TableWrite.replace(quarantine, Slice.where(RunDate.SOURCE_COLUMN, context.runDate()))
+          TableWrite.replaceRunDate(quarantine, context.runDate())
           .schema(SchemaPolicy.ADD_COLUMNS));
       if (written.rowsWritten() > 0 || context.lake().exists(quarantine)) {
         result.wrote(written.version());
@@ -233,7 +232,7 @@ final class NewRows {
             declared.maxQuarantineFraction()));
       }
       if (!errors.isEmpty()) {
-        throw Errors.dataQualityGate(name, String.join("; ", errors) + "; nothing was scored");
+        throw result.failed(Errors.dataQualityGate(name, String.join("; ", errors) + "; nothing was scored"));
       }
 
       List<Column> typed = new ArrayList<>();

@@ -102,7 +102,7 @@ public final class ScoreStage implements Stage {
       inputTable = fresh.inputLabel();
     } else {
       TableRef input = configured != null ? TableRef.parse(configured) : FeatureTable.trainingSet(trainingSet);
-      VersionedFrame table = context.lake().read(input, TrainingSetStage.NAME);
+      VersionedFrame table = context.lake().read(input);
       result.read(table.version());
       rows = rowsToScore(table.rows(), config.scoring().where(), info.eventTime(), day);
       inputTable = table.version().toString();
@@ -142,7 +142,7 @@ public final class ScoreStage implements Stage {
     var written = context.lake().write(predictions, TableWrite.replacePartition(target, RUN_DATE,
         context.runDate()).facts(Map.of("model", "models:/" + modelName + "/" + versionNumber)));
     result.wrote(written.version());
-    Dataset<Row> stored = context.lake().read(TableRef.parse(target + "@v" + written.version().version()), NAME)
+    Dataset<Row> stored = context.lake().read(TableRef.parse(target + "@v" + written.version().version()))
         .rows().filter(col(RUN_DATE).equalTo(RunDate.literal(context.runDate()))).drop(RUN_DATE);
     long rowsScored = written.rowsWritten();
     result.metric("rows_scored", rowsScored);

@@ -13,7 +13,6 @@ import dev.lakeforge.core.config.TaskKind;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.RunDate;
-import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.training.ModelStore;
@@ -83,7 +82,7 @@ final class ShadowComparison {
         t.isNullAt(3) ? null : t.getDouble(3), t.isNullAt(4) ? null : t.getDouble(4),
         t.isNullAt(5) ? null : t.getDouble(5));
     var written = context.lake().write(context.spark().createDataFrame(List.of(summary), SCHEMA),
-        TableWrite.replace(TABLE, Slice.where(RunDate.COLUMN, context.runDate()).and("shadow_model",
+        TableWrite.replace(TABLE, RunDate.slice(TABLE, context.runDate()).and("shadow_model",
             shadow.get().label())));
     result.wrote(written.version()).output("shadow", shadow.get().label());
     result.metric("shadow.agreement", agreement == null ? Double.NaN : agreement);

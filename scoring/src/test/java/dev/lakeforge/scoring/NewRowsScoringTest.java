@@ -88,14 +88,14 @@ class NewRowsScoringTest {
     ctx.lake().write(raw, TableWrite.overwrite(TableRef.parse("silver.raw")));
     ctx.lake().write(ctx.spark().sql("select * from values ('a', 'east', 3.0), ('b', 'east', 1.0), "
         + "('c', 'west', 2.0), ('d', 'north', 5.0) as t(shop, region, size)"), TableWrite.overwrite(TableRef.parse("silver.shops")));
-    new FeatureSetStage("shop_history").run(ctx);
+    ctx.runStage(new FeatureSetStage("shop_history"));
     StageResult built = ctx.runStage(new TrainingSetStage());
     ctx.runStage(new TrainStage());
     ctx.runStage(new EvaluateStage());
-    new RegisterStage(Optional.empty(), false).run(ctx);
+    ctx.runStage(new RegisterStage(Optional.empty(), false));
 
     // The reference: the training set's own rows, scored as score always did (all 600 of them).
-    StageResult fromTrainingSet = new ScoreStage().run(with(ctx, "scoring.where=id >= 0"));
+    StageResult fromTrainingSet = with(ctx, "scoring.where=id >= 0").runStage(new ScoreStage());
     assertEquals(600L, fromTrainingSet.metrics().get("rows_scored"));
     Map<Long, Double> expected = probabilities(ctx, model);
 
@@ -107,12 +107,12 @@ class NewRowsScoringTest {
     RunContext fresh = with(ctx, "scoring.input=new_rows");
     var features = NewRows.prepare(fresh, "new_rows", "toy", new TableVersion(trainingSet.table(),
         trainingSet.version()), null, fresh.result("score"));
-    double maxFeatureDiff = maxDifference(ctx.lake().read(trainingSet, "test").rows(), features.features(),
-        FeatureTable.featureColumns(ctx.lake().read(trainingSet, "test").rows().columns(),
+    double maxFeatureDiff = maxDifference(ctx.lake().read(trainingSet).rows(), features.features(),
+        FeatureTable.featureColumns(ctx.lake().read(trainingSet).rows().columns(),
             ctx.config().trainingSets().get("toy").spine()));
     features.features().unpersist();
 
-    StageResult scored = new ScoreStage().run(fresh);
+    StageResult scored = fresh.runStage(new ScoreStage());
     Map<Long, Double> actual = probabilities(ctx, model);
     assertEquals(602L, scored.metrics().get("rows_in"));
     assertEquals(600L, scored.metrics().get("rows_scored"));
@@ -125,32 +125,32 @@ class NewRowsScoringTest {
         + ", max |probability difference| = " + maxProbabilityDiff);
     assertTrue(maxFeatureDiff <= 1e-9, "features differ by " + maxFeatureDiff);
     assertTrue(maxProbabilityDiff <= 1e-12, "probabilities differ by " + maxProbabilityDiff);
-    List<String> reasons = ctx.lake().read(TableRef.parse("quarantine.new_rows"), "test").rows()
+    List<String> reasons = ctx.lake().read(TableRef.parse("quarantine.new_rows")).rows()
         .orderBy("_reason").select("_reason").collectAsList().stream().map(r -> r.getString(0)).toList();
     assertEquals(List.of("present_id: id is null", "present_ts: ts is null"), reasons);
 
     // A CSV whose times do not parse, and a shop never seen: quarantined with the reason, and counted.
     Files.writeString(dir.resolve("new.csv"), "id,ts,shop,x\n1000,2020-01-25 20:00:00,zz,0.5\n"
         + "1001,not a time,a,0.5\n1002,2020-01-25 21:00:00,a,0.25\n");
-    StageResult csv = new ScoreStage().run(with(ctx, "scoring.input=new_csv",
-        "scoring.validation.max_quarantine_fraction=0.5"));
+    StageResult csv = with(ctx, "scoring.input=new_csv", "scoring.validation.max_quarantine_fraction=0.5")
+        .runStage(new ScoreStage());
     assertEquals(3L, csv.metrics().get("rows_in"));
     assertEquals(2L, csv.metrics().get("rows_scored"));
     assertEquals(1L, csv.metrics().get("unseen.shop_index"));
-    assertTrue(ctx.lake().read(TableRef.parse("quarantine.new_csv"), "test").rows().first().<String>getAs("_reason")
+    assertTrue(ctx.lake().read(TableRef.parse("quarantine.new_csv")).rows().first().<String>getAs("_reason")
         .startsWith("casts_ts: "));
 
     // A table lacking a column the features read: one line, exit 2, before any row is read.
     ctx.lake().write(raw.drop("y", "shop"), TableWrite.overwrite(TableRef.parse("silver.no_shop")));
     var missing = assertThrows(LakeforgeException.class,
-        () -> new ScoreStage().run(with(ctx, "scoring.input=silver.no_shop")));
+        () -> with(ctx, "scoring.input=silver.no_shop").runStage(new ScoreStage()));
     assertEquals(2, missing.exitCode());
     assertTrue(missing.getMessage().contains("lack column shop"), missing.getMessage());
 
     // A file with no rows: exit 3, nothing scored.
     Files.writeString(dir.resolve("empty.csv"), "id,ts,shop,x\n");
     var empty = assertThrows(LakeforgeException.class,
-        () -> new ScoreStage().run(with(ctx, "scoring.input=empty_csv")));
+        () -> with(ctx, "scoring.input=empty_csv").runStage(new ScoreStage()));
     assertEquals(3, empty.exitCode());
     assertTrue(empty.getMessage().contains("it has no rows"), empty.getMessage());
   }
@@ -163,7 +163,7 @@ class NewRowsScoringTest {
   /** The run date's predictions by id. */
   private static Map<Long, Double> probabilities(RunContext ctx, String model) {
     Map<Long, Double> out = new TreeMap<>();
-    for (Row r : ctx.lake().read(TableRef.parse("predictions." + model), "score").rows()
+    for (Row r : ctx.lake().read(TableRef.parse("predictions." + model)).rows()
         .filter("run_date = '2020-01-26'").selectExpr("CAST(id AS BIGINT)", "probability").collectAsList()) {
       out.put(r.getLong(0), r.getDouble(1));
     }

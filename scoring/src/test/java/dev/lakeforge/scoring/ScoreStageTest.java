@@ -46,13 +46,13 @@ class ScoreStageTest {
     ToyPipeline.writeBinaryTrainingSet(ctx, "IF(id % 3 = 0, NULL, 0.0)", "CAST(u < x AS DOUBLE)");
     ctx.runStage(new TrainStage());
     ctx.runStage(new EvaluateStage());
-    String version = new RegisterStage(Optional.empty(), false).run(ctx)
+    String version = ctx.runStage(new RegisterStage(Optional.empty(), false))
         .output(RegisterStage.MODEL_VERSION);
 
-    StageResult first = new ScoreStage().run(ctx);
+    StageResult first = ctx.runStage(new ScoreStage());
     assertEquals(24L, first.metrics().get("rows_scored"));
     assertTrue(first.output("shadow").contains("is not set"), "no challenger yet: " + first.output("shadow"));
-    var table = ctx.lake().read(TableRef.parse("predictions." + model), "score").rows();
+    var table = ctx.lake().read(TableRef.parse("predictions." + model)).rows();
     assertEquals(List.of("shop", "ts", "prediction", "probability", "model_name", "model_version", "model_alias",
         "mlflow_run_id", "input_table", "scoring_run_id", "scored_at", "run_date"), List.of(table.columns()));
     Row row = table.first();
@@ -62,12 +62,12 @@ class ScoreStageTest {
 
     // The same model as challenger: the shadow agrees everywhere. A rerun replaces the day's partition.
     new ModelAliases(new MlflowClient(ctx.config().registry(), Map.of()), model).set("challenger", version, true);
-    StageResult again = new ScoreStage(Optional.of("models:/" + model + "/" + version)).run(ctx);
-    assertEquals(24L, ctx.lake().read(TableRef.parse("predictions." + model), "score").rows().count(),
+    StageResult again = ctx.runStage(new ScoreStage(Optional.of("models:/" + model + "/" + version)));
+    assertEquals(24L, ctx.lake().read(TableRef.parse("predictions." + model)).rows().count(),
         "rerun of the run date: replaced, not appended");
     assertEquals(1.0, (Double) again.metrics().get("shadow.agreement"), 1e-12);
     assertEquals(0.0, (Double) again.metrics().get("shadow.mean_abs_diff"), 1e-12);
-    Row shadow = ctx.lake().read(TableRef.parse("monitoring.shadow"), "score").rows().first();
+    Row shadow = ctx.lake().read(TableRef.parse("monitoring.shadow")).rows().first();
     assertEquals(24L, (Long) shadow.getAs("rows"));
 
     Path export = Path.of(again.output(ScoreStage.EXPORT));
@@ -85,12 +85,12 @@ class ScoreStageTest {
         new dev.lakeforge.core.config.ConfigLoader(Map.of()).loadPipeline(ctx.loaded().file(), List.of(
             "scoring.input=training_sets.toy@v0", "scoring.where=shop = 'a' AND ts < '2020-01-03'",
             "scoring.export_format=none")), ctx.spark());
-    StageResult filtered = new ScoreStage().run(chosen);
+    StageResult filtered = chosen.runStage(new ScoreStage());
     assertEquals(12L, filtered.metrics().get("rows_scored"));
     assertEquals(null, filtered.outputs().get(ScoreStage.EXPORT), "export_format none: the table only");
 
     LakeforgeException unknown = assertThrows(LakeforgeException.class,
-        () -> new ScoreStage(Optional.of("models:/" + model + "@nope")).run(ctx));
+        () -> ctx.runStage(new ScoreStage(Optional.of("models:/" + model + "@nope"))));
     assertEquals(ErrorKind.USAGE, unknown.kind());
     assertTrue(unknown.getMessage().contains("has no model '" + model + "' with alias 'nope'"), unknown.getMessage());
   }
@@ -109,9 +109,9 @@ class ScoreStageTest {
     ctx.lake().write(rows, TableWrite.overwrite(TableRef.parse("training_sets.toy")));
     ctx.runStage(new TrainStage());
     ctx.runStage(new EvaluateStage());
-    new RegisterStage(Optional.empty(), false).run(ctx);
+    ctx.runStage(new RegisterStage(Optional.empty(), false));
 
-    StageResult scored = new ScoreStage().run(ctx);
+    StageResult scored = ctx.runStage(new ScoreStage());
     assertEquals(24L, scored.metrics().get("rows_scored"));
     var export = ctx.spark().read().parquet(scored.output(ScoreStage.EXPORT));
     assertEquals(List.of("shop id", "ts", "prediction"), List.of(export.columns()).subList(0, 3));
@@ -122,7 +122,7 @@ class ScoreStageTest {
     RunContext unquoted = RunContext.create("where-run", ctx.runDate(), "local",
         new dev.lakeforge.core.config.ConfigLoader(Map.of()).loadPipeline(ctx.loaded().file(), List.of(
             "scoring.where=shop id = 's1'")), ctx.spark());
-    LakeforgeException e = assertThrows(LakeforgeException.class, () -> new ScoreStage().run(unquoted));
+    LakeforgeException e = assertThrows(LakeforgeException.class, () -> unquoted.runStage(new ScoreStage()));
     assertEquals(2, e.exitCode(), e.getMessage());
     assertTrue(e.getMessage().contains("[PARSE_SYNTAX_ERROR] Syntax error at or near '='"), e.getMessage());
   }
@@ -130,7 +130,7 @@ class ScoreStageTest {
   /** The day's predictions by event time. */
   static Map<String, Double> predictions(RunContext ctx, String model) {
     Map<String, Double> out = new TreeMap<>();
-    for (Row r : ctx.lake().read(TableRef.parse("predictions." + model), "score").rows()
+    for (Row r : ctx.lake().read(TableRef.parse("predictions." + model)).rows()
         .selectExpr("CAST(ts AS STRING)", "probability").collectAsList()) {
       out.put(r.getString(0), r.getDouble(1));
     }
@@ -160,11 +160,11 @@ class ScoreStageTest {
       StageResult train = ctx.runStage(new TrainStage());
       trained.add(Path.of(train.output(TrainStage.MODEL_DIR)));
       ctx.runStage(new EvaluateStage());
-      StageResult registered = new RegisterStage(Optional.empty(), false).run(ctx);
+      StageResult registered = ctx.runStage(new RegisterStage(Optional.empty(), false));
       assertEquals("1", registered.output(RegisterStage.MODEL_VERSION), "each server's first version");
       assertEquals("champion", registered.output("alias"));
       // Scored from the trained directory the run names: each server's own predictions.
-      assertEquals(24L, new ScoreStage().run(ctx).metrics().get("rows_scored"));
+      assertEquals(24L, ctx.runStage(new ScoreStage()).metrics().get("rows_scored"));
       own.put(server.getKey(), predictions(ctx, model));
       contexts.put(server.getKey(), ctx);
     }
@@ -184,7 +184,7 @@ class ScoreStageTest {
       }
     }
     for (String server : List.of(direct, proxied, direct, proxied)) {
-      StageResult scored = new ScoreStage().run(contexts.get(server));
+      StageResult scored = contexts.get(server).runStage(new ScoreStage());
       assertEquals(24L, scored.metrics().get("rows_scored"));
       assertEquals(own.get(server), predictions(contexts.get(server), model), "the predictions of " + server);
     }

@@ -63,7 +63,7 @@ public final class PreparedTraining implements AutoCloseable {
   }
 
   /** Checks the config first (no data read), then reads, splits, checks and caches the rows. */
-  static PreparedTraining prepare(RunContext context, StageResult.Builder result, String readerStage) {
+  static PreparedTraining prepare(RunContext context, StageResult.Builder result) {
     TrainingConfig training = context.config().training();
     Trainer trainer = Trainers.forAlgorithm(training.algorithm());
     trainer.check(training.params(), training.taskKind());
@@ -74,7 +74,7 @@ public final class PreparedTraining implements AutoCloseable {
     SpineConfig spine = context.config().trainingSets().get(trainingSet).spine();
     TableRef ref = FeatureTable.trainingSet(trainingSet);
     VersionedFrame table = context.lake().read(training.trainingSetVersion() == null ? ref
-        : ref.atVersion(training.trainingSetVersion()), readerStage);
+        : ref.atVersion(training.trainingSetVersion()));
     result.read(table.version());
     List<String> features = FeatureTable.featureColumns(table.rows().columns(), spine);
     List<String> types = new ArrayList<>();

@@ -13,7 +13,6 @@ import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.spark.SparkSessions;
 import dev.lakeforge.core.table.RunDate;
-import dev.lakeforge.core.table.Slice;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableWrite;
 import java.util.ArrayList;
@@ -86,7 +85,7 @@ public final class SweepStage implements Stage {
     TrialMetric metric = TrialMetric.of(sweep.metric(), training.taskKind(), dev.lakeforge.features.FeatureTable.LABEL);
     int maxRounds = maxRounds(sweep, training, trainer);
 
-    try (PreparedTraining prepared = PreparedTraining.prepare(context, result, NAME)) {
+    try (PreparedTraining prepared = PreparedTraining.prepare(context, result)) {
       if (prepared.input.validation() == null) {
         throw Errors.featureInput(prepared.table.version().toString(), "has no rows in the validation split",
             "a sweep ranks configs on validation rows: check training.split");
@@ -253,7 +252,7 @@ public final class SweepStage implements Stage {
           t.rounds(), json(t.params()), metric.name, t.value(), t.seconds(), t.status(), t == best));
     }
     Dataset<Row> frame = context.spark().createDataFrame(rows, TRIALS_SCHEMA).orderBy(col("trial"));
-    result.wrote(context.lake().write(frame, TableWrite.replace(TRIALS, Slice.where(RunDate.COLUMN, context.runDate())))
+    result.wrote(context.lake().write(frame, TableWrite.replaceRunDate(TRIALS, context.runDate()))
         .version());
   }
 

@@ -24,7 +24,7 @@ public final class TrainStage implements Stage {
   @Override
   public StageResult run(RunContext context) {
     StageResult.Builder result = context.result(NAME);
-    try (PreparedTraining prepared = PreparedTraining.prepare(context, result, NAME)) {
+    try (PreparedTraining prepared = PreparedTraining.prepare(context, result)) {
       String dir = modelPath(context, "");
       ModelDirectory out = prepared.fitAndSave(context, context.config().training().params(), dir);
       ModelDirectory.Info info = out.info();

@@ -41,9 +41,9 @@ class SweepStageTest {
   void successiveHalvingKeepsTheBestThirdAndTriplesTheRounds() throws Exception {
     RunContext ctx = SharedSpark.context(pipeline(HALVING), "2020-02-01");
     TrainStageTest.writeFeatures(ctx);
-    StageResult result = new SweepStage().run(ctx);
+    StageResult result = ctx.runStage(new SweepStage());
 
-    List<Row> trials = ctx.lake().read(SweepStage.TRIALS, "sweep").rows().orderBy("trial").collectAsList();
+    List<Row> trials = ctx.lake().read(SweepStage.TRIALS).rows().orderBy("trial").collectAsList();
     assertEquals(13, trials.size(), "9 configs at 2 rounds, 3 at 6, 1 at 18");
     assertEquals(List.of(2, 6, 18), trials.stream().map(r -> r.<Integer>getAs("rounds")).distinct().toList());
     for (int rung = 0; rung < 2; rung++) {
@@ -86,8 +86,8 @@ class SweepStageTest {
               budget: {trials: 3}
         """), "2020-02-02");
     TrainStageTest.writeFeatures(ctx);
-    new SweepStage().run(ctx);
-    List<Row> trials = ctx.lake().read(SweepStage.TRIALS, "sweep").rows()
+    ctx.runStage(new SweepStage());
+    List<Row> trials = ctx.lake().read(SweepStage.TRIALS).rows()
         .filter("run_date = '2020-02-02'").orderBy("trial").collectAsList();
     assertEquals(4, trials.size());
     assertEquals(List.of("completed", "completed", "completed", "skipped: budget of 3 trials spent"),
@@ -101,11 +101,11 @@ class SweepStageTest {
             sweep:
               space: {eta: {uniform: [-1.0, 0.3]}}
         """), "2020-02-03");
-    var e = assertThrows(LakeforgeException.class, () -> new SweepStage().run(ctx));
+    var e = assertThrows(LakeforgeException.class, () -> ctx.runStage(new SweepStage()));
     assertEquals(2, e.kind().exitCode());
     assertTrue(e.getMessage().contains("training.params.eta"), e.getMessage());
     var noSweep = assertThrows(LakeforgeException.class,
-        () -> new SweepStage().run(SharedSpark.context(TrainStageTest.PIPELINE, "2020-02-03")));
+        () -> SharedSpark.context(TrainStageTest.PIPELINE, "2020-02-03").runStage(new SweepStage()));
     assertTrue(noSweep.getMessage().startsWith("Cannot sweep: the config has no training.sweep section"));
   }
 

@@ -52,9 +52,9 @@ class TrainStageTest {
   void trainsDeterministicallyAndSparkMatchesTheNativeBooster() throws Exception {
     RunContext ctx = SharedSpark.context(PIPELINE, "2020-02-01");
     writeFeatures(ctx);
-    StageResult first = new TrainStage().run(ctx);
-    StageResult second = new TrainStage().run(RunContext.create("other-run", ctx.runDate(), "local", ctx.loaded(),
-        ctx.spark()));
+    StageResult first = ctx.runStage(new TrainStage());
+    StageResult second = RunContext.create("other-run", ctx.runDate(), "local", ctx.loaded(), ctx.spark())
+        .runStage(new TrainStage());
     assertEquals(480L, first.metrics().get("training_rows"));
     assertEquals("training_sets.toy@v0", first.output(TrainStage.TRAINING_SET));
     ModelDirectory dir = new ModelDirectory(Path.of(first.output(TrainStage.MODEL_DIR)));
@@ -67,7 +67,7 @@ class TrainStageTest {
     // Through SparkModels.load, as evaluate and score read it (on Spark 4 xgboost4j-spark's own reader cannot run)
     var model = (XGBoostClassificationModel) SparkModels.load(dir.sparkModel());
     List<Row> scored = model.transform(SparkModels.withFeatureVector(
-            ctx.lake().read(TableRef.parse("training_sets.toy"), "features").rows(), List.of("x", "z")))
+            ctx.lake().read(TableRef.parse("training_sets.toy")).rows(), List.of("x", "z")))
         .select(org.apache.spark.sql.functions.col("x"), org.apache.spark.sql.functions.col("z"),
             org.apache.spark.ml.functions.vector_to_array(org.apache.spark.sql.functions.col("probability"), "float64")
                 .getItem(1).as("p"))
@@ -91,7 +91,7 @@ class TrainStageTest {
     RunContext ctx = SharedSpark.context(PIPELINE.replace("params: {num_round: 20, max_depth: 3, eta: 0.3, seed: 7}",
         "algorithm: random_forest\n  params: {num_trees: 10, max_depth: 3, seed: 7}"), "2020-02-01");
     writeFeatures(ctx);
-    StageResult result = new TrainStage().run(ctx);
+    StageResult result = ctx.runStage(new TrainStage());
     ModelDirectory dir = new ModelDirectory(Path.of(result.output(TrainStage.MODEL_DIR)));
     assertEquals("random_forest", dir.info().algorithm());
     assertEquals(List.of("double", "double"), dir.info().featureTypes());
@@ -99,7 +99,7 @@ class TrainStageTest {
     assertEquals(120L, dir.info().validationRows());
     assertTrue(!Files.exists(Path.of(dir.file(ModelDirectory.BOOSTER_UBJ))), "MLlib models have no booster");
     var rows = SparkModels.transform(SparkModels.load(dir.sparkModel()),
-        ctx.lake().read(TableRef.parse("training_sets.toy"), "features").rows(), List.of("x", "z"))
+        ctx.lake().read(TableRef.parse("training_sets.toy")).rows(), List.of("x", "z"))
         .select(SparkModels.positiveProbability()).collectAsList();
     assertEquals(600, rows.size());
     assertTrue(rows.stream().allMatch(r -> r.getDouble(0) >= 0 && r.getDouble(0) <= 1));
@@ -114,10 +114,10 @@ class TrainStageTest {
           : forest.replace("algorithm: random_forest", "algorithm: random_forest\n  task: regression"), "2020-02-01");
       writeFeatures(ctx);
       // Every 10th row loses its label: 60 rows, 48 of them before validate_from (row 480 is 2020-01-21 00:00).
-      var table = ctx.lake().read(TableRef.parse("training_sets.toy"), "test").rows();
+      var table = ctx.lake().read(TableRef.parse("training_sets.toy")).rows();
       ctx.lake().write(table.withColumn("label", org.apache.spark.sql.functions.expr(
           "if(cast(unix_timestamp(ts) / 3600 as long) % 10 = 0, null, label)")), TableWrite.overwrite(TableRef.parse("training_sets.toy")));
-      StageResult result = new TrainStage().run(ctx);
+      StageResult result = ctx.runStage(new TrainStage());
       assertEquals(60L, result.metrics().get("unlabelled_rows"), task);
       ModelDirectory dir = new ModelDirectory(Path.of(result.output(TrainStage.MODEL_DIR)));
       assertEquals(480L - 48L, dir.info().trainingRows(), task);
@@ -137,19 +137,19 @@ class TrainStageTest {
         .add("z", DataTypes.DoubleType).add("label", DataTypes.DoubleType);
     var frame = SharedSpark.get().createDataFrame(rows, schema).selectExpr("timestamp_millis(ms) as ts", "x", "z", "label");
     ctx.lake().write(frame, TableWrite.overwrite(TableRef.parse("training_sets.toy")));
-    var oneClass = assertThrows(LakeforgeException.class, () -> new TrainStage().run(ctx));
+    var oneClass = assertThrows(LakeforgeException.class, () -> ctx.runStage(new TrainStage()));
     assertEquals(3, oneClass.kind().exitCode());
     assertTrue(oneClass.getMessage().contains("label 'label'") && oneClass.getMessage().contains("one class only (0.0)"),
         oneClass.getMessage());
 
     ctx.lake().write(frame.withColumn("label", org.apache.spark.sql.functions.expr("cast(x > 0.5 as double)")), TableWrite.overwrite(TableRef.parse("training_sets.toy")));
-    var infinite = assertThrows(LakeforgeException.class, () -> new TrainStage().run(ctx));
+    var infinite = assertThrows(LakeforgeException.class, () -> ctx.runStage(new TrainStage()));
     assertTrue(infinite.getMessage().contains("has infinite values in x (1 rows)"), infinite.getMessage());
 
     RunContext early = SharedSpark.context(PIPELINE.replace("validate_from: \"2020-01-21\"",
         "validate_from: \"2019-01-01\""), "2020-02-01");
     early.lake().write(frame, TableWrite.overwrite(TableRef.parse("training_sets.toy")));
-    var empty = assertThrows(LakeforgeException.class, () -> new TrainStage().run(early));
+    var empty = assertThrows(LakeforgeException.class, () -> early.runStage(new TrainStage()));
     assertEquals(3, empty.kind().exitCode());
     assertTrue(empty.getMessage().contains("has no labelled rows in the training split (rows with ts < 2019-01-01)"),
         empty.getMessage());

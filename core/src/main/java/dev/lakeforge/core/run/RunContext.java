@@ -102,6 +102,15 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
         environment);
   }
 
+  /**
+   * This context, its lake naming in a missing table's error the stage that writes the table's layer
+   * ({@code producerOfLayer}: layer to stage name, or null; see {@link Lake#producedBy}).
+   */
+  public RunContext withTableProducers(java.util.function.Function<String, String> producerOfLayer) {
+    return new RunContext(runId, runDate, profile, loaded, spark, lake.producedBy(producerOfLayer), manifests,
+        gitRevision, environment);
+  }
+
   private CommitStamp stamp(String stage) {
     return new CommitStamp(BuildInfo.version(), config().pipeline(), stage, runId, runDate.toString(), configHash(),
         gitRevision);
@@ -117,10 +126,17 @@ public record RunContext(String runId, LocalDate runDate, String profile, Loaded
 
   /**
    * Runs {@code stage} and saves its result as the run date's manifest for that stage, which is how a later stage,
-   * in this process or another, finds what it produced. The runner does this for every stage; so do tests.
+   * in this process or another, finds what it produced; a stage that fails with a verdict
+   * ({@link StageFailedException}) is saved too. The runner does this for every stage; so do tests.
    */
   public StageResult runStage(Stage stage) {
-    StageResult result = stage.run(forStage(stage.name()));
+    StageResult result;
+    try {
+      result = stage.run(forStage(stage.name()));
+    } catch (StageFailedException failed) {
+      manifests.save(failed.result());
+      throw failed;
+    }
     manifests.save(result);
     return result;
   }

@@ -79,6 +79,14 @@ public record StageResult(String stage, String runId, String runDate, String con
       return this;
     }
 
+    /**
+     * {@code verdict} (a failed gate), carrying this result so far: the stage throws it, and
+     * {@link RunContext#runStage} saves the result before the error ends the run.
+     */
+    public StageFailedException failed(dev.lakeforge.core.error.LakeforgeException verdict) {
+      return new StageFailedException(verdict, build());
+    }
+
     public StageResult build() {
       return new StageResult(stage, context.runId(), context.runDate().toString(), context.configHash(),
           context.gitRevision(), reads, writes, metrics, outputs, (System.nanoTime() - started) / 1_000_000,

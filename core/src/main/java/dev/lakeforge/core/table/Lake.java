@@ -3,6 +3,7 @@ package dev.lakeforge.core.table;
 import dev.lakeforge.core.error.Errors;
 import io.delta.tables.DeltaTable;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -31,21 +32,47 @@ public final class Lake {
   private final SparkSession spark;
   private final String root;
   private final CommitStamp stamp;
+  private final Function<String, String> producers;
 
-  /** The lake at {@code root}, whose commits carry no run identity (tools outside a run; see {@link #stamped}). */
+  /**
+   * The lake at {@code root}, whose commits carry no run identity (tools outside a run; see {@link #stamped}) and
+   * whose missing-table errors name a layer, not a stage (see {@link #producedBy}).
+   */
   public Lake(SparkSession spark, String root) {
-    this(spark, root, CommitStamp.NONE);
+    this(spark, root, CommitStamp.NONE, layer -> null);
   }
 
-  private Lake(SparkSession spark, String root, CommitStamp stamp) {
+  private Lake(SparkSession spark, String root, CommitStamp stamp, Function<String, String> producers) {
     this.spark = spark;
     this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
     this.stamp = stamp;
+    this.producers = producers;
   }
 
   /** The same lake, stamping every commit it makes with {@code stamp}. */
   public Lake stamped(CommitStamp stamp) {
-    return new Lake(spark, root, stamp);
+    return new Lake(spark, root, stamp, producers);
+  }
+
+  /**
+   * The same lake, naming in a missing table's error the stage that writes its layer: {@code producerOfLayer} maps
+   * a layer (bronze, silver, ...) to that stage's command name, or to null when no stage writes it. The command
+   * line's stage catalog is the map; core cannot see it.
+   */
+  public Lake producedBy(Function<String, String> producerOfLayer) {
+    return new Lake(spark, root, stamp, producerOfLayer);
+  }
+
+  /**
+   * {@code ref}, once it is known to exist.
+   *
+   * @throws dev.lakeforge.core.error.LakeforgeException (input error, exit 2) naming the stage to run first
+   */
+  public TableRef existing(TableRef ref) {
+    if (!exists(ref)) {
+      throw Errors.tableMissing(ref.table(), path(ref), producers.apply(ref.layer()));
+    }
+    return ref;
   }
 
   /** What this lake stamps on its commits. */
@@ -65,21 +92,14 @@ public final class Lake {
     return DeltaTable.isDeltaTable(spark, path(ref));
   }
 
-  /** As {@link #read(TableRef, String)}, for readers that do not know the table's producer. */
-  public VersionedFrame read(TableRef ref) {
-    return read(ref, null);
-  }
-
   /**
    * Reads a table at its pinned version, or at the latest version, which is then recorded.
    *
-   * @param producer the stage that writes this table, named in the error when it is missing; null when unknown
+   * @throws dev.lakeforge.core.error.LakeforgeException (input error, exit 2) when the table or the pinned version
+   *     does not exist, naming the stage to run first (see {@link #producedBy})
    */
-  public VersionedFrame read(TableRef ref, String producer) {
+  public VersionedFrame read(TableRef ref) {
     String path = path(ref);
-    if (!exists(ref)) {
-      throw Errors.tableMissing(ref.table(), path, producer);
-    }
     long version = resolveVersion(ref);
     Dataset<Row> rows = spark.read().format("delta").option("versionAsOf", version).load(path);
     return new VersionedFrame(rows, new TableVersion(ref.table(), version));
@@ -265,10 +285,7 @@ public final class Lake {
 
   /** The exact version a reference means: its pin, the version current at its time, its tag's, or the latest. */
   public long resolveVersion(TableRef ref) {
-    String path = path(ref);
-    if (!exists(ref)) {
-      throw Errors.tableMissing(ref.table(), path, null);
-    }
+    String path = path(existing(ref));
     if (ref.version() != null) {
       long latest = latestVersion(path);
       if (ref.version() > latest) {

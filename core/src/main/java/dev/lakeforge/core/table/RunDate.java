@@ -22,8 +22,20 @@ public final class RunDate {
   /** The run date beside a source's own columns (bronze, silver, quarantine). */
   public static final String SOURCE_COLUMN = "_run_date";
   private static final List<String> NAMES = List.of(COLUMN, SOURCE_COLUMN);
+  /** The layers whose tables carry a source's own columns, and so {@value #SOURCE_COLUMN}. */
+  static final List<String> SOURCE_LAYERS = List.of("bronze", "silver", "quarantine");
 
   private RunDate() {}
+
+  /** The run date column of {@code table}: {@value #SOURCE_COLUMN} in the source layers, else {@value #COLUMN}. */
+  public static String columnOf(TableRef table) {
+    return SOURCE_LAYERS.contains(table.layer()) ? SOURCE_COLUMN : COLUMN;
+  }
+
+  /** The rows of {@code table} for run date {@code date}: what a rerun of that date replaces. */
+  public static Slice slice(TableRef table, LocalDate date) {
+    return Slice.where(columnOf(table), date);
+  }
 
   /** {@code date} as a DATE literal column. */
   public static Column literal(LocalDate date) {

@@ -41,7 +41,7 @@ public final class TableTags {
   }
 
   public long version(TableRef ref) {
-    List<Row> rows = lake.exists(TABLE) ? lake.read(TABLE, "tables tag").rows()
+    List<Row> rows = lake.exists(TABLE) ? lake.read(TABLE).rows()
         .filter(col("table_name").equalTo(ref.table()).and(col("tag").equalTo(ref.tag())))
         .select("version").collectAsList() : List.of();
     if (rows.isEmpty()) {
@@ -53,7 +53,7 @@ public final class TableTags {
 
   /** All tags of a table, as (tag, version). */
   public List<Row> list(String table) {
-    return lake.exists(TABLE) ? lake.read(TABLE, "tables tag").rows().filter(col("table_name").equalTo(table))
+    return lake.exists(TABLE) ? lake.read(TABLE).rows().filter(col("table_name").equalTo(table))
         .select("tag", "version").orderBy("tag").collectAsList() : List.of();
   }
 }

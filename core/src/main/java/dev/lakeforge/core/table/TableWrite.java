@@ -8,8 +8,8 @@ import java.util.TreeMap;
  * {@link Slice} of it), what it may do to the schema, how a new table is partitioned, and the stage's own facts for
  * the commit. {@link Lake#write} carries it out and stamps the commit; callers never build commit metadata.
  *
- * <p>Start from {@link #overwrite}, {@link #append}, {@link #replace} or {@link #replacePartition}, then narrow
- * with {@link #schema} and {@link #facts}; every step returns a new value.
+ * <p>Start from {@link #replaceRunDate}, {@link #overwrite}, {@link #append}, {@link #replace} or
+ * {@link #replacePartition}, then narrow with {@link #schema} and {@link #facts}; every step returns a new value.
  *
  * @param slice           the rows replaced (Delta's {@code replaceWhere}); null for append and whole-table overwrite
  * @param partitionColumns the columns a write that creates (or, with {@link SchemaPolicy#REPLACE}, overwrites) the
@@ -43,6 +43,14 @@ public record TableWrite(TableRef table, Mode mode, Slice slice, SchemaPolicy sc
   /** Replaces exactly the rows in {@code slice} (e.g. one run date's), atomically; the schema must stay. */
   public static TableWrite replace(TableRef table, Slice slice) {
     return new TableWrite(table, Mode.OVERWRITE, slice, SchemaPolicy.FAIL, java.util.List.of(), Map.of());
+  }
+
+  /**
+   * Replaces {@code table}'s rows for run date {@code date} (its {@link RunDate#columnOf run date column}), atomically:
+   * how a rerun of a day replaces that day's rows and no others.
+   */
+  public static TableWrite replaceRunDate(TableRef table, java.time.LocalDate date) {
+    return replace(table, RunDate.slice(table, date));
   }
 
   /**

@@ -59,7 +59,7 @@ class ConcurrentWriteTest {
       pool.shutdownNow();
     }
     // The last committed writer's rows replace the run date once; the other run date is untouched.
-    List<Row> byDate = lake.read(table, "test").rows().groupBy("run_date", "writer").count()
+    List<Row> byDate = lake.read(table).rows().groupBy("run_date", "writer").count()
         .orderBy("run_date").collectAsList();
     assertEquals("[[2026-11-01,setup,3], [2026-11-02,slow,5]]", byDate.toString());
   }

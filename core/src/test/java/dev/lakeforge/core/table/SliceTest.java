@@ -35,7 +35,7 @@ class SliceTest {
     lake.write(spark.sql(rows.formatted("o\\'brien", 20)),
         TableWrite.replace(table, Slice.where("run_date", LocalDate.of(2001, 6, 15)).and("model", "o'brien")));
 
-    List<String> after = lake.read(table, "test").rows().orderBy("n").collectAsList().stream()
+    List<String> after = lake.read(table).rows().orderBy("n").collectAsList().stream()
         .map(r -> r.getString(1) + "=" + r.getInt(2)).toList();
     assertEquals(List.of("plain=1", "obrien=3", "o'brien=20"), after);
   }

@@ -83,10 +83,10 @@ class RawRowsScorerTest {
           .selectExpr("*", "CAST((hour(ts) BETWEEN 7 AND 18) != (cat IN ('ORD', 'ATL')) OR coalesce(x, 0) > 80"
               + " OR month(ts) = 6 AS DOUBLE) AS y");
       ctx.lake().write(raw, TableWrite.overwrite(TableRef.parse("silver.raw")));
-      new TrainingSetStage().run(ctx);
-      modelDir = Path.of(new TrainStage().run(ctx).output(TrainStage.MODEL_DIR));
+      ctx.runStage(new TrainingSetStage());
+      modelDir = Path.of(ctx.runStage(new TrainStage()).output(TrainStage.MODEL_DIR));
       ModelDirectory dir = new ModelDirectory(modelDir);
-      Dataset<Row> trainingSet = ctx.lake().read(TableRef.parse("training_sets.raw"), "test").rows();
+      Dataset<Row> trainingSet = ctx.lake().read(TableRef.parse("training_sets.raw")).rows();
       List<String> features = dir.info().features();
       assertEquals(List.of("x", "hour", "dow", "month", "week", "cat_index", "cat_share", "cat_rate", "is_ORD",
           "is_JFK", "is_ATL"), features);

@@ -16,7 +16,7 @@ class MulticlassLabelScorerTest {
   void predictionsAreTheLabelValues() throws Exception {
     Path tmp = Files.createTempDirectory("lakeforge-classes");
     RunContext ctx = ToyPipeline.threeClasses("multiclass", "CAST(cls AS DOUBLE)", tmp);
-    Path modelDir = Path.of(new TrainStage().run(ctx).output(TrainStage.MODEL_DIR));
+    Path modelDir = Path.of(ctx.runStage(new TrainStage()).output(TrainStage.MODEL_DIR));
 
     Path csv = tmp.resolve("in.csv");
     Files.writeString(csv, "id,x\na,0.1\nb,0.5\nc,0.9\n");
@@ -35,7 +35,7 @@ class MulticlassLabelScorerTest {
   void aStringLabelsPredictionsAreItsClassNames() throws Exception {
     Path tmp = Files.createTempDirectory("lakeforge-weather");
     RunContext ctx = ToyPipeline.threeClasses("multiclass", "element_at(array('sun', 'fog', 'rain'), cls)", tmp);
-    ScorerModel model = ScorerModel.fromDirectory(Path.of(new TrainStage().run(ctx).output(TrainStage.MODEL_DIR)),
+    ScorerModel model = ScorerModel.fromDirectory(Path.of(ctx.runStage(new TrainStage()).output(TrainStage.MODEL_DIR)),
         "weather");
     assertEquals(List.of("fog", "rain", "sun"), model.classes());
     Path csv = tmp.resolve("in.csv");

@@ -42,7 +42,7 @@ class CsvScorerTest {
         "IF(id % 3 = 0, NULL, IF(id % 5 = 0, 0.0, rand(5))) AS z", "rand(4) AS u")
         .selectExpr("id", "ts", "x", "z", "CAST(u * 100 < x AS DOUBLE) AS label");
     ctx.lake().write(rows, TableWrite.overwrite(TableRef.parse("training_sets.toy")));
-    modelDir = Path.of(new TrainStage().run(ctx).output(TrainStage.MODEL_DIR));
+    modelDir = Path.of(ctx.runStage(new TrainStage()).output(TrainStage.MODEL_DIR));
     ModelDirectory dir = new ModelDirectory(modelDir);
     for (Row r : SparkModels.transform(SparkModels.load(dir.sparkModel()), rows, List.of("x", "z"))
         .select(col("id"), SparkModels.positiveProbability()).collectAsList()) {
@@ -140,7 +140,7 @@ class CsvScorerTest {
             .csv(csv.toString()).selectExpr("id", "timestamp_seconds(1577836800 + CAST(id AS INT) * 3600) AS ts", "x",
                 "z", "CAST(x > 50 AS DOUBLE) AS label"), TableWrite.overwrite(TableRef.parse("training_sets.toy")));
     ctx.runStage(new TrainStage());
-    String version = new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true).run(ctx)
+    String version = ctx.runStage(new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true))
         .output(dev.lakeforge.registry.RegisterStage.MODEL_VERSION);
 
     Path cache = Files.createTempDirectory("scorer-cache");
@@ -182,7 +182,7 @@ class CsvScorerTest {
               .csv(csv.toString()).selectExpr("id", "timestamp_seconds(1577836800 + CAST(id AS INT) * 3600) AS ts",
                   "x", "z", "CAST(" + server.getValue() + " AS DOUBLE) AS label"), TableWrite.overwrite(TableRef.parse("training_sets.toy")));
       var trained = ctx.runStage(new TrainStage());
-      assertEquals("1", new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true).run(ctx)
+      assertEquals("1", ctx.runStage(new dev.lakeforge.registry.RegisterStage(java.util.Optional.empty(), true))
           .output(dev.lakeforge.registry.RegisterStage.MODEL_VERSION), "each server's first version");
       Path expected = cache.resolveSibling(cache.getFileName() + "-" + own.size() + ".csv");
       new CsvScorer(ScorerModel.fromDirectory(Path.of(trained.output(TrainStage.MODEL_DIR)), "dir"), 100)
