@@ -10,6 +10,7 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,9 +27,7 @@ class AwkwardInputTest {
   /** A pipeline with one source {@code s} (format, schema, file) and its validation section. */
   private static RunContext pipeline(String format, String schema, String file, String data, String validation,
       String runDate) throws Exception {
-    String yaml = """
-        pipeline: awkward
-        lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+    String yaml = ToyPipeline.withSources("awkward", """
         sources:
           s:
             format: %s
@@ -41,9 +40,7 @@ class AwkwardInputTest {
             max_quarantine_fraction: 1.0
         %s
         training: {split: {column: id, validate_from: "5"}}
-        registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
-        scoring: {output: "${TMP}/out"}
-        """.formatted(format, file, schema.replace("\"", "\\\""), validation.indent(4).stripTrailing());
+        """).formatted(format, file, schema.replace("\"", "\\\""), validation.indent(4).stripTrailing());
     RunContext ctx = SharedSpark.context(yaml, runDate);
     Files.writeString(Path.of(ctx.config().sources().get("s").path()), data);
     return ctx;

@@ -10,6 +10,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,9 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class EtlStagesTest {
   static String pipeline(String maxFraction) {
-    return """
-        pipeline: trips
-        lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+    return ToyPipeline.withSources("trips", """
         sources:
           trips:
             format: csv
@@ -38,9 +37,7 @@ class EtlStagesTest {
               - {name: city_code, kind: regex, column: city, pattern: "[A-Z]{3}"}
               - {name: short_trip, kind: range, column: km, max: 50, severity: warn}
         training: {split: {column: id, validate_from: "5"}}
-        registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
-        scoring: {output: "${TMP}/out"}
-        """.formatted(maxFraction);
+        """).formatted(maxFraction);
   }
 
   static final String CSV = """

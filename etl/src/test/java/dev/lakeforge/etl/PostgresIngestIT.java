@@ -11,6 +11,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import io.delta.tables.DeltaTable;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,9 +29,7 @@ class PostgresIngestIT {
       "PG_PASSWORD", require("LAKEFORGE_PG_PASSWORD"));
 
   static String pipeline(String url, String extra) {
-    return """
-        pipeline: shop
-        lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+    return ToyPipeline.withSources("shop", """
         sources:
           orders:
             format: jdbc
@@ -47,9 +46,7 @@ class PostgresIngestIT {
               watermark: updated_at
               %s
         training: {split: {column: id, validate_from: "5"}}
-        registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
-        scoring: {output: "${TMP}/out"}
-        """.formatted(url, extra);
+        """).formatted(url, extra);
   }
 
   @BeforeAll

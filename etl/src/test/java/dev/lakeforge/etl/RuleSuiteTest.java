@@ -9,6 +9,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,9 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every rule kind on one messy batch, with the exact rows each one quarantines. */
 class RuleSuiteTest {
-  static final String PIPELINE = """
-      pipeline: rides
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+  static final String PIPELINE = ToyPipeline.withSources("rides", """
       sources:
         trips:
           format: csv
@@ -54,9 +53,7 @@ class RuleSuiteTest {
           rules:
             - {name: code_unique, kind: unique, columns: [code]}
       training: {split: {column: id, validate_from: "5"}}
-      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
-      scoring: {output: "${TMP}/out"}
-      """;
+      """);
 
   static final String TRIPS = """
       id,zone,km,status,started_at

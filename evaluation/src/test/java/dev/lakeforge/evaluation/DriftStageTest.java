@@ -10,6 +10,7 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,9 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** A planted shift is detected; an unshifted batch from the same distribution is not. */
 class DriftStageTest {
-  static final String PIPELINE = """
-      pipeline: shop
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
+  static final String PIPELINE = ToyPipeline.withSources("shop", """
       sources: {orders: {format: parquet, path: "${TMP}/none"}}
       training: {split: {column: day, validate_from: "2026-11-02"}}
       drift:
@@ -32,9 +31,7 @@ class DriftStageTest {
           psi: {warn: 0.1, fail: 0.25}
           ks: {fail: 0.1}
           chi_square_p: {fail: 0.001}
-      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
-      scoring: {output: "${TMP}/out"}
-      """;
+      """);
 
   static RunContext withOrders(String runDate) {
     RunContext ctx = SharedSpark.context(PIPELINE, runDate);

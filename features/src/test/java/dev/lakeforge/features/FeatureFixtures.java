@@ -3,16 +3,14 @@ package dev.lakeforge.features;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableWrite;
+import dev.lakeforge.core.testing.ToyPipeline;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 
 /** A toy pipeline: purchase events per user, a labelled spine of sessions, a holiday calendar. */
 final class FeatureFixtures {
-  static final String PIPELINE = """
-      pipeline: toy
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-      sources: {events: {format: parquet, path: "${TMP}/raw"}}
+  static final String PIPELINE = ToyPipeline.around("toy", """
       feature_sets:
         user_history:
           source: silver.events
@@ -46,9 +44,7 @@ final class FeatureFixtures {
             - {name: is, one_hot: city, top: 2}
           feature_sets: [user_history]
       training: {split: {column: ts, validate_from: "2020-01-03"}}
-      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
-      scoring: {output: "${TMP}/out"}
-      """;
+      """);
 
   /** Five users' events; two of user A's share a timestamp. */
   static final String EVENTS = "('A', '2020-01-01 00:00:00', 10), ('A', '2020-01-01 00:30:00', 20), "

@@ -12,6 +12,7 @@ import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableWrite;
 import dev.lakeforge.core.testing.SharedSpark;
+import dev.lakeforge.core.testing.ToyPipeline;
 import dev.lakeforge.features.RowFeatureRecipe;
 import dev.lakeforge.features.TrainingSetStage;
 import dev.lakeforge.training.ModelDirectory;
@@ -34,10 +35,7 @@ import org.junit.jupiter.api.Test;
  * version's stored encodings are computed from raw columns, from CSV and from Parquet.
  */
 class RawRowsScorerTest {
-  static final String PIPELINE = """
-      pipeline: raw
-      lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-      sources: {raw: {format: parquet, path: "${TMP}/raw"}}
+  static final String PIPELINE = ToyPipeline.around("raw", """
       training_sets:
         raw:
           spine: {source: silver.raw, keys: [id], event_time: ts, label: "y"}
@@ -55,9 +53,7 @@ class RawRowsScorerTest {
         split: {column: ts, validate_from: "2020-09-01"}
         # Half the features per tree: the encodings of cat take turns with its index, so each one is used.
         params: {num_round: 40, max_depth: 5, eta: 0.3, seed: 7, colsample_bytree: 0.5}
-      registry: {tracking_uri: "http://127.0.0.1:1", experiment: e, model_name: m}
-      scoring: {output: "${TMP}/out"}
-      """;
+      """);
   static final String ZONE = "America/New_York"; // hours move with daylight saving: a wrong zone shows
   static Path modelDir;
   static Path work;

@@ -24,10 +24,23 @@ public final class ToyPipeline {
   }
 
   private static String around(String pipeline, String sections, String tracking, String model, String scoring) {
+    return withSources(pipeline, "sources: {raw: {format: parquet, path: \"${TMP}/raw\"}}\n" + sections.strip(),
+        tracking, model, scoring);
+  }
+
+  /**
+   * As {@link #around(String, String)} for a test about sources (ingest, validation): {@code sections} declare their
+   * own {@code sources}, and the lake, registry and scoring sections are the common ones.
+   */
+  public static String withSources(String pipeline, String sections) {
+    return withSources(pipeline, sections, "http://127.0.0.1:1", "m", "{output: \"${TMP}/out\"}");
+  }
+
+  private static String withSources(String pipeline, String sections, String tracking, String model,
+      String scoring) {
     return """
         pipeline: %s
         lake: {root: "${TMP}/lake", state: "${TMP}/state", models: "${TMP}/models"}
-        sources: {raw: {format: parquet, path: "${TMP}/raw"}}
         %s
         registry: {tracking_uri: "%s", experiment: lakeforge-tests, model_name: %s}
         scoring: %s
