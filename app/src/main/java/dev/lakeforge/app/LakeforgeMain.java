@@ -65,8 +65,10 @@ public final class LakeforgeMain implements Runnable {
       return ErrorKind.UNEXPECTED.exitCode();
     });
     cli.setParameterExceptionHandler((e, args2) -> {
+      // One error line (and picocli's "did you mean" for a mistyped option), not the whole option list.
       err.println("lakeforge: usage error: " + e.getMessage());
-      e.getCommandLine().usage(err);
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+      err.println("See `" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help` for the options.");
       return ErrorKind.USAGE.exitCode();
     });
     return cli.execute(args);
@@ -89,9 +91,21 @@ public final class LakeforgeMain implements Runnable {
         AliasCommands.Alias.class, Reproduce.class)) {
       cli.addSubcommand(new CommandLine(tool, factory));
     }
+    // After the subcommands: picocli gives a converter to the commands registered before it.
+    cli.registerConverter(java.time.LocalDate.class, LakeforgeMain::date);
     cli.setOut(services.out());
     cli.setErr(services.err());
     return cli;
+  }
+
+  /** A date option's value (yyyy-MM-dd), refused with the format to write instead of java.time's parse error. */
+  static java.time.LocalDate date(String value) {
+    try {
+      return java.time.LocalDate.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new CommandLine.TypeConversionException("'" + value + "' is not a date. Fix: write YYYY-MM-DD, e.g. "
+          + "2001-06-15");
+    }
   }
 
   /** picocli's factory, giving {@link Services} to every command class with a {@code (Services)} constructor. */

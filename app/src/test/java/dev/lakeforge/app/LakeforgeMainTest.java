@@ -78,19 +78,33 @@ class LakeforgeMainTest {
   }
 
   @Test
+  void aBadRunDateIsOneErrorLineSayingWhatToWrite() {
+    for (String bad : new String[] {"2026-13-45", "yesterday"}) {
+      Outcome o = run("validate", "--run-date", bad, "--config", flights());
+      assertEquals(2, o.code(), o.err());
+      assertEquals("lakeforge: usage error: Invalid value for option '--run-date': '" + bad + "' is not a date. "
+          + "Fix: write YYYY-MM-DD, e.g. 2001-06-15\nSee `lakeforge validate --help` for the options.",
+          o.err().strip());
+    }
+  }
+
+  @Test
   void aMissingTableNamesTheStageThatWritesItsLayer() {
     String lake = dir.resolve("lake").toString();
     Outcome o = run("tables", "checksum", "silver.flights", "--config", flights(), "--set", "lake.root=" + lake);
     assertEquals(2, o.code(), o.err());
     assertEquals("lakeforge: input error: Cannot read table silver.flights at " + lake + "/silver/flights: it does not "
-        + "exist yet. Fix: run `lakeforge validate` for this run date first.", o.err().strip());
+        + "exist yet. Fix: check the table's name in the config or command, or run `lakeforge validate` first (it "
+        + "writes the silver tables).", o.err().strip());
     Outcome unknownLayer = run("tables", "history", "scratch.notes", "--config", flights(), "--set",
         "lake.root=" + lake);
     assertEquals(2, unknownLayer.code(), unknownLayer.err());
-    assertTrue(unknownLayer.err().contains("Fix: run the stage that writes the scratch layer"), unknownLayer.err());
+    assertTrue(unknownLayer.err().contains("or run the stage that writes the scratch layer first"),
+        unknownLayer.err());
     Outcome inTheFlow = run("training-set", "--config", flights(), "--set", "lake.root=" + lake);
     assertEquals(2, inTheFlow.code(), inTheFlow.err());
-    assertTrue(inTheFlow.err().contains("Fix: run `lakeforge validate` for this run date first."), inTheFlow.err());
+    assertTrue(inTheFlow.err().contains("or run `lakeforge validate` first (it writes the silver tables)."),
+        inTheFlow.err());
   }
 
   @Test

@@ -11,12 +11,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code lakeforge-score}: the Spark-free scorer's command line. Exit codes as for {@code lakeforge}. */
-@Command(name = "lakeforge-score", mixinStandardHelpOptions = true,
+@Command(name = "lakeforge-score", mixinStandardHelpOptions = true, versionProvider = ScorerMain.Version.class,
     description = "Score a CSV or Parquet file with a Lakeforge XGBoost model, without Spark. Each model feature is "
         + "a column of the file, or is computed from raw columns as the training set computed it (bare columns, "
         + "time parts, and indexes, one_hot, frequencies and target means from the training set's stored "
         + "encodings).")
 public final class ScorerMain implements Callable<Integer> {
+  /** {@code --version}: the build's version and git revision, as {@code lakeforge --version} prints them. */
+  static final class Version implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"lakeforge-score " + dev.lakeforge.core.run.BuildInfo.version() + " (git "
+          + dev.lakeforge.core.run.BuildInfo.gitRevision() + ")"};
+    }
+  }
+
   @Option(names = "--model", required = true, paramLabel = "DIR|URI",
       description = "A model directory (from lakeforge train) or models:/<name>@<alias> or models:/<name>/<version> "
           + "(MLFLOW_TRACKING_URI names the server)")

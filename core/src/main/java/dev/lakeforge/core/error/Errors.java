@@ -65,12 +65,13 @@ public final class Errors {
 
   /** @param producer the stage that writes the table, or null to name it by its layer */
   public static LakeforgeException tableMissing(String table, String path, String producer) {
-    String run = producer != null ? "run `lakeforge " + producer + "`"
-        : "run the stage that writes the " + table.substring(0, table.indexOf('.')) + " layer (`lakeforge --help` "
-            + "lists the stages and their tables)";
+    String layer = table.substring(0, table.indexOf('.'));
+    String run = producer != null ? "run `lakeforge " + producer + "` first (it writes the " + layer + " tables)"
+        : "run the stage that writes the " + layer + " layer first (`lakeforge --help` lists the stages and their "
+            + "tables)";
     return new LakeforgeException(ErrorKind.INPUT,
-        "Cannot read table " + table + " at " + path + ": it does not exist yet. Fix: " + run
-            + " for this run date first.", null);
+        "Cannot read table " + table + " at " + path + ": it does not exist yet. Fix: check the table's name in the "
+            + "config or command, or " + run + ".", null);
   }
 
   public static LakeforgeException versionMissing(String ref, String reason) {

@@ -51,6 +51,6 @@ class TableChecksumTest {
     assertEquals(2, e.exitCode());
     // The lake cannot see the stage catalog; the CLI's table commands name the stage (LakeforgeMainTest).
     assertTrue(e.getMessage().contains("features.origin_traffic")
-        && e.getMessage().contains("Fix: run the stage that writes the features layer"), e.getMessage());
+        && e.getMessage().contains("or run the stage that writes the features layer first"), e.getMessage());
   }
 }
