@@ -45,7 +45,7 @@ final class CsvInput implements InputRows {
     cells.headerMode();
     if (!advance()) {
       close();
-      throw Errors.usage("Cannot score " + file + ": the file is empty", "give a CSV file with a header line");
+      throw Errors.fileToScore("Cannot score " + file + ": the file is empty", "give a CSV file with a header line");
     }
     this.header = List.copyOf(cells.headerNames);
     need(new BitSet(), new BitSet());
@@ -69,7 +69,7 @@ final class CsvInput implements InputRows {
       records.next();
       return true;
     } catch (UncheckedIOException | CsvParseException e) {
-      throw Errors.usage("Cannot score " + file + ": " + e.getMessage(), "fix the file's CSV quoting");
+      throw Errors.fileToScore("Cannot score " + file + ": " + e.getMessage(), "fix the file's CSV quoting");
     }
   }
 
@@ -79,7 +79,7 @@ final class CsvInput implements InputRows {
       return false;
     }
     if (cells.fields != header.size()) {
-      throw Errors.usage("Cannot score " + file + ": line " + cells.line + " has " + cells.fields
+      throw Errors.fileToScore("Cannot score " + file + ": line " + cells.line + " has " + cells.fields
           + " columns, the header " + header.size(), "fix that line (quote values that contain commas)");
     }
     return true;

@@ -109,7 +109,7 @@ final class FeaturePlan {
             try {
               return Timestamps.part(part, row.time(c, zone));
             } catch (DateTimeException e) {
-              throw Errors.usage("Cannot score " + source + ": " + row.position() + ", column '" + column + "': '"
+              throw Errors.fileToScore("Cannot score " + source + ": " + row.position() + ", column '" + column + "': '"
                   + row.text(c) + "' is not a timestamp (feature '" + name + "' is its " + part + ")",
                   "write timestamps as 2001-06-16 08:05:00 (optionally with an offset), or leave the cell empty");
             }
@@ -169,7 +169,7 @@ final class FeaturePlan {
     if (!missing.isEmpty() || !explained.isEmpty()) {
       List<String> parts = new ArrayList<>();
       if (input.size() == 1 && input.get(0).matches(".*[;\t|].*")) { // the whole header in one column
-        throw Errors.usage("Cannot score " + source + ": its header is one column, '" + abbreviated(input.get(0))
+        throw Errors.fileToScore("Cannot score " + source + ": its header is one column, '" + abbreviated(input.get(0))
             + "': the scorer reads comma-separated CSV (RFC 4180)", "write the file with commas between values");
       }
       if (!missing.isEmpty()) {
@@ -178,7 +178,7 @@ final class FeaturePlan {
       if (!explained.isEmpty()) {
         parts.add("the scorer cannot compute " + String.join("; ", explained));
       }
-      throw Errors.usage("Cannot score " + source + " with " + model.source() + ": " + String.join("; and ", parts),
+      throw Errors.fileToScore("Cannot score " + source + " with " + model.source() + ": " + String.join("; and ", parts),
           missing.isEmpty() ? "add those columns to the file"
               : "add those columns (empty cells are missing values)");
     }
@@ -197,7 +197,7 @@ final class FeaturePlan {
       try {
         return (float) row.number(column); // as Spark: the double, then XGBoost's float
       } catch (NumberFormatException e) {
-        throw Errors.usage("Cannot score " + source + ": " + row.position() + ", column '" + feature + "': '"
+        throw Errors.fileToScore("Cannot score " + source + ": " + row.position() + ", column '" + feature + "': '"
             + row.text(column) + "' is not a number", "correct the value or leave the cell empty for a missing value");
       }
     };

@@ -110,7 +110,7 @@ final class ParquetInput implements InputRows {
     for (int c = needed.nextSetBit(0); c >= 0; c = needed.nextSetBit(c + 1)) {
       Type field = schema.getType(c);
       if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) {
-        throw Errors.usage("Cannot score " + file + ": column '" + field.getName() + "' is nested (" + field
+        throw Errors.fileToScore("Cannot score " + file + ": column '" + field.getName() + "' is nested (" + field
             + "), and the scorer reads flat columns", "flatten it, or leave it out of --keep");
       }
       slots[c] = new Slot(schema.getColumnDescription(new String[] {field.getName()}));

@@ -108,7 +108,7 @@ class CsvScorerTest {
     Files.writeString(dir.resolve("text.csv"), "id,x,z\n1,0.5,\n2,abc,0.1\n");
     LakeforgeException notNumber = assertThrows(LakeforgeException.class,
         () -> new CsvScorer(model, 10).score(dir.resolve("text.csv"), dir.resolve("o.csv"), null));
-    assertEquals(ErrorKind.USAGE, notNumber.kind());
+    assertEquals(ErrorKind.INPUT, notNumber.kind());
     assertTrue(notNumber.getMessage().contains("line 3, column 'x': 'abc' is not a number"), notNumber.getMessage());
     assertFalse(Files.exists(dir.resolve("o.csv")), "nothing half-written under the output's name");
 

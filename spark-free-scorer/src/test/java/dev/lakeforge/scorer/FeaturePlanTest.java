@@ -35,7 +35,7 @@ class FeaturePlanTest {
   void historyAndSqlFeaturesAreNamedWithWhatToSupply() throws Exception {
     LakeforgeException e = assertThrows(LakeforgeException.class,
         () -> FeaturePlan.of(model(), List.of("date", "distance"), Path.of("rows.csv")));
-    assertEquals(ErrorKind.USAGE, e.kind());
+    assertEquals(ErrorKind.INPUT, e.kind());
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("the scorer cannot compute origin_late_share (it comes from the history of "
         + "feature set(s) origin_daily, looked up point in time: supply column 'origin_late_share'"), e.getMessage());

@@ -196,7 +196,7 @@ class RawRowsScorerTest {
     Files.writeString(dir.resolve("nocat.csv"), "id,ts,x\n1,2020-01-01 08:00:00,3.5\n");
     LakeforgeException noCat = assertThrows(LakeforgeException.class,
         () -> new FileScorer(model, 10).score(dir.resolve("nocat.csv"), dir.resolve("o.csv"), null));
-    assertEquals(ErrorKind.USAGE, noCat.kind());
+    assertEquals(ErrorKind.INPUT, noCat.kind());
     assertTrue(noCat.getMessage().contains("cat_index (an index feature: needs raw column 'cat'"),
         noCat.getMessage());
 

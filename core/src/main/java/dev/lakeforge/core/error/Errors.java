@@ -53,6 +53,14 @@ public final class Errors {
     return new LakeforgeException(ErrorKind.USAGE, problem + ". Fix: " + fix + ".", null);
   }
 
+  /**
+   * A file to score whose content cannot be scored (a cell that is not a number, a missing column, broken CSV): an
+   * input error, as the Spark score stage reports rows that lack a column ({@link #scoringColumns}).
+   */
+  public static LakeforgeException fileToScore(String problem, String fix) {
+    return new LakeforgeException(ErrorKind.INPUT, problem + ". Fix: " + fix + ".", null);
+  }
+
   public static LakeforgeException inputMissing(String what, String path, String fix) {
     return new LakeforgeException(ErrorKind.INPUT,
         "Cannot read " + what + " at " + path + ": it does not exist. Fix: " + fix + ".", null);
