@@ -260,6 +260,11 @@ public final class LakeforgeMain implements Runnable {
       LoadedConfig loaded = loader.loadPipeline(options.config, options.overrides);
       var profile = SparkSessions.loadProfile(options.profile, options.confDir(), loader);
       var c = loaded.config();
+      var t = c.training();
+      // The trainer refuses unknown params and values out of range, and evaluation gates on metrics the task never
+      // computes, here too, before anything would run.
+      dev.lakeforge.training.Trainers.forAlgorithm(t.algorithm()).check(t.params(), t.taskKind());
+      dev.lakeforge.evaluation.Gates.checkNames(c.evaluation().gates(), t.taskKind());
       out.printf("config ok: %s (pipeline %s, sha256 %s)%n", options.config, c.pipeline(), loaded.hash());
       out.printf("  sources: %s; validation: %s; feature sets: %s; training sets: %s; model: %s; "
               + "profile: %s%n",
@@ -267,9 +272,6 @@ public final class LakeforgeMain implements Runnable {
           String.join(", ", new java.util.TreeSet<>(c.validation().keySet())),
           String.join(", ", c.featureSets().keySet()), String.join(", ", c.trainingSets().keySet()),
           c.registry().modelName(), options.profile);
-      var t = c.training();
-      // The trainer refuses unknown params and values out of range here too, before anything would run.
-      dev.lakeforge.training.Trainers.forAlgorithm(t.algorithm()).check(t.params(), t.taskKind());
       out.printf("  training: %s (%s) on %s, split %s, device %s%s%n", t.algorithm(), t.taskKind(),
           c.trainingSets().isEmpty() ? "(no training set)" : TrainingSetStage.trainingSetName(c), t.split().kind(), t.device(), t.sweep() == null ? ""
               : ", sweep: " + t.sweep().strategy() + " over " + String.join(", ", new java.util.TreeSet<>(

@@ -56,6 +56,11 @@ class LakeforgeMainTest {
     Outcome o = run("config", "check", "--config", flights());
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("config ok") && o.out().contains("sources: airports, flights"), o.out());
+    Outcome typo = run("config", "check", "--config", flights(), "--set", "evaluation.gates.auc_rco.min=0.99");
+    assertEquals(2, typo.code(), typo.err());
+    assertTrue(typo.err().startsWith("lakeforge: config error: Cannot load config evaluation.gates.auc_rco: a binary "
+        + "model's evaluation has no metric 'auc_rco'. Fix: gate on one of accuracy, "), typo.err());
+    assertFalse(typo.out().contains("config ok"), typo.out());
   }
 
   @Test

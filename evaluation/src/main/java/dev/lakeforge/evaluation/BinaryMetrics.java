@@ -30,6 +30,10 @@ import org.apache.spark.sql.Row;
 public final class BinaryMetrics {
   /** Score bins of the curves; the F1-maximising threshold is searched on their lower edges. */
   public static final int SCORE_BINS = 1000;
+  /** Every metric {@link #compute} returns, by name: what a gate on a binary model may name. */
+  static final java.util.Set<String> NAMES = java.util.Set.of("rows", "positive_rate", "log_loss", "brier",
+      "accuracy", "precision", "recall", "f1", "tp", "fp", "fn", "tn", "auc_roc", "auc_pr", "best_f1",
+      "best_f1_threshold");
   private static final double EPS = 1e-15;
 
   /** A point of a curve. */

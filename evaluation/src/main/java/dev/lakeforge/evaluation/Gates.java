@@ -23,6 +23,25 @@ public final class Gates {
 
   private Gates() {}
 
+  /**
+   * Refuses, before any data is read, gates on metric names {@code task}'s evaluation never computes (a typo such as
+   * {@code auc_rco}), so {@code config check} and a run that includes evaluate fail in seconds, not after training.
+   *
+   * @throws dev.lakeforge.core.error.LakeforgeException (config error, exit 2) naming the gate and the known names
+   */
+  public static void checkNames(Map<String, GateConfig> gates, dev.lakeforge.core.config.TaskKind task) {
+    TaskEvaluator evaluator = TaskEvaluator.of(task);
+    for (String metric : new TreeMap<>(gates).keySet()) {
+      if (!evaluator.computes(metric)) {
+        throw Errors.configInvalid("evaluation.gates." + metric, "a " + task.id() + " model's evaluation has no "
+            + "metric '" + metric + "'. Fix: gate on one of " + String.join(", ",
+                new java.util.TreeSet<>(evaluator.metricNames()))
+            + (task == dev.lakeforge.core.config.TaskKind.MULTICLASS
+                ? ", or precision_class_<label>, recall_class_<label> or f1_class_<label>" : ""));
+      }
+    }
+  }
+
   /** Refuses gates on metrics the task does not compute, and champion margins on metrics with no direction. */
   public static void check(Map<String, GateConfig> gates, Map<String, Double> metrics) {
     for (Map.Entry<String, GateConfig> gate : gates.entrySet()) {

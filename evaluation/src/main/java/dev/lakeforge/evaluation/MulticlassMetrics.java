@@ -29,6 +29,14 @@ public final class MulticlassMetrics {
   /** @param confusion rows are the actual class, columns the predicted one, classes 0..k-1 */
   public record Result(Map<String, Double> metrics, long[][] confusion) {}
 
+  /**
+   * The metrics {@link #compute} returns for every model, by name; besides them, each class seen has
+   * {@code precision_class_<label>}, {@code recall_class_<label>} and {@code f1_class_<label>} ({@link #PER_CLASS}).
+   */
+  static final java.util.Set<String> NAMES = java.util.Set.of("rows", "log_loss", "accuracy", "macro_precision",
+      "macro_recall", "macro_f1", "weighted_precision", "weighted_recall", "weighted_f1");
+  static final java.util.regex.Pattern PER_CLASS = java.util.regex.Pattern.compile("(precision|recall|f1)_class_.+");
+
   private MulticlassMetrics() {}
 
   /**

@@ -22,6 +22,9 @@ import org.apache.spark.sql.Row;
  */
 public final class RegressionMetrics {
   static final int PLOT_POINTS = 2000;
+  /** Every metric {@link #compute} returns, by name: what a gate on a regression model may name. */
+  static final java.util.Set<String> NAMES = java.util.Set.of("rows", "rmse", "mae", "r2", "mape",
+      "mape_rows_skipped");
 
   /** @param sample (actual, predicted) pairs for the plots */
   public record Result(Map<String, Double> metrics, List<BinaryMetrics.Point> sample) {}

@@ -50,6 +50,14 @@ abstract sealed class TaskEvaluator {
     return col(info.label()).cast("double");
   }
 
+  /** The names of the metrics {@link #evaluate} computes for every model of the task (what a gate may name). */
+  abstract java.util.Set<String> metricNames();
+
+  /** Whether {@link #evaluate} computes a metric of this name, known before any data. */
+  boolean computes(String metric) {
+    return metricNames().contains(metric);
+  }
+
   /** The model's outputs, renamed to the fixed names. */
   abstract List<Column> outputs();
 
@@ -71,6 +79,11 @@ abstract sealed class TaskEvaluator {
   void checkLabels(long rows, double labelSum, String what) {}
 
   private static final class Binary extends TaskEvaluator {
+    @Override
+    java.util.Set<String> metricNames() {
+      return BinaryMetrics.NAMES;
+    }
+
     @Override
     List<Column> outputs() {
       return List.of(SparkModels.positiveProbability().as(EvaluateStage.SCORE));
@@ -108,6 +121,17 @@ abstract sealed class TaskEvaluator {
   }
 
   private static final class Multiclass extends TaskEvaluator {
+    @Override
+    java.util.Set<String> metricNames() {
+      return MulticlassMetrics.NAMES;
+    }
+
+    /** Also each class's {@code precision_class_<label>}, {@code recall_class_<label>}, {@code f1_class_<label>}. */
+    @Override
+    boolean computes(String metric) {
+      return super.computes(metric) || MulticlassMetrics.PER_CLASS.matcher(metric).matches();
+    }
+
     /** Labels as the model's class indices (labels 1..K are classes 0..K-1; model-info.json's classes). */
     @Override
     Column label(ModelDirectory.Info info) {
@@ -142,6 +166,11 @@ abstract sealed class TaskEvaluator {
   }
 
   private static final class Regression extends TaskEvaluator {
+    @Override
+    java.util.Set<String> metricNames() {
+      return RegressionMetrics.NAMES;
+    }
+
     @Override
     List<Column> outputs() {
       return List.of(col(SparkModels.PREDICTION).cast("double").as(EvaluateStage.PREDICTION));

@@ -31,6 +31,7 @@ class BinaryMetricsTest {
   void metricsMatchHandComputedValues() {
     BinaryMetrics.Result r = BinaryMetrics.compute(fiveRows(), EvaluateStage.LABEL, EvaluateStage.SCORE, 0.5, 2);
     Map<String, Double> m = r.metrics();
+    assertEquals(BinaryMetrics.NAMES, m.keySet(), "the names a gate may use are exactly those computed");
     // Threshold 0.5: tp = 2 (0.9, 0.6), fp = 1 (0.7), fn = 1 (0.3), tn = 1 (0.2).
     assertArrayEquals(new long[][] {{1, 1}, {1, 2}}, r.confusion());
     assertEquals(0.6, m.get("accuracy"), 1e-12);
