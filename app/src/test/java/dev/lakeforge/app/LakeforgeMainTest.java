@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lakeforge.app.CommandLineRun.Outcome;
 import dev.lakeforge.core.testing.SharedSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.ServerSocket;
@@ -23,19 +21,8 @@ class LakeforgeMainTest {
   @TempDir
   Path dir;
 
-  record Outcome(int code, String out, String err) {}
-
   Outcome run(String... args) {
-    var out = new ByteArrayOutputStream();
-    var err = new ByteArrayOutputStream();
-    PrintStream oldOut = System.out;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      int code = LakeforgeMain.execute(args, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
-      return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-    }
+    return CommandLineRun.execute(args);
   }
 
   String flights() {

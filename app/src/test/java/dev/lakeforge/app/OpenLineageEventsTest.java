@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.lakeforge.app.CommandLineRun.Outcome;
 import dev.lakeforge.core.run.RunManifests;
 import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.table.TableVersion;
@@ -15,8 +16,6 @@ import dev.lakeforge.core.testing.SharedSpark;
 import dev.lakeforge.core.testing.ToyPipeline;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -70,26 +69,9 @@ class OpenLineageEventsTest {
         "id * 0.5 AS x").write().parquet(dir.resolve("raw").toString());
   }
 
-  record Outcome(int code, String out, String err) {}
-
   static Outcome lakeforge(String stage, String runId, String... sets) {
-    List<String> args = new ArrayList<>(List.of(stage, "--config", config.toString(), "--run-date", RUN_DATE,
-        "--run-id", runId, "--profile", SharedSpark.repoRoot().resolve("conf/spark/local.yaml").toString()));
-    for (String set : sets) {
-      args.add("--set");
-      args.add(set);
-    }
-    var out = new ByteArrayOutputStream();
-    var err = new ByteArrayOutputStream();
-    PrintStream oldOut = System.out;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      int code = LakeforgeMain.execute(args.toArray(String[]::new), System.out,
-          new PrintStream(err, true, StandardCharsets.UTF_8));
-      return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-    }
+    return CommandLineRun.execute(List.of(stage, "--config", config.toString(), "--run-date", RUN_DATE, "--run-id",
+        runId, "--profile", SharedSpark.repoRoot().resolve("conf/spark/local.yaml").toString()), List.of(sets));
   }
 
   static List<JsonNode> lines(Path file) throws Exception {

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.testing.SharedSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
@@ -47,28 +44,16 @@ class PipelineIT {
     E2eEnvironment.sample(E2eEnvironment.flights(), 30, sample.resolve("flights-3m.parquet"));
     Files.copy(E2eEnvironment.repo().resolve("data/raw/airports.csv"), sample.resolve("airports.csv"));
     model = "flights_e2e_" + UUID.randomUUID().toString().substring(0, 8);
-    List<String> args = new ArrayList<>(List.of("run", "--config",
+    CommandLineRun.Outcome run = CommandLineRun.execute(List.of("run", "--config",
         E2eEnvironment.repo().resolve("conf/pipelines/flights.yaml").toString(), "--run-date", RUN_DATE,
-        "--profile", "local", "--run-id", "e2e-run"));
-    for (String set : List.of("lake.root=" + work.resolve("lake"), "lake.state=" + work.resolve("state"),
+        "--profile", "local", "--run-id", "e2e-run"), List.of("lake.root=" + work.resolve("lake"), "lake.state=" + work.resolve("state"),
         "lake.models=" + work.resolve("models"), "sources.flights.path=" + sample.resolve("flights-3m.parquet"),
         "sources.airports.path=" + sample.resolve("airports.csv"), "scoring.output=" + work.resolve("exports"),
         "registry.model_name=" + model, "registry.experiment=" + model, "training.params.num_round=30",
-        "registry.tracking_uri=" + mlflow)) {
-      args.add("--set");
-      args.add(set);
-    }
-    var out = new ByteArrayOutputStream();
-    var err = new ByteArrayOutputStream();
-    PrintStream oldOut = System.out;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      exitCode = LakeforgeMain.execute(args.toArray(String[]::new), System.out, new PrintStream(err, true));
-    } finally {
-      System.setOut(oldOut);
-    }
-    stdout = out.toString(StandardCharsets.UTF_8);
-    stderr = err.toString(StandardCharsets.UTF_8);
+        "registry.tracking_uri=" + mlflow));
+    exitCode = run.code();
+    stdout = run.out();
+    stderr = run.err();
     System.out.println(stdout);
     System.out.println(stderr);
   }

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.testing.SharedSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,20 +35,17 @@ class WeatherPipelineIT {
     String mlflow = E2eEnvironment.require("MLFLOW_TRACKING_URI", "the MLflow server to register with");
     csv = E2eEnvironment.repo().resolve("data/raw/seattle-weather.csv");
     String model = "weather_e2e_" + UUID.randomUUID().toString().substring(0, 8);
-    List<String> args = new ArrayList<>(List.of("run", "--config",
+    List<String> args = List.of("run", "--config",
         E2eEnvironment.repo().resolve("conf/pipelines/seattle-weather.yaml").toString(), "--run-date", RUN_DATE,
-        "--profile", "local", "--run-id", "weather-run"));
+        "--profile", "local", "--run-id", "weather-run");
     // Scores the validation year, so the export can be compared with the evaluation of the same rows.
-    for (String set : List.of("lake.root=" + work.resolve("lake"), "lake.state=" + work.resolve("state"),
-        "lake.models=" + work.resolve("models"), "sources.weather.path=" + csv,
+    CommandLineRun.Outcome run = CommandLineRun.execute(args, List.of("lake.root=" + work.resolve("lake"),
+        "lake.state=" + work.resolve("state"), "lake.models=" + work.resolve("models"), "sources.weather.path=" + csv,
         "scoring.output=" + work.resolve("exports"), "scoring.where=year(date) = 2015",
-        "registry.model_name=" + model, "registry.experiment=" + model, "registry.tracking_uri=" + mlflow)) {
-      args.add("--set");
-      args.add(set);
-    }
-    var err = new ByteArrayOutputStream();
-    exitCode = LakeforgeMain.execute(args.toArray(String[]::new), System.out, new PrintStream(err, true));
-    stderr = err.toString(StandardCharsets.UTF_8);
+        "registry.model_name=" + model, "registry.experiment=" + model, "registry.tracking_uri=" + mlflow));
+    exitCode = run.code();
+    stderr = run.err();
+    System.out.println(run.out());
   }
 
   @Test
