@@ -261,10 +261,10 @@ public final class LakeforgeMain implements Runnable {
       var profile = SparkSessions.loadProfile(options.profile, options.confDir(), loader);
       var c = loaded.config();
       var t = c.training();
-      // The trainer refuses unknown params and values out of range, and evaluation gates on metrics the task never
-      // computes, here too, before anything would run.
+      // The trainer refuses unknown params and values out of range, and each stage what it checks from the config
+      // alone (Stage.check: evaluate's gate names), here too, before anything would run.
       dev.lakeforge.training.Trainers.forAlgorithm(t.algorithm()).check(t.params(), t.taskKind());
-      dev.lakeforge.evaluation.Gates.checkNames(c.evaluation().gates(), t.taskKind());
+      StageCatalog.STAGES.forEach(entry -> entry.createDefault().check(c));
       out.printf("config ok: %s (pipeline %s, sha256 %s)%n", options.config, c.pipeline(), loaded.hash());
       out.printf("  sources: %s; validation: %s; feature sets: %s; training sets: %s; model: %s; "
               + "profile: %s%n",

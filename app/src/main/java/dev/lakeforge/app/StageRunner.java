@@ -9,8 +9,6 @@ import dev.lakeforge.core.run.StageResult;
 import dev.lakeforge.core.spark.SparkProfile;
 import dev.lakeforge.core.spark.SparkSessions;
 import dev.lakeforge.core.spark.StageProgress;
-import dev.lakeforge.evaluation.EvaluateStage;
-import dev.lakeforge.evaluation.Gates;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.UUID;
@@ -61,10 +59,7 @@ final class StageRunner {
     ConfigLoader loader = services.configLoader();
     LoadedConfig loaded = loader.loadPipeline(options.config, options.overrides);
     List<Stage> stages = stagesFor.apply(loaded);
-    if (stages.stream().anyMatch(s -> s.name().equals(EvaluateStage.NAME))) {
-      // A gate on a metric the task never computes fails now, not after ingest through train.
-      Gates.checkNames(loaded.config().evaluation().gates(), loaded.config().training().taskKind());
-    }
+    stages.forEach(stage -> stage.check(loaded.config()));
     RunContext context = start(options, loader, loaded);
     String runId = context.runId();
     out.printf("lakeforge %s: pipeline %s, run date %s, run id %s, config %s (sha256 %s)%n",

@@ -48,6 +48,12 @@ class LakeforgeMainTest {
     assertTrue(typo.err().startsWith("lakeforge: config error: Cannot load config evaluation.gates.auc_rco: a binary "
         + "model's evaluation has no metric 'auc_rco'. Fix: gate on one of accuracy, "), typo.err());
     assertFalse(typo.out().contains("config ok"), typo.out());
+    // The runner checks it before Spark starts: on an empty lake the gate, not the missing table, is the error.
+    Outcome evaluate = run("evaluate", "--config", flights(), "--set", "evaluation.gates.auc_rco.min=0.99", "--set",
+        "lake.root=" + dir.resolve("empty-lake"));
+    assertEquals(2, evaluate.code(), evaluate.err());
+    assertTrue(evaluate.err().startsWith("lakeforge: config error: Cannot load config evaluation.gates.auc_rco"),
+        evaluate.err());
   }
 
   @Test

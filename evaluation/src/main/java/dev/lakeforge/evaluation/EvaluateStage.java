@@ -54,6 +54,12 @@ public final class EvaluateStage implements Stage {
     return NAME;
   }
 
+  /** Gates only on metrics the model's task computes ({@link Gates#checkNames}). */
+  @Override
+  public void check(dev.lakeforge.core.config.PipelineConfig config) {
+    Gates.checkNames(config.evaluation().gates(), config.training().taskKind());
+  }
+
   @Override
   public StageResult run(RunContext context) {
     ModelDirectory dir = ModelStore.of(context).trained(context.manifests());
