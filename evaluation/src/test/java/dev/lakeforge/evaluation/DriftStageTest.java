@@ -89,7 +89,7 @@ class DriftStageTest {
         "  numeric: [" + numeric + "]");
     RunContext stored = SharedSpark.context(pipeline.replace("${TMP}/lake", ctx.config().lake().root()), runDate);
     dev.lakeforge.features.FeatureStatistics.record(stored.lake(),
-        new dev.lakeforge.core.table.TableVersion("features.orders", 0), java.util.List.of("x"),
+        new dev.lakeforge.core.table.TableVersion("features.orders", 0), 10_000, java.util.List.of("x"),
         new dev.lakeforge.features.FeatureTable.FitWindow("day", "2026-11-02"), java.util.Map.of());
     return stored;
   }

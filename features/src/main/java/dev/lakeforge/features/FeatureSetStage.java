@@ -106,7 +106,7 @@ public final class FeatureSetStage implements Stage {
 
     Lake.WriteResult written = lake.write(features, TableWrite.overwrite(FeatureTable.featureSet(name)).facts(facts));
     result.wrote(written.version())
-        .wrote(FeatureStatistics.record(lake, written.version(), featureColumns, fit, facts))
+        .wrote(FeatureStatistics.record(lake, written.version(), written.rowsWritten(), featureColumns, fit, facts))
         .metric(name + ".rows", written.rowsWritten())
         .metric(name + ".features", featureColumns.size());
   }

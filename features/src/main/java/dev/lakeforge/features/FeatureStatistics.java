@@ -6,12 +6,11 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.mean;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.percentile_approx;
-import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.var_pop;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeforge.core.spark.ColumnNames;
@@ -31,14 +30,22 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Per-feature statistics of one table version's fit window (rows, nulls, mean, stddev, min, max, quantiles, and a
- * histogram on the quantile edges with each bin's count and mean), computed in two aggregations and appended to
- * {@code <table>_stats} keyed by the table version they describe: the reference a drift check uses without
- * rescanning the training rows.
+ * histogram on the quantile edges with each bin's count and mean), appended to {@code <table>_stats} keyed by the
+ * table version they describe: the reference a drift check uses without rescanning the training rows.
+ *
+ * <p>Two aggregations. The quantiles, which are also the bin edges, come from a seeded Bernoulli sample of about
+ * {@link #QUANTILE_SAMPLE_ROWS} rows of the table ({@code percentile_approx}, accuracy 10,000, over the sample): the
+ * rank of a reported p-quantile is off by about sqrt(p(1-p)/n) for a sample of n rows (at most 0.0016 at 100,000
+ * rows), plus 1/10,000 from the sketch; a table with fewer rows is not sampled. Everything else is exact over every
+ * row of the fit window, in one pass: rows, nulls and each bin's count and sum, and the mean, stddev, min and max
+ * merged from the bins (pairwise variance merge of Chan, Golub and LeVeque, 1979). So a drift check's reference
+ * counts are exact for the stored edges; only where the edges fall is estimated.
  */
 public final class FeatureStatistics {
   public static final double[] PROBABILITIES = {0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99};
-  /** A feature's summary row when the table has no rows, so no cells to group: no values, no quantiles. */
-  private static final Row NO_CELLS = RowFactory.create(null, 0L, 0L, null, null, null, null, null);
+  /** Rows of the table the quantiles are estimated from; the rest of the statistics read every row. */
+  public static final long QUANTILE_SAMPLE_ROWS = 100_000;
+  private static final long SAMPLE_SEED = 42;
 
   static final StructType SCHEMA = new StructType()
       .add("table_version", DataTypes.LongType, false)
@@ -62,15 +69,25 @@ public final class FeatureStatistics {
     return TableRef.of(table.layer(), table.name() + "_stats");
   }
 
-  /** Computes the statistics of {@code features} in {@code written} and appends them; returns the stats version. */
-  public static TableVersion record(Lake lake, TableVersion written, List<String> features, FeatureTable.FitWindow window,
-      java.util.Map<String, String> facts) {
-    Dataset<Row> rows = lake.read(TableRef.parse(written.toString())).rows().filter(window.contains());
-    Dataset<Row> stats = compute(rows, features, written.version(), window.describe());
+  /**
+   * Computes the statistics of {@code features} in {@code written}'s fit window and appends them; returns the stats
+   * version. {@code tableRows} (the rows the write reported) sizes the quantile sample without a count.
+   */
+  public static TableVersion record(Lake lake, TableVersion written, long tableRows, List<String> features,
+      FeatureTable.FitWindow window, java.util.Map<String, String> facts) {
+    Dataset<Row> rows = lake.read(TableRef.parse(written.toString())).rows();
+    Dataset<Row> stats = compute(rows.filter(window.contains()), quantileSample(rows, tableRows)
+        .filter(window.contains()), features, written.version(), window.describe());
     TableRef ref = tableFor(TableRef.parse(written.table()));
     // ADD_COLUMNS: statistics written before the histogram columns existed stay readable beside new ones.
     return lake.write(stats, dev.lakeforge.core.table.TableWrite.append(ref).facts(facts)
         .schema(dev.lakeforge.core.table.SchemaPolicy.ADD_COLUMNS)).version();
+  }
+
+  /** A seeded sample of about {@link #QUANTILE_SAMPLE_ROWS} of {@code rows}, or all of them when there are fewer. */
+  static Dataset<Row> quantileSample(Dataset<Row> rows, long tableRows) {
+    double fraction = (double) QUANTILE_SAMPLE_ROWS / Math.max(1, tableRows);
+    return fraction >= 1 ? rows : rows.sample(false, fraction, SAMPLE_SEED);
   }
 
   /**
@@ -92,6 +109,12 @@ public final class FeatureStatistics {
   }
 
   static Dataset<Row> compute(Dataset<Row> rows, List<String> features, long tableVersion, String rowsWhere) {
+    return compute(rows, rows, features, tableVersion, rowsWhere);
+  }
+
+  /** The statistics of {@code rows}, with the quantiles (and so the bin edges) estimated from {@code sample}. */
+  static Dataset<Row> compute(Dataset<Row> rows, Dataset<Row> sample, List<String> features, long tableVersion,
+      String rowsWhere) {
     // Both passes aggregate (feature, value) cells grouped by feature. One wide aggregation with a column per feature
     // and statistic passes spark.sql.codegen.maxFields (100) at a dozen features, and then runs interpreted: it was
     // most of training-set's time.
@@ -100,47 +123,87 @@ public final class FeatureStatistics {
       probabilities[i] = lit(PROBABILITIES[i]);
     }
     Column value = col("cell.value");
-    Map<Integer, Row> summaries = new HashMap<>();
-    long total = 0;
-    for (Row r : cells(rows, features, null).groupBy(col("cell.feature"))
-        .agg(count(lit(1)), count(value), mean(value), stddev_samp(value), min(value), max(value),
-            percentile_approx(value, array(probabilities), lit(10_000)))
-        .collectAsList()) {
-      summaries.put(r.getInt(0), r);
-      total = r.getLong(1);
+    Map<Integer, List<Double>> quantiles = new HashMap<>();
+    for (Row r : cells(sample, features, null).groupBy(col("cell.feature"))
+        .agg(percentile_approx(value, array(probabilities), lit(10_000))).collectAsList()) {
+      if (!r.isNullAt(1)) {
+        quantiles.put(r.getInt(0), r.getList(1));
+      }
     }
 
-    // Pass 2: count and sum of each feature's values per bin between its distinct quantiles.
+    // Pass 2, every row: per feature and bin between its distinct quantiles, the rows, values, sum, mean, spread,
+    // min and max; a null value is counted in bin 0's rows but in no bin's values.
     List<double[]> edges = new ArrayList<>();
     for (int i = 0; i < features.size(); i++) {
-      Row summary = summaries.getOrDefault(i, NO_CELLS);
-      edges.add(summary.isNullAt(7) ? new double[0] : summary.<Double>getList(7).stream()
-          .filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).distinct().sorted().toArray());
+      edges.add(quantiles.getOrDefault(i, List.of()).stream().filter(java.util.Objects::nonNull)
+          .mapToDouble(Double::doubleValue).distinct().sorted().toArray());
     }
-    Map<List<Integer>, Row> binned = new HashMap<>();
-    for (Row r : cells(rows, features, edges).filter(value.isNotNull())
-        .groupBy(col("cell.feature"), col("cell.bin")).agg(count(lit(1)), sum(value)).collectAsList()) {
-      binned.put(List.of(r.getInt(0), r.getInt(1)), r);
+    Map<Integer, Map<Integer, Row>> binned = new HashMap<>();
+    long total = 0;
+    for (Row r : cells(rows, features, edges).groupBy(col("cell.feature"), col("cell.bin"))
+        .agg(count(lit(1)), count(value), sum(value), var_pop(value), min(value), max(value)).collectAsList()) {
+      binned.computeIfAbsent(r.getInt(0), k -> new HashMap<>()).put(r.getInt(1), r);
+    }
+    for (Row bin : binned.getOrDefault(0, Map.of()).values()) {
+      total += bin.getLong(2);
     }
 
     List<Row> out = new ArrayList<>();
     List<Double> probabilityList = java.util.Arrays.stream(PROBABILITIES).boxed().toList();
     for (int i = 0; i < features.size(); i++) {
-      Row summary = summaries.getOrDefault(i, NO_CELLS);
+      Map<Integer, Row> bins = binned.getOrDefault(i, Map.of());
+      Moments moments = new Moments();
       List<Long> counts = new ArrayList<>();
       List<Double> means = new ArrayList<>();
       for (int b = 0; b <= edges.get(i).length; b++) {
-        Row bin = binned.get(List.of(i, b));
-        long n = bin == null ? 0 : bin.getLong(2);
+        Row bin = bins.get(b);
+        long n = bin == null ? 0 : bin.getLong(3);
         counts.add(n);
-        means.add(n == 0 ? null : bin.getDouble(3) / n);
+        means.add(n == 0 ? null : bin.getDouble(4) / n);
+        if (n > 0) {
+          moments.add(n, bin.getDouble(4), bin.getDouble(5), bin.getDouble(6), bin.getDouble(7));
+        }
       }
-      out.add(RowFactory.create(tableVersion, features.get(i), total, total - summary.getLong(2),
-          summary.get(3), summary.get(4), summary.get(5), summary.get(6), probabilityList,
-          summary.isNullAt(7) ? null : summary.getList(7), rowsWhere,
-          java.util.Arrays.stream(edges.get(i)).boxed().toList(), counts, means));
+      out.add(RowFactory.create(tableVersion, features.get(i), total, total - moments.n,
+          moments.mean(), moments.stddevSamp(), moments.min, moments.max, probabilityList,
+          quantiles.get(i), rowsWhere, java.util.Arrays.stream(edges.get(i)).boxed().toList(), counts, means));
     }
     return rows.sparkSession().createDataFrame(out, SCHEMA);
+  }
+
+  /**
+   * Count, mean, spread and extremes merged from groups of values: the pairwise update of Chan, Golub and LeVeque
+   * (1979), M2 = M2_a + M2_b + delta^2 n_a n_b / n, so no group's values are read twice. Min and max order NaN above
+   * every number, as Spark does.
+   */
+  private static final class Moments {
+    long n;
+    double sum;
+    double mean;
+    double m2;
+    Double min;
+    Double max;
+
+    void add(long count, double groupSum, double groupVariancePop, double groupMin, double groupMax) {
+      double groupMean = groupSum / count;
+      long merged = n + count;
+      double delta = groupMean - mean;
+      m2 += groupVariancePop * count + delta * delta * n * count / merged;
+      mean += delta * count / merged;
+      sum += groupSum;
+      n = merged;
+      min = min == null || Double.compare(groupMin, min) < 0 ? groupMin : min;
+      max = max == null || Double.compare(groupMax, max) > 0 ? groupMax : max;
+    }
+
+    Double mean() {
+      return n == 0 ? null : sum / n;
+    }
+
+    /** Null below two values, as Spark's stddev_samp. */
+    Double stddevSamp() {
+      return n < 2 ? null : Math.sqrt(m2 / (n - 1));
+    }
   }
 
   /** One row per (row, feature): the feature's index, its value as a double and, given edges, its bin. */

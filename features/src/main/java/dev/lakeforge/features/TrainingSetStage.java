@@ -111,7 +111,7 @@ public final class TrainingSetStage implements Stage {
     encodings.ifPresent(result::wrote);
     Lake.WriteResult written = lake.write(trainingSet, TableWrite.overwrite(FeatureTable.trainingSet(name)).facts(facts));
     return result.wrote(written.version())
-        .wrote(FeatureStatistics.record(lake, written.version(), featureColumns, fit, facts))
+        .wrote(FeatureStatistics.record(lake, written.version(), written.rowsWritten(), featureColumns, fit, facts))
         .metric("rows", written.rowsWritten())
         .metric("features", featureColumns.size())
         .output(TABLE, written.version().toString())

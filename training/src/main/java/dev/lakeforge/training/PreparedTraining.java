@@ -63,7 +63,7 @@ public final class PreparedTraining implements AutoCloseable {
   }
 
   /** Checks the config first (no data read), then reads, splits, checks and caches the rows. */
-  static PreparedTraining prepare(RunContext context, StageResult.Builder result) {
+  static PreparedTraining prepare(RunContext context, StageResult.Builder result, TrainingSlots slots) {
     TrainingConfig training = context.config().training();
     Trainer trainer = Trainers.forAlgorithm(training.algorithm());
     trainer.check(training.params(), training.taskKind());
@@ -136,14 +136,14 @@ public final class PreparedTraining implements AutoCloseable {
           LabelClasses.toIndex(col(FeatureTable.LABEL), labelClasses));
     }
     if (trainer instanceof XGBoostTrainer) {
-      NativeMemoryCheck.warning(trainingRows, features.size(), training.workers(), context.spark().sparkContext().conf())
+      NativeMemoryCheck.warning(trainingRows, features.size(), slots.workers(), context.spark().sparkContext().conf())
           .ifPresent(LOG::warn);
     }
-    train = trainer.cacheLayout(train, training.workers()).persist(StorageLevel.MEMORY_AND_DISK());
+    train = trainer.cacheLayout(train, slots.workers()).persist(StorageLevel.MEMORY_AND_DISK());
     validation = validation.persist(StorageLevel.MEMORY_AND_DISK());
     TrainerInput input = new TrainerInput(train, validationRows == 0 ? null : validation, features,
-        FeatureTable.LABEL, training.taskKind(), weight, training.earlyStopping(), training.workers(),
-        training.threadsPerWorker(), device.device(), device.featureArray());
+        FeatureTable.LABEL, training.taskKind(), weight, training.earlyStopping(), slots.workers(),
+        slots.threadsPerWorker(), device.device(), device.featureArray());
     return new PreparedTraining(trainer, table, spine, features, List.copyOf(types), input, device, trainingRows,
         validationRows, labelClasses);
   }

@@ -85,14 +85,15 @@ public final class SweepStage implements Stage {
     TrialMetric metric = TrialMetric.of(sweep.metric(), training.taskKind(), dev.lakeforge.features.FeatureTable.LABEL);
     int maxRounds = maxRounds(sweep, training, trainer);
 
-    try (PreparedTraining prepared = PreparedTraining.prepare(context, result)) {
+    TrainingSlots slots = TrainingSlots.forTrials(training, context.spark());
+    try (PreparedTraining prepared = PreparedTraining.prepare(context, result, slots)) {
       if (prepared.input.validation() == null) {
         throw Errors.featureInput(prepared.table.version().toString(), "has no rows in the validation split",
             "a sweep ranks configs on validation rows: check training.split");
       }
       TrainerInput trialInput = trialInput(prepared.input, sweep);
       Dataset<Row> validation = prepared.input.validation();
-      int parallelism = parallelism(context, sweep, training);
+      int parallelism = parallelism(context, sweep, slots);
       Budget budget = new Budget(sweep.budget());
       List<Trial> trials = new ArrayList<>();
       List<Integer> alive = new ArrayList<>();
@@ -230,18 +231,16 @@ public final class SweepStage implements Stage {
    * Trials at once: one per GPU under the RAPIDS profile (two XGBoost processes on one CUDA device fail), else
    * the task slots divided by the slots one trial's workers take.
    */
-  static int parallelism(RunContext context, SweepConfig sweep, TrainingConfig training) {
+  static int parallelism(RunContext context, SweepConfig sweep, TrainingSlots slots) {
     if (sweep.parallelism() != null) {
       return Math.max(1, sweep.parallelism());
     }
     var conf = context.spark().sparkContext().getConf();
     if (SparkSessions.onGpu(context.spark())) {
-      double gpusPerExecutor = conf.getDouble("spark.executor.resource.gpu.amount", 1);
-      int executors = conf.getInt("spark.executor.instances", 1);
-      return Math.max(1, (int) (executors * gpusPerExecutor) / training.workers());
+      return Math.max(1, TrainingSlots.gpus(conf) / slots.workers());
     }
-    int slots = context.spark().sparkContext().defaultParallelism() / conf.getInt("spark.task.cpus", 1);
-    return Math.max(1, slots / training.workers());
+    int taskSlots = TrainingSlots.cores(context.spark().sparkContext()) / conf.getInt("spark.task.cpus", 1);
+    return Math.max(1, taskSlots / slots.workers());
   }
 
   private void writeTrials(RunContext context, StageResult.Builder result, List<Trial> trials, Trial best,

@@ -24,13 +24,17 @@ public final class TrainStage implements Stage {
   @Override
   public StageResult run(RunContext context) {
     StageResult.Builder result = context.result(NAME);
-    try (PreparedTraining prepared = PreparedTraining.prepare(context, result)) {
+    TrainingSlots slots = TrainingSlots.forOneFit(context.config().training(), context.spark());
+    try (PreparedTraining prepared = PreparedTraining.prepare(context, result, slots)) {
       String dir = modelPath(context, "");
       ModelDirectory out = prepared.fitAndSave(context, context.config().training().params(), dir);
       ModelDirectory.Info info = out.info();
       result.metric("training_rows", prepared.trainingRows).metric("validation_rows", prepared.validationRows);
       if (info.bestIteration() != null) {
         result.metric("best_iteration", info.bestIteration());
+      }
+      if (prepared.trainer instanceof XGBoostTrainer) {
+        result.output("xgboost_workers", slots.workers() + " x " + slots.threadsPerWorker() + " thread(s)");
       }
       prepared.device.cpuBecause().ifPresent(why -> result.output("gpu_fallback", why));
       return result.output(MODEL_DIR, out.root())

@@ -18,8 +18,9 @@ import java.util.Set;
  * @param earlyStopping    stop when the validation metric stalls (XGBoost)
  * @param device           auto (default: cuda under the gpu profile when a GPU is usable, else cpu), cpu or cuda
  *                         (demand a GPU: exit 2 without one)
- * @param workers          XGBoost workers (Spark tasks); default 1
- * @param threadsPerWorker threads per worker; must not exceed spark.task.cpus
+ * @param workers          XGBoost workers (Spark barrier tasks); null: every task slot of the session for train, 1 per
+ *                         trial for sweep
+ * @param threadsPerWorker threads per worker, at most spark.task.cpus; null: spark.task.cpus
  * @param sweep            the hyperparameter search of {@code lakeforge sweep}
  */
 public record TrainingConfig(String algorithm, String task, String trainingSet, Long trainingSetVersion,
@@ -36,9 +37,7 @@ public record TrainingConfig(String algorithm, String task, String trainingSet, 
     params = Map.copyOf(Require.orDefault(params, Map.of()));
     classWeight = Require.oneOf(Require.orDefault(classWeight, "none"), "class_weight", Set.of("none", "balanced"));
     device = Require.oneOf(Require.orDefault(device, "auto"), "device", Set.of("auto", "cpu", "cuda"));
-    workers = Require.orDefault(workers, 1);
-    threadsPerWorker = Require.orDefault(threadsPerWorker, 1);
-    if (workers < 1 || threadsPerWorker < 1) {
+    if ((workers != null && workers < 1) || (threadsPerWorker != null && threadsPerWorker < 1)) {
       throw new IllegalArgumentException("keys 'workers' and 'threads_per_worker' must be at least 1");
     }
     if ("balanced".equals(classWeight) && "regression".equals(task)) {
