@@ -108,7 +108,7 @@ def test_training_then_scoring_dag_runs(env):
         names = {Path(f["path"]).name for f in json.load(r).get("files", [])}
     assert {"report.html", "roc.png", "pr.png", "calibration.png", "confusion.png"} <= names, names
     # Training curves are step metrics: one point per boosting round.
-    query = urllib.parse.urlencode({"run_id": run_id, "metric_key": "validation-auc", "max_results": 10000})
+    query = urllib.parse.urlencode({"run_id": run_id, "metric_key": "validation-logloss", "max_results": 10000})
     with urllib.request.urlopen(f"{os.environ['MLFLOW_TRACKING_URI']}/api/2.0/mlflow/metrics/get-history?{query}",
                                 timeout=30) as r:
         steps = sorted(m["step"] for m in json.load(r).get("metrics", []))

@@ -80,7 +80,7 @@ public final class XGBoostTrainer implements Trainer {
     XGBoostModel<?> xgbModel = (XGBoostModel<?>) model;
     Booster booster = xgbModel.nativeBooster();
     int trained = rounds(booster);
-    Map<String, List<Double>> curves = curves(xgbModel, estimator, trained);
+    Map<String, List<Double>> curves = curves(xgbModel, estimator, trained, input.task());
     Integer best = bestIteration(booster);
     if (best != null && best + 1 < trained) {
       // Early stopping leaves the rounds after the best one in the booster; every consumer (evaluate, register,
@@ -182,13 +182,23 @@ public final class XGBoostTrainer implements Trainer {
     return (int) booster.getNumBoostedRound();
   }
 
-  private static Map<String, List<Double>> curves(XGBoostModel<?> model, Params estimator, int rounds) {
+  /**
+   * The per-round curves, named {@code train-<metric>} and {@code validation-<metric>}; without an eval_metric,
+   * the metric XGBoost picks for the objective (its parameter docs: logloss, mlogloss, rmse).
+   */
+  private static Map<String, List<Double>> curves(XGBoostModel<?> model, Params estimator, int rounds,
+      TaskKind task) {
     Map<String, List<Double>> curves = new LinkedHashMap<>();
     if (model.summary().isEmpty()) {
       return curves;
     }
     Param<Object> evalMetric = estimator.getParam(EstimatorParams.sparkName(estimator, "eval_metric", ALIASES));
-    String metric = estimator.isDefined(evalMetric) ? String.valueOf(estimator.getOrDefault(evalMetric)) : "objective";
+    String metric = estimator.isDefined(evalMetric) ? String.valueOf(estimator.getOrDefault(evalMetric))
+        : switch (task) {
+          case MULTICLASS -> "mlogloss";
+          case REGRESSION -> "rmse";
+          default -> "logloss";
+        };
     XGBoostTrainingSummary summary = model.summary().get();
     curves.put("train-" + metric, doubles(summary.trainObjectiveHistory(), rounds));
     for (Tuple2<String, float[]> named : JavaConverters.seqAsJavaList(summary.validationObjectiveHistory())) {

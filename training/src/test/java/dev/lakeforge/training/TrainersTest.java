@@ -104,6 +104,19 @@ class TrainersTest {
   }
 
   @Test
+  void withoutAnEvalMetricTheCurvesAreNamedAfterXgboostsDefaultForTheTask() {
+    TrainedModel model = new XGBoostTrainer().fit(input("noisy", TaskKind.BINARY, null),
+        Map.of("num_round", 5, "max_depth", 3, "seed", 7));
+    assertEquals(java.util.Set.of("train-logloss", "validation-logloss"), model.curves().keySet());
+    Dataset<Row> scored = SparkModels.transform(model.sparkModel(), rows(200, 2), List.of("x", "w", "z"))
+        .withColumn("p", org.apache.spark.ml.functions.vector_to_array(
+            org.apache.spark.sql.functions.col("probability"), "float64"));
+    double logLoss = scored.selectExpr("avg(-(noisy * ln(element_at(p, 2)) + (1 - noisy) * ln(element_at(p, 1))))")
+        .first().getDouble(0);
+    assertEquals(logLoss, model.curves().get("validation-logloss").get(4), 1e-5);
+  }
+
+  @Test
   void multiclassXgboostIsCutAtTheBestRoundForEveryClass() {
     // Labels 0, 1, 2 from noisy thirds of x: three trees per round, so the cut is by round, not by tree.
     Dataset<Row> train = rows(400, 1).withColumn("noisy3", org.apache.spark.sql.functions.expr(
