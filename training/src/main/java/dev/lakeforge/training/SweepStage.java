@@ -11,7 +11,6 @@ import dev.lakeforge.core.error.LakeforgeException;
 import dev.lakeforge.core.run.RunContext;
 import dev.lakeforge.core.run.Stage;
 import dev.lakeforge.core.run.StageResult;
-import dev.lakeforge.core.spark.SparkSessions;
 import dev.lakeforge.core.table.RunDate;
 import dev.lakeforge.core.table.TableRef;
 import dev.lakeforge.core.table.TableWrite;
@@ -235,12 +234,7 @@ public final class SweepStage implements Stage {
     if (sweep.parallelism() != null) {
       return Math.max(1, sweep.parallelism());
     }
-    var conf = context.spark().sparkContext().getConf();
-    if (SparkSessions.onGpu(context.spark())) {
-      return Math.max(1, TrainingSlots.gpus(conf) / slots.workers());
-    }
-    int taskSlots = TrainingSlots.cores(context.spark().sparkContext()) / conf.getInt("spark.task.cpus", 1);
-    return Math.max(1, taskSlots / slots.workers());
+    return Math.max(1, TrainingSlots.taskSlots(context.spark()) / slots.workers());
   }
 
   private void writeTrials(RunContext context, StageResult.Builder result, List<Trial> trials, Trial best,

@@ -22,10 +22,14 @@ public record TrainingSlots(int workers, int threadsPerWorker) {
 
   /** One fit that may use every slot (train, evaluate's retrain-free paths, reproduce). */
   public static TrainingSlots forOneFit(TrainingConfig training, SparkSession spark) {
+    return of(training, taskSlots(spark), taskCpus(spark.sparkContext().getConf()));
+  }
+
+  /** Tasks the session runs at once: its cores ÷ spark.task.cpus, or its GPUs under the RAPIDS profile; at least 1. */
+  static int taskSlots(SparkSession spark) {
     SparkConf conf = spark.sparkContext().getConf();
-    int taskCpus = taskCpus(conf);
-    int slots = SparkSessions.onGpu(spark) ? gpus(conf) : cores(spark.sparkContext()) / taskCpus;
-    return of(training, Math.max(1, slots), taskCpus);
+    int slots = SparkSessions.onGpu(spark) ? gpus(conf) : cores(spark.sparkContext()) / taskCpus(conf);
+    return Math.max(1, slots);
   }
 
   /**
