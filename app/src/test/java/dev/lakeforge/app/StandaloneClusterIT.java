@@ -139,6 +139,7 @@ class StandaloneClusterIT {
   /** Submits one stage in cluster mode and waits for its driver; records the driver's final state. */
   static void submit(String master, String stage, List<String> args) throws Exception {
     String sparkSubmit = E2eEnvironment.require("LAKEFORGE_SPARK_SUBMIT", "path of pyspark's spark-submit");
+    String s3aClassPath = s3aJars();
     List<String> command = new ArrayList<>(List.of(sparkSubmit, "--master", master, "--deploy-mode", "cluster",
         "--conf", "spark.standalone.submit.waitAppCompletion=true",
         "--driver-memory", "1g", "--executor-memory", "1g", "--conf", "spark.executor.cores=1",
@@ -151,7 +152,8 @@ class StandaloneClusterIT {
         // s3a:// needs hadoop-aws and its AWS SDK, which the jar leaves out. They are on every node here, as in a
         // cluster's image, so drivers and executors put them on their class path instead of each executor fetching
         // 280 MB from its driver per stage.
-        "--conf", "spark.driver.extraClassPath=" + s3aJars(), "--conf", "spark.executor.extraClassPath=" + s3aJars(),
+        "--conf", "spark.driver.extraClassPath=" + s3aClassPath,
+        "--conf", "spark.executor.extraClassPath=" + s3aClassPath,
         // A driver the worker launches gets none of the Java 17 module opens spark-submit adds for its own.
         "--driver-java-options", String.join(" ", Files.readAllLines(
             E2eEnvironment.repo().resolve("conf/java-module-opens.txt"))) + " " + LEAN_JVM + " -Dlog4j2.configurationFile="
@@ -175,7 +177,8 @@ class StandaloneClusterIT {
     assertEquals("FINISHED", finalState, stage + " did not finish: " + out + "\n" + driverLog(drivers.get(stage)));
   }
 
-  /** hadoop-aws and the AWS SDK bundle from the build's provided classpath (the versions Spark's Hadoop needs). */
+  /** hadoop-aws and the AWS SDK bundle from the build's provided classpath (the versions Spark's Hadoop needs), joined
+   * as a class path. */
   static String s3aJars() throws IOException {
     String classpath = Files.readString(E2eEnvironment.repo().resolve("app/target/provided-classpath.txt")).trim();
     List<String> jars = Stream.of(classpath.split(java.io.File.pathSeparator))
