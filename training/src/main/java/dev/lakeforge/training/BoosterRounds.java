@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import ml.dmlc.xgboost4j.scala.Booster;
 import ml.dmlc.xgboost4j.scala.XGBoost;
 
 /**
- * Cuts an XGBoost booster down to its first rounds, without retraining.
+ * Cuts an XGBoost booster down to its first rounds, or drops attributes from it, without retraining.
  *
  * <p>XGBoost's early stopping keeps training {@code rounds} past the best round and leaves those trees in the
  * booster; only its Python API slices a booster ({@code booster[:n]}), xgboost4j 3.4 has no slice. So the booster's
@@ -27,6 +29,9 @@ final class BoosterRounds {
    * each float32 as a shortest decimal; the double nearest it prints back to the same float32.
    */
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The attributes XGBoost's training loop sets for the round with the best validation metric. */
+  static final List<String> BEST_ROUND_ATTRIBUTES = List.of("best_iteration", "best_score");
 
   private BoosterRounds() {}
 
@@ -64,6 +69,26 @@ final class BoosterRounds {
     } catch (IOException | XGBoostError | ClassCastException e) {
       throw new IllegalStateException("Cannot keep the first " + rounds + " rounds of the booster: " + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * A new booster with the same trees and without the named attributes; {@code booster} is left as it was.
+   * xgboost4j's {@code setAttr} cannot delete one (its JNI call reads a null value as a string), so the attributes
+   * are dropped from the booster's JSON model ({@code learner.attributes}).
+   *
+   * @throws IllegalStateException when the booster's JSON cannot be read back
+   */
+  static Booster withoutAttributes(Booster booster, Collection<String> names) {
+    try {
+      ObjectNode root = (ObjectNode) JSON.readTree(booster.toByteArray("json"));
+      JsonNode attributes = root.path("learner").path("attributes");
+      if (attributes instanceof ObjectNode object) {
+        object.remove(names);
+      }
+      return XGBoost.loadModel(new ByteArrayInputStream(JSON.writeValueAsBytes(root)));
+    } catch (IOException | XGBoostError | ClassCastException e) {
+      throw new IllegalStateException("Cannot drop the booster's attributes " + names + ": " + e.getMessage(), e);
     }
   }
 

@@ -81,11 +81,20 @@ public final class XGBoostTrainer implements Trainer {
     Booster booster = xgbModel.nativeBooster();
     int trained = rounds(booster);
     Map<String, List<Double>> curves = curves(xgbModel, estimator, trained, input.task());
-    Integer best = bestIteration(booster);
+    // xgboost4j 3.4 records best_iteration whenever there is a validation watch, early stopping or not; only with
+    // early stopping is it ours to act on, otherwise the model keeps every round num_round asked for.
+    boolean earlyStopping = input.earlyStopping() != null && input.validation() != null;
+    Integer best = earlyStopping ? bestIteration(booster) : null;
+    Booster kept = null;
     if (best != null && best + 1 < trained) {
       // Early stopping leaves the rounds after the best one in the booster; every consumer (evaluate, register,
       // score, the Spark-free scorer, pyfunc) gets the booster cut at the best round instead.
-      Booster kept = BoosterRounds.firstRounds(booster, best + 1);
+      kept = BoosterRounds.firstRounds(booster, best + 1);
+    } else if (!earlyStopping && bestIteration(booster) != null) {
+      // Python's XGBClassifier predicts with best_iteration + 1 rounds when the attribute is there.
+      kept = BoosterRounds.withoutAttributes(booster, BoosterRounds.BEST_ROUND_ATTRIBUTES);
+    }
+    if (kept != null) {
       model = withBooster(xgbModel, kept);
       booster.dispose();
       booster = kept;

@@ -104,6 +104,24 @@ class TrainersTest {
   }
 
   @Test
+  void withoutEarlyStoppingXgboostKeepsEveryRoundEvenWhenAnEarlierOneValidatedBetter() throws Exception {
+    // The same overfitting fit as above, with validation rows but no early stopping: xgboost4j still records
+    // best_iteration, and the model must not be cut at it.
+    TrainedModel model = new XGBoostTrainer().fit(input("noisy", TaskKind.BINARY, null),
+        Map.of("num_round", 40, "max_depth", 6, "eta", 0.5, "seed", 7));
+    List<Double> validation = model.curves().get("validation-logloss");
+    assertEquals(40, validation.size());
+    int bestRound = validation.indexOf(java.util.Collections.min(validation));
+    assertTrue(bestRound < 39, "an earlier round validated better: " + validation);
+    assertNull(model.bestIteration());
+    assertEquals(40, model.roundsKept());
+    assertEquals(40, model.booster().getNumBoostedRound());
+    assertEquals(validation.get(39), logLoss(model, "noisy"), 1e-6, "the model is the last round's");
+    assertNull(model.booster().getAttr("best_iteration"), "no best_iteration for Python's XGBClassifier to cut at");
+    assertNull(model.booster().getAttr("best_score"));
+  }
+
+  @Test
   void withoutAnEvalMetricTheCurvesAreNamedAfterXgboostsDefaultForTheTask() {
     TrainedModel model = new XGBoostTrainer().fit(input("noisy", TaskKind.BINARY, null),
         Map.of("num_round", 5, "max_depth", 3, "seed", 7));
